@@ -1,0 +1,1 @@
+#include "core/index_reader.h"

@@ -1,0 +1,1 @@
+#include "core/index_writer.h"

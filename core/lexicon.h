@@ -1,0 +1,39 @@
+// The treaty lexicon: multi-character terms that override ICU's word breaks (ICU 72 splits
+// 缔约方 into 缔|约|方 and takes no user dictionary).
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "core/error.h"
+
+namespace treaty {
+
+class Normalizer;
+
+class Lexicon {
+ public:
+  Lexicon() = default;
+
+  // Reads a plain-text lexicon: one term per line, '#' starts a comment, blank lines ignored.
+  // Terms are normalised with `normalizer` so Traditional or full-width entries work.
+  // Errors (unreadable file, invalid UTF-8 on a line) name the file and line.
+  static Expected<Lexicon> load(const std::filesystem::path& path, const Normalizer& normalizer);
+
+  // Adds an already-normalised term of at least two code points; shorter terms are ignored.
+  void add(std::u32string_view term);
+
+  // Length in code points of the longest term that starts at text[pos]; 0 when none.
+  std::size_t longest_match(std::u32string_view text, std::size_t pos) const;
+
+  std::size_t size() const { return terms_.size(); }
+
+ private:
+  std::unordered_set<std::u32string> terms_;
+  std::size_t max_length_ = 0;
+};
+
+}  // namespace treaty

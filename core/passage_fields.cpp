@@ -1,0 +1,1 @@
+#include "core/passage_fields.h"

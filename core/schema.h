@@ -1,0 +1,67 @@
+// The index schema: term prefixes, value slots and passage ids. This is a contract between the
+// indexer and searchd (and any index already on disk); docs/DESIGN.md explains each entry.
+// Change it only together with kSchemaVersion.
+#pragma once
+
+#include <string_view>
+#include <xapian.h>
+
+namespace treaty::schema {
+
+// Stored in the index metadata under kMetaSchemaVersion; searchd refuses other versions.
+inline constexpr std::string_view kSchemaVersion = "1";
+
+// ---- Term prefixes --------------------------------------------------------------------------
+// Text (body and footnotes of a passage; see text_terms.h):
+inline constexpr std::string_view kHanChar = "H";     // H缔   one Han character, positional
+inline constexpr std::string_view kHanBigram = "B";   // B缔约 two adjacent Han characters, positional
+// unprefixed: alnum units ("unep", "2014", "xi"; positional), Han words ("缔约方"; no positions),
+// compounds ("unep/cbd/cop/12/24", "xi/1"; no positions).
+inline constexpr std::string_view kSectionText = "S";  // section headings' text, same scheme with this prefix
+
+// Identity and structure (boolean filters, wdf 0):
+inline constexpr std::string_view kPassageId = "Q";    // QUNEP/CBD/NP/COP-MOP/1/6#27(b)
+inline constexpr std::string_view kDocSymbol = "XDOC"; // XDOCUNEP/CBD/NP/COP-MOP/1/6 (owning document)
+inline constexpr std::string_view kKind = "XKIND";     // XKINDheader | XKINDparagraph | XKINDitem
+
+// Fields (boolean filters, wdf 0):
+inline constexpr std::string_view kOrg = "XO";         // XOfao (organization id)
+inline constexpr std::string_view kYear = "XY";        // XY2014, for every year a date covers
+inline constexpr std::string_view kMonth = "XM";       // XM201406, for every month a date of month
+                                                       // or day precision covers
+inline constexpr std::string_view kDecision = "XD";    // XD11/1 and XD11/1 d (session always Arabic)
+inline constexpr std::string_view kSymbol = "XSYM";    // XSYMUNEP/CBD/COP/12/24 (cited or own)
+
+// ---- Value slots ----------------------------------------------------------------------------
+// Multi-valued slots hold the values joined by kValueSeparator.
+inline constexpr char kValueSeparator = '\x1f';
+inline constexpr Xapian::valueno kSlotOrder = 0;      // sort key for document order:
+                                                      // "<symbol>\x1f<5-digit passage ordinal>"
+inline constexpr Xapian::valueno kSlotDate = 1;       // sortable_serialise(first day), for sort=date
+inline constexpr Xapian::valueno kSlotDateRanges = 2; // "first_day:last_day" per date (days since 1970)
+inline constexpr Xapian::valueno kSlotOrgs = 3;       // organization ids
+inline constexpr Xapian::valueno kSlotYears = 4;      // years covered ("2014")
+inline constexpr Xapian::valueno kSlotDecisions = 5;  // decision ids ("cop:11/1 D")
+inline constexpr Xapian::valueno kSlotSymbols = 6;    // symbols cited or own
+inline constexpr Xapian::valueno kSlotMonths = 7;     // months covered ("2014-06")
+
+// ---- Document data --------------------------------------------------------------------------
+// Xapian::Document::get_data() holds the passage as JSON: id, doc, para, kind, section (path),
+// text, footnotes [{number, text, links}], orgs, dates [{from, to, text}], decisions
+// [{id, label, text}], symbols, order, title (document title).
+
+// ---- Metadata -------------------------------------------------------------------------------
+inline constexpr std::string_view kMetaSchemaVersion = "treaty:schema";
+inline constexpr std::string_view kMetaLastCommit = "treaty:last_commit";  // ISO 8601 UTC
+inline constexpr std::string_view kMetaDocPrefix = "treaty:doc:";          // + symbol -> document JSON
+                                                                           // (header, sections, passage ids)
+
+// Passage id: "<symbol>#<para>".
+inline std::string passage_id(std::string_view symbol, std::string_view para) {
+  std::string id(symbol);
+  id += '#';
+  id += para;
+  return id;
+}
+
+}  // namespace treaty::schema

@@ -1,0 +1,1 @@
+#include "core/text_terms.h"
