@@ -16,9 +16,11 @@
 #include <string_view>
 #include <vector>
 
-namespace icu {
+#include <unicode/uversion.h>  // ICU's versioned namespace, for the forward declaration
+
+U_NAMESPACE_BEGIN
 class BreakIterator;
-}
+U_NAMESPACE_END
 
 namespace treaty {
 

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -32,7 +33,12 @@ class Lexicon {
   std::size_t size() const { return terms_.size(); }
 
  private:
-  std::unordered_set<std::u32string> terms_;
+  // Transparent hashing: lookups by u32string_view allocate nothing (this runs per character).
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::u32string_view s) const { return std::hash<std::u32string_view>{}(s); }
+  };
+  std::unordered_set<std::u32string, Hash, std::equal_to<>> terms_;
   std::size_t max_length_ = 0;
 };
 

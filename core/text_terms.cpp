@@ -1,1 +1,76 @@
 #include "core/text_terms.h"
+
+#include "core/schema.h"
+
+namespace treaty {
+namespace {
+
+// Xapian rejects terms over 245 bytes; such "words" are junk (a huge URL or number run).
+constexpr std::size_t kMaxTermBytes = 240;
+
+std::string han_term(const std::string& prefix, const Unit& u) {
+  return prefix + std::string(schema::kHanChar) + u.term;
+}
+
+std::string bigram_term(const std::string& prefix, const Unit& a, const Unit& b) {
+  return prefix + std::string(schema::kHanBigram) + a.term + b.term;
+}
+
+}  // namespace
+
+Xapian::termpos add_text_terms(Xapian::Document& doc, const Analysis& analysis,
+                               Xapian::termpos base, const std::string& prefix) {
+  const auto& units = analysis.units;
+  for (std::size_t k = 0; k < units.size(); ++k) {
+    const Xapian::termpos pos = base + static_cast<Xapian::termpos>(k);
+    const Unit& u = units[k];
+    if (u.kind == UnitKind::han) {
+      doc.add_posting(han_term(prefix, u), pos);
+      if (u.joins_previous) doc.add_posting(bigram_term(prefix, units[k - 1], u), pos - 1);
+    } else if (u.term.size() <= kMaxTermBytes) {
+      doc.add_posting(prefix + u.term, pos);
+    }
+  }
+  for (const Word& w : analysis.words) doc.add_term(prefix + w.term);
+  for (const Compound& c : analysis.compounds)
+    if (c.term.size() <= kMaxTermBytes) doc.add_term(prefix + c.term);
+  // The gap keeps phrases from matching across the end of one text and the start of the next.
+  return base + static_cast<Xapian::termpos>(units.size()) + 100;
+}
+
+Xapian::Query text_query(const Analysis& analysis, const std::string& prefix) {
+  const auto& units = analysis.units;
+  if (units.empty()) return Xapian::Query();
+
+  // One element per unit at consecutive positions: a Han character joined to the next one is
+  // their bigram, any other Han character itself, an alnum unit its term. A final character
+  // already covered by the bigram before it adds nothing and is dropped.
+  std::vector<Xapian::Query> elements;
+  elements.reserve(units.size());
+  for (std::size_t k = 0; k < units.size(); ++k) {
+    const Unit& u = units[k];
+    if (u.kind == UnitKind::han) {
+      const bool joins_next = k + 1 < units.size() && units[k + 1].joins_previous;
+      if (joins_next) {
+        elements.emplace_back(bigram_term(prefix, u, units[k + 1]));
+      } else if (!(k + 1 == units.size() && u.joins_previous)) {
+        elements.emplace_back(han_term(prefix, u));
+      }
+    } else {
+      elements.emplace_back(prefix + u.term.substr(0, kMaxTermBytes));
+    }
+  }
+  Xapian::Query match = elements.size() == 1
+                            ? elements.front()
+                            : Xapian::Query(Xapian::Query::OP_PHRASE, elements.begin(), elements.end(),
+                                            static_cast<Xapian::termcount>(elements.size()));
+
+  std::vector<Xapian::Query> boosts;
+  for (const Word& w : analysis.words) boosts.emplace_back(prefix + w.term);
+  for (const Compound& c : analysis.compounds) boosts.emplace_back(prefix + c.term.substr(0, kMaxTermBytes));
+  if (boosts.empty()) return match;
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, match,
+                       Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()));
+}
+
+}  // namespace treaty

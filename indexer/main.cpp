@@ -1,1 +1,55 @@
-int main() { return 0; }
+// indexer: reads COP-MOP documents and maintains the Xapian index. Thin: parses the command line
+// and hands over to indexer_app.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "indexer/indexer_app.h"
+
+int main(int argc, char** argv) {
+  using namespace treaty::indexer;
+  Options options;
+  options.config_dir = TREATY_DEFAULT_CONFIG_DIR;
+
+  CLI::App app{"indexer: build the treaty search index from COP-MOP text extracts"};
+  app.set_version_flag("--version", "indexer 0.1.0");
+  app.require_subcommand(1);
+  app.add_option("--index", options.index_dir, "index directory")->capture_default_str();
+  app.add_option("--config-dir", options.config_dir, "directory with lexicon.txt and organizations.toml")
+      ->capture_default_str();
+  app.add_flag("--quiet", options.quiet, "no progress lines on stderr");
+
+  std::vector<std::filesystem::path> paths;
+  auto* add = app.add_subcommand("add", "index documents (files, or directories searched for *.txt)");
+  add->add_option("paths", paths, "files or directories")->required();
+  add->add_option("--symbol", options.symbol, "document symbol, for a single document that has none");
+  add->add_flag("--keep-going", options.keep_going, "skip bad documents instead of aborting");
+  // The benchmark harness passes its corpus as --input DIR.
+  add->add_option("--input", paths, "same as the positional paths");
+
+  std::vector<std::string> symbols;
+  auto* remove = app.add_subcommand("remove", "remove documents by symbol");
+  remove->add_option("symbols", symbols, "document symbols")->required();
+
+  std::filesystem::path file;
+  auto* inspect = app.add_subcommand("inspect", "print the parsed document as JSON; the index is untouched");
+  inspect->add_option("file", file, "document file")->required();
+  inspect->add_option("--symbol", options.symbol, "document symbol, if the document has none");
+
+  auto* stats = app.add_subcommand("stats", "print index statistics as JSON");
+
+  // Global options are accepted after the subcommand too ("indexer add x --index d").
+  for (auto* sub : {add, remove, inspect, stats}) sub->fallthrough();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  if (*add) return run_add(options, paths, std::cout, std::cerr);
+  if (*remove) return run_remove(options, symbols, std::cout, std::cerr);
+  if (*inspect) return run_inspect(options, file, std::cout, std::cerr);
+  if (*stats) return run_stats(options, std::cout, std::cerr);
+  return kExitUsage;
+}

@@ -1,0 +1,34 @@
+// The read-only analysis resources both programs load once at start-up.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "core/error.h"
+#include "core/gazetteer.h"
+#include "core/lexicon.h"
+#include "core/normalizer.h"
+
+namespace treaty {
+
+struct ResourcePaths {
+  std::filesystem::path lexicon;    // plain-text treaty lexicon (config/lexicon.txt)
+  std::filesystem::path gazetteer;  // organizations (config/organizations.toml)
+
+  // The files of a config directory, under their standard names.
+  static ResourcePaths in_directory(const std::filesystem::path& config_dir);
+};
+
+// Immutable after loading and safe to share between threads; each thread makes its own
+// Analyzer from `normalizer` and `lexicon`.
+struct Resources {
+  Normalizer normalizer;
+  Lexicon lexicon;
+  Gazetteer gazetteer;
+
+  // Loads and validates everything; errors name the file and line. Throws only for a broken
+  // installation (OpenCC or ICU data missing).
+  static Expected<std::unique_ptr<Resources>> load(const ResourcePaths& paths);
+};
+
+}  // namespace treaty

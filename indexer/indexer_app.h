@@ -1,0 +1,44 @@
+// The indexer's commands. main.cpp parses the command line and calls these; each returns the
+// process exit code and writes user-facing messages to the given streams.
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace treaty::indexer {
+
+// Exit codes (documented in README.md).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitBadInput = 1;   // a document or argument could not be used; nothing written
+inline constexpr int kExitUsage = 2;      // command-line syntax (CLI11)
+inline constexpr int kExitIndex = 3;      // the index cannot be opened, is locked, or failed
+inline constexpr int kExitConfig = 4;     // lexicon or gazetteer invalid
+
+struct Options {
+  std::filesystem::path index_dir = "data/index";  // --index
+  std::filesystem::path config_dir;                // --config-dir: lexicon.txt, organizations.toml
+  std::string symbol;                              // --symbol: for a single document without one
+  bool keep_going = false;                         // --keep-going: skip bad documents, index the rest
+  bool quiet = false;                              // --quiet: no progress lines
+};
+
+// `indexer add PATH...`: files, or directories searched recursively for *.txt. All documents
+// are parsed and written in one transaction; any bad input aborts the run before the commit
+// (unless keep_going), so the index stays at its previous commit.
+int run_add(const Options& options, const std::vector<std::filesystem::path>& paths,
+            std::ostream& out, std::ostream& err);
+
+// `indexer remove SYMBOL...`
+int run_remove(const Options& options, const std::vector<std::string>& symbols,
+               std::ostream& out, std::ostream& err);
+
+// `indexer inspect FILE`: the parsed document as JSON on `out`; the index is not touched.
+int run_inspect(const Options& options, const std::filesystem::path& file,
+                std::ostream& out, std::ostream& err);
+
+// `indexer stats`: documents, passages, size and last commit as JSON.
+int run_stats(const Options& options, std::ostream& out, std::ostream& err);
+
+}  // namespace treaty::indexer
