@@ -20,6 +20,7 @@ constexpr std::array<std::string_view, 4> kListConnectors = {"和", "及", "与"
 
 constexpr int kMinYear = 1900;
 constexpr int kMaxYear = 2100;
+constexpr int kImpossible = 99;  // a month or day no calendar has
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_ascii_alnum(char c) {
@@ -86,7 +87,9 @@ std::optional<Component> read_component(std::string_view s, std::size_t i) {
   const bool ok = unit == Unit::year ? n.digits == 4 : n.digits <= 2;
   if (!ok) return std::nullopt;
   if (unit == Unit::none) return Component{n.value, unit, n.end};
-  return Component{n.value, unit, j + 3};  // 年, 月 and 日 are 3 bytes in UTF-8
+  // "0 月" would read as "no month"; make it impossible so validation rejects the expression.
+  const int value = n.value == 0 && unit != Unit::year ? kImpossible : n.value;
+  return Component{value, unit, j + 3};  // 年, 月 and 日 are 3 bytes in UTF-8
 }
 
 // Sets `unit` of `date` and forgets the finer parts (they are not inherited past it).
@@ -239,7 +242,7 @@ std::size_t parse_expression(std::string_view s, std::size_t start, std::vector<
       items.push_back({tail->date, tail->begin, tail->end});
       c = connector_end(s, skip_spaces(s, tail->end), kListConnectors);
     }
-    if (items.size() > 1 && first.month != 0) {
+    if (items.size() > 1) {
       const bool all_valid = [&] {
         for (const auto& item : items)
           if (!valid(item.date)) return false;

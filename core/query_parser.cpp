@@ -1,0 +1,1 @@
+#include "core/query_parser.h"

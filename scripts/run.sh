@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# One command for a newcomer: install what is missing, build (release), index corpus/, and serve
+# it with searchd on 127.0.0.1 (PORT, default 8080) in the foreground. Safe to run again:
+# re-adding a document replaces it.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+port=${PORT:-8080}
+index=${INDEX_DIR:-$root/data/index}
+
+"$root/scripts/install-deps.sh"
+"$root/scripts/build.sh" "$root/build/release" -DCMAKE_BUILD_TYPE=Release -DTREATY_BUILD_TESTS=OFF
+
+"$root/build/release/indexer/indexer" --index "$index" add "$root/corpus"
+"$root/build/release/indexer/indexer" --index "$index" stats
+
+if [ -x "$root/build/release/searchd/searchd" ] && "$root/build/release/searchd/searchd" --version >/dev/null 2>&1; then
+  echo "run: searchd on http://127.0.0.1:$port/ (Ctrl-C stops it)" >&2
+  exec "$root/build/release/searchd/searchd" --index "$index" --host 127.0.0.1 --port "$port"
+fi

@@ -1,0 +1,1 @@
+#include "searchd/config.h"

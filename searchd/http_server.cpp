@@ -1,0 +1,1 @@
+#include "searchd/http_server.h"
