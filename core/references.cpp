@@ -22,6 +22,9 @@ constexpr std::array<Suffix, 3> kSuffixes = {{
 // "第 X/1 号和第 X/2 号决定", "第 X/1、X/2 号决定": the kind comes from the last one.
 constexpr std::array<std::string_view, 5> kListConnectors = {"和", "及", "与", "、", ","};
 
+// Bounds the rescans after a chain that never reaches 号决定 (keeps scanning linear).
+constexpr std::size_t kMaxListItems = 16;
+
 constexpr int kMaxRoman = 39;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -133,7 +136,7 @@ std::size_t parse_reference(std::string_view s, std::size_t start, std::vector<D
     std::size_t next = 0;
     for (auto c : kListConnectors)
       if (has_at(s, i, c)) next = i + c.size();
-    if (next == 0) return start + kOrdinal.size();
+    if (next == 0 || items.size() >= kMaxListItems) return start + kOrdinal.size();
     i = skip_spaces(s, next);
     item_begin = i;
     if (has_at(s, i, kOrdinal)) i += kOrdinal.size();
