@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -299,7 +300,7 @@ HeaderBlock read_header(const std::vector<std::string_view>& lines, std::optiona
     field = value;
     out.lines.push_back(std::move(value));
   };
-  if (meeting_begin < s) add(out.info.meeting, join_all({lines.begin() + meeting_begin, lines.begin() + s}));
+  if (meeting_begin < s) add(out.info.meeting, join_all(std::vector<std::string_view>(lines.begin() + meeting_begin, lines.begin() + s)));
   add(out.info.session, std::string(lines[s]));
   std::size_t j = s + 1;
   if (j < lines.size() && lines[j].find("年") != std::string_view::npos &&
@@ -309,7 +310,7 @@ HeaderBlock read_header(const std::vector<std::string_view>& lines, std::optiona
     add(out.info.agenda_item, std::string(lines[j++]));
   std::vector<std::string_view> rest(lines.begin() + j, lines.end());
   std::string doc_type;
-  if (!rest.empty() && is_doc_type(rest.back()) && (rest.size() >= 2 || out.info.title.empty())) {
+  if (!rest.empty() && is_doc_type(rest.back())) {
     doc_type = std::string(rest.back());
     rest.pop_back();
   }
@@ -379,7 +380,7 @@ class Parser {
     const std::string_view given = trim(options_.symbol);
     bool header_done = false;
     bool in_notes = false;          // inside a footnote area (after the blank rule)
-    bool area_has_note = false;     // a footnote started in the current area
+    std::size_t area_first = 0;     // index of the first footnote of the current area
     for (std::size_t i = 0; i < lines_.size(); ++i) {
       const std::string_view raw = lines_[i];
       const std::string_view t = trim(raw);
@@ -387,13 +388,13 @@ class Parser {
       if (t.empty()) {
         if (blank_width(raw) >= 20) {  // the blank rule above the footnotes of a page
           in_notes = true;
-          area_has_note = false;
+          area_first = doc_.footnotes.size();
         }
         continue;
       }
       if (is_underscore_rule(t)) {
         in_notes = true;
-        area_has_note = false;
+        area_first = doc_.footnotes.size();
         continue;
       }
       if (is_page_number(t)) {
@@ -416,15 +417,14 @@ class Parser {
       }
       if (in_notes) {
         // A page starts with an indented line; until then every line belongs to the footnotes.
-        if (!is_blank_byte(raw.front()) && space_length(raw, 0) == 0) {
+        if (space_length(raw, 0) == 0) {
           const int next = doc_.footnotes.empty() ? 1 : doc_.footnotes.back().number + 1;
           if (const auto start = parse_footnote_start(t); start && start->number == next) {
             doc_.footnotes.push_back({start->number, std::string(start->rest), {}, line_no});
-            area_has_note = true;
             continue;
           }
-          if (area_has_note) {
-            add_to_last_footnote(t);
+          if (doc_.footnotes.size() > area_first) {
+            add_to_last_footnote(t, area_first);
             continue;
           }
         }
@@ -435,13 +435,13 @@ class Parser {
     }
   }
 
-  // A footnote continuation line, or a bare URL repeating one of the footnotes (a PDF link
-  // annotation), which is kept with that footnote.
-  void add_to_last_footnote(std::string_view t) {
+  // A footnote continuation line, or a bare URL repeating a URL of a footnote in the same area
+  // (a PDF link annotation), which is kept with that footnote.
+  void add_to_last_footnote(std::string_view t, std::size_t area_first) {
     if (is_url(t)) {
-      for (auto note = doc_.footnotes.rbegin(); note != doc_.footnotes.rend(); ++note)
-        if (note->text.find(t) != std::string::npos) {
-          note->links.emplace_back(t);
+      for (std::size_t k = doc_.footnotes.size(); k-- > area_first;)
+        if (doc_.footnotes[k].text.find(t) != std::string::npos) {
+          doc_.footnotes[k].links.emplace_back(t);
           return;
         }
     }
@@ -514,33 +514,36 @@ class Parser {
         continue;
       }
       const bool complete = in_header_ || after_heading_ || text_complete_;
+      // Lines of a heading map to the passage that follows it (in case they cite a footnote).
+      std::size_t passage = doc_.passages.size();
       if (const auto h = parse_level1(t); h && complete) {
         open_section(*h, 1, line);
       } else if (const auto h2 = parse_level2(t); h2 && complete) {
         open_section(*h2, 2, line);
+      } else if (after_heading_ && !parse_numbered(t) && !is_terminal(last_cp(t))) {
+        join_into(doc_.sections.back().title, t);  // a long heading wrapped onto a second line
       } else if (const auto n = parse_numbered(t); n && n->number == expected_para_) {
         start_paragraph(*n, line);
+        passage = doc_.passages.size() - 1;
       } else if (const auto item = parse_item(t); item && current_para_ > 0 && item->letter == next_item_) {
         start_item(*item, line);
+        passage = doc_.passages.size() - 1;
       } else if (is_sub_heading(b)) {
         open_section(Heading{{}, t}, 3, line);
-      } else if (after_heading_ && !is_terminal(last_cp(t))) {
-        // A long heading wrapped onto a second line.
-        join_into(doc_.sections.back().title, t);
-      } else if (doc_.passages.size() == 1) {
-        header_lines.push_back(b);  // text before any paragraph stays with the header block
-        text_complete_ = is_terminal(last_cp(t));
-        after_heading_ = false;
-        continue;
       } else {
-        Passage& p = doc_.passages.back();
-        join_into(p.text, t);
-        p.last_line = line;
+        // Continuation text; text before any paragraph stays with the header block.
+        if (doc_.passages.size() == 1) {
+          header_lines.push_back(b);
+        } else {
+          Passage& p = doc_.passages.back();
+          join_into(p.text, t);
+          p.last_line = line;
+        }
+        passage = doc_.passages.size() - 1;
         text_complete_ = is_terminal(last_cp(t));
         after_heading_ = false;
       }
-      passage_of_line_[b] = doc_.passages.size() - 1;
-      if (doc_.sections.size() > 0 && doc_.sections.back().line == line) passage_of_line_[b] = doc_.passages.size();
+      passage_of_line_[b] = passage;
     }
     finish_header(header_lines);
   }

@@ -1,3 +1,210 @@
+// End-to-end: runs the real indexer binary on temporary directories and reads the index back.
 #include <catch2/catch.hpp>
 
-TEST_CASE("indexer_cli placeholder", "[.]") {}
+#include <sys/wait.h>
+
+#include <cstdlib>
+
+#include <nlohmann/json.hpp>
+
+#include "core/index_reader.h"
+#include "core/index_writer.h"
+#include "tests/test_support.h"
+
+using namespace treaty;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct RunResult {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+// Runs the indexer with `args` (already shell-quoted as needed), capturing both streams.
+RunResult run_indexer(const test::TempDir& tmp, const std::string& args) {
+  const fs::path out = tmp.path() / "stdout.txt";
+  const fs::path err = tmp.path() / "stderr.txt";
+  const std::string cmd = std::string("'") + TREATY_INDEXER_BIN + "' --quiet " + args + " >'" + out.string() +
+                          "' 2>'" + err.string() + "'";
+  const int status = std::system(cmd.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::read_file(out), test::read_file(err)};
+}
+
+std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+
+constexpr std::size_t kSeedPassages = 53;  // header + 37 paragraphs + 15 items
+const std::string kSeedSymbol = "UNEP/CBD/NP/COP-MOP/1/6";
+
+// A small well-formed document with its own symbol.
+std::string small_document(const std::string& symbol) {
+  return " 联合国 \n\n" + symbol + " \n\n执行秘书的说明 \n\n一.     导言 \n\n"
+         "1. 粮农组织与环境规划署在 2015 年 3 月合作。 \n\n2. 第 X/1 号决定。 \n";
+}
+
+}  // namespace
+
+TEST_CASE("indexer add builds a passage index of corpus/ that reads back") {
+  test::TempDir tmp;
+  const fs::path index = tmp.path() / "index";
+  const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(test::source_dir() / "corpus"));
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const auto summary = nlohmann::json::parse(r.out);
+  CHECK(summary["documents"] == 1);
+  CHECK(summary["passages"] == kSeedPassages);
+
+  auto reader = IndexReader::open(index);
+  REQUIRE(reader);
+  const IndexStats stats = reader->stats();
+  CHECK(stats.documents == 1);
+  CHECK(stats.passages == kSeedPassages);
+  CHECK(stats.symbols == std::vector<std::string>{kSeedSymbol});
+  CHECK_FALSE(stats.last_commit.empty());
+  CHECK(stats.size_bytes > 0);
+
+  auto p21 = reader->passage(kSeedSymbol + "#21");
+  REQUIRE(p21);
+  const std::string text21 = (*p21)["text"];
+  CHECK(text21.find("区域经济委员会") != std::string::npos);
+  CHECK(text21.find("Page 5") == std::string::npos);
+
+  auto p12 = reader->passage(kSeedSymbol + "#12");
+  REQUIRE(p12);
+  REQUIRE((*p12)["footnotes"].size() == 1);
+  CHECK((*p12)["footnotes"][0]["number"] == 1);
+  CHECK((*p12)["symbols"] == nlohmann::json::array({"UNEP/CBD/NP/COP-MOP/1/INF/5"}));
+
+  auto item = reader->passage(kSeedSymbol + "#27(b)");
+  REQUIRE(item);
+  CHECK((*item)["kind"] == "item");
+  CHECK_FALSE(reader->passage(kSeedSymbol + "#99"));
+
+  auto doc = reader->document(kSeedSymbol);
+  REQUIRE(doc);
+  CHECK((*doc)["passage_ids"].size() == kSeedPassages);
+  CHECK((*doc)["header"]["title"] == "与其他公约、国际组织和倡议的合作");
+
+  // Field terms as the schema promises.
+  Xapian::Database& db = reader->database();
+  CHECK(db.get_termfreq("XD10/1") == 1);        // X/1: para 7 only
+  CHECK(db.get_termfreq("XD11/1") == 2);        // XI/1 D (para 2) and XI/1 E (para 3)
+  CHECK(db.get_termfreq("XD11/1 d") == 1);
+  CHECK(db.get_termfreq("XSYMUNEP/CBD/COP/12/24") == 1);
+  CHECK(db.get_termfreq("XOsprep") >= 1);
+  CHECK(db.get_termfreq("XY2014") >= 5);
+  CHECK(db.get_termfreq("XM201406") >= 1);
+  CHECK(db.get_termfreq("B缔约") >= 1);
+
+  SECTION("re-adding the same document replaces it") {
+    const RunResult again = run_indexer(tmp, "add --index " + quoted(index) + " " + quoted(test::seed_path()));
+    INFO(again.err);
+    REQUIRE(again.code == 0);
+    reader->reopen();
+    CHECK(reader->stats().passages == kSeedPassages);
+  }
+
+  SECTION("remove deletes every passage of a document; an unknown symbol is an error") {
+    const RunResult removed = run_indexer(tmp, "--index " + quoted(index) + " remove " + kSeedSymbol);
+    INFO(removed.err);
+    CHECK(removed.code == 0);
+    reader->reopen();
+    CHECK(reader->stats().passages == 0);
+    CHECK_FALSE(reader->document(kSeedSymbol));
+    const RunResult unknown = run_indexer(tmp, "--index " + quoted(index) + " remove UNEP/CBD/NOPE/1");
+    CHECK(unknown.code == 1);
+    CHECK(unknown.err.find("UNEP/CBD/NOPE/1") != std::string::npos);
+  }
+
+  SECTION("a bad document in a run leaves the index at its last commit") {
+    const fs::path docs = tmp.path() / "docs";
+    fs::create_directories(docs);
+    test::write_file(docs / "a-good.txt", small_document("UNEP/CBD/NP/COP-MOP/9/1"));
+    test::write_file(docs / "b-bad.txt", "1. 好的一行 \n\n第二行\xFF坏 \n");
+    const RunResult bad = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(docs));
+    CHECK(bad.code == 1);
+    CHECK(bad.err.find("b-bad.txt:3") != std::string::npos);
+    CHECK(bad.err.find("UTF-8") != std::string::npos);
+    reader->reopen();
+    CHECK(reader->stats().documents == 1);  // the good document was not committed either
+
+    const RunResult skip = run_indexer(tmp, "--index " + quoted(index) + " add --keep-going " + quoted(docs));
+    CHECK(skip.code == 1);  // still reports the failure
+    reader->reopen();
+    CHECK(reader->stats().documents == 2);
+    CHECK(reader->passage("UNEP/CBD/NP/COP-MOP/9/1#2"));
+  }
+}
+
+TEST_CASE("indexer rejects bad input with a message naming the file") {
+  test::TempDir tmp;
+  const fs::path index = tmp.path() / "index";
+  struct Row {
+    std::string name;
+    std::string bytes;
+    std::string message;  // expected in stderr
+  };
+  const std::vector<Row> rows = {
+      {"empty.txt", "", "empty"},
+      {"blank.txt", " \n\n  \n", "empty"},
+      {"latin1.txt", "1. caf\xE9 \n", "UTF-8"},
+      {"nosymbol.txt", "1. 没有文号的文件。 \n", "--symbol"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.name);
+    const fs::path file = tmp.path() / row.name;
+    test::write_file(file, row.bytes);
+    const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(file));
+    CHECK(r.code == 1);
+    CHECK(r.err.find(row.name) != std::string::npos);
+    CHECK(r.err.find(row.message) != std::string::npos);
+  }
+  const RunResult missing = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(tmp.path() / "nope.txt"));
+  CHECK(missing.code == 1);
+  CHECK(missing.err.find("nope.txt") != std::string::npos);
+
+  // Nothing was ever committed.
+  CHECK(run_indexer(tmp, "--index " + quoted(index) + " stats").code != 0 ||
+        IndexReader::open(index)->stats().passages == 0);
+
+  // The same document, given its symbol, indexes fine.
+  const RunResult with_symbol = run_indexer(
+      tmp, "--index " + quoted(index) + " add --symbol UNEP/CBD/TEST/1 " + quoted(tmp.path() / "nosymbol.txt"));
+  INFO(with_symbol.err);
+  CHECK(with_symbol.code == 0);
+  auto reader = IndexReader::open(index);
+  REQUIRE(reader);
+  CHECK(reader->passage("UNEP/CBD/TEST/1#1"));
+}
+
+TEST_CASE("a second writer gets a clear 'locked' error") {
+  test::TempDir tmp;
+  const fs::path index = tmp.path() / "index";
+  auto writer = IndexWriter::open(index);
+  REQUIRE(writer);
+  const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(test::seed_path()));
+  CHECK(r.code == 3);
+  CHECK(r.err.find("locked") != std::string::npos);
+}
+
+TEST_CASE("indexer inspect prints the parsed document and leaves no index behind") {
+  test::TempDir tmp;
+  const fs::path index = tmp.path() / "index";
+  const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " inspect " + quoted(test::seed_path()));
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["symbol"] == kSeedSymbol);
+  CHECK(doc["passages"].size() == kSeedPassages);
+  CHECK(doc["footnotes"].size() == 4);
+  CHECK(doc["passages"][0]["para"] == "header");
+  CHECK_FALSE(fs::exists(index));
+}
+
+TEST_CASE("indexer stats on a missing index fails with exit code 3") {
+  test::TempDir tmp;
+  const RunResult r = run_indexer(tmp, "--index " + quoted(tmp.path() / "none") + " stats");
+  CHECK(r.code == 3);
+  CHECK(r.err.find("none") != std::string::npos);
+}
