@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,7 +42,8 @@ class Gazetteer {
 
   // Loads the TOML gazetteer (format documented at the top of config/organizations.toml).
   // Errors name the file and line: syntax errors, an entry without id or name_zh, duplicate ids,
-  // one name given to two organizations.
+  // one name given to two organizations. Keeps a reference to `normalizer` (resolve() uses it),
+  // which must outlive the gazetteer.
   static Expected<Gazetteer> load(const std::filesystem::path& path, const Normalizer& normalizer);
   // Same from a string (`source_name` is used in error messages).
   static Expected<Gazetteer> parse(std::string_view toml, const std::string& source_name,
@@ -67,9 +69,13 @@ class Gazetteer {
   AliasMap mine_aliases(std::string_view normalized) const;
 
  private:
+  struct NameIndex;  // code-point trie over the names, for find_mentions (gazetteer.cpp)
+
   std::vector<Organization> orgs_;
   std::map<std::string, std::size_t, std::less<>> by_name_;  // normalised name -> index in orgs_
   std::size_t max_name_bytes_ = 0;
+  std::shared_ptr<const NameIndex> index_;  // immutable, shared by copies
+  const Normalizer* normalizer_ = nullptr;  // not owned
 };
 
 }  // namespace treaty

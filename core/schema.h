@@ -21,10 +21,11 @@ inline constexpr std::string_view kSectionText = "S";  // section headings' text
 
 // Identity and structure (boolean filters, wdf 0):
 inline constexpr std::string_view kPassageId = "Q";    // QUNEP/CBD/NP/COP-MOP/1/6#27(b)
-inline constexpr std::string_view kDocSymbol = "XDOC"; // XDOCUNEP/CBD/NP/COP-MOP/1/6 (owning document)
+inline constexpr std::string_view kDocSymbol = "XP";   // XPUNEP/CBD/NP/COP-MOP/1/6 (parent document)
 inline constexpr std::string_view kKind = "XKIND";     // XKINDheader | XKINDparagraph | XKINDitem
 
-// Fields (boolean filters, wdf 0):
+// Fields (boolean filters, wdf 0). No field prefix is a prefix of another, so a prefix scan
+// (allterms_begin) lists one field only.
 inline constexpr std::string_view kOrg = "XO";         // XOfao (organization id)
 inline constexpr std::string_view kYear = "XY";        // XY2014, for every year a date covers
 inline constexpr std::string_view kMonth = "XM";       // XM201406, for every month a date of month

@@ -165,8 +165,9 @@ TEST_CASE("indexer rejects bad input with a message naming the file") {
   CHECK(missing.err.find("nope.txt") != std::string::npos);
 
   // Nothing was ever committed.
-  CHECK(run_indexer(tmp, "--index " + quoted(index) + " stats").code != 0 ||
-        IndexReader::open(index)->stats().passages == 0);
+  const bool nothing_committed =
+      run_indexer(tmp, "--index " + quoted(index) + " stats").code != 0 || IndexReader::open(index)->stats().passages == 0;
+  CHECK(nothing_committed);
 
   // The same document, given its symbol, indexes fine.
   const RunResult with_symbol = run_indexer(
