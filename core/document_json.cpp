@@ -69,11 +69,20 @@ json document_summary_json(const Document& doc, const DocumentFields& fields) {
   for (const Passage& p : doc.passages) ids.push_back(p.id);
   json aliases = json::object();
   for (const auto& [alias, id] : fields.mined_aliases) aliases[alias] = id;
+  // "2014 年 10 月 13 日至 17 日，大韩民国平昌": dates before the comma, venue after it.
+  std::string dates = h.dates_venue, venue;
+  for (std::string_view comma : {"，", ","}) {
+    if (auto at = h.dates_venue.rfind(comma); at != std::string::npos) {
+      dates = h.dates_venue.substr(0, at);
+      venue = h.dates_venue.substr(at + comma.size());
+      break;
+    }
+  }
   return {{"symbol", doc.symbol},
           {"source", doc.source},
           {"header",
            {{"symbol_line", h.symbol_line}, {"meeting", h.meeting}, {"session", h.session},
-            {"dates_venue", h.dates_venue}, {"agenda_item", h.agenda_item}, {"title", h.title},
+            {"dates_venue", h.dates_venue}, {"dates", dates}, {"venue", venue}, {"agenda_item", h.agenda_item}, {"title", h.title},
             {"doc_type", h.doc_type}, {"other_lines", h.other_lines}}},
           {"sections", sections},
           {"passage_ids", ids},

@@ -44,7 +44,12 @@ DocumentFields extract_fields(const Document& doc, const Normalizer& normalizer,
     PassageFields& f = out.passages[i];
     const std::string& text = normalized[i];
     for (const OrgMention& m : gazetteer.find_mentions(text, out.mined_aliases)) push_unique(f.orgs, m.id);
-    f.dates = extract_dates(text);
+    for (DateRange& d : extract_dates(text)) {
+      // The same date written twice in a passage is one date for filters and facets.
+      const bool seen = std::any_of(f.dates.begin(), f.dates.end(),
+                                    [&](const DateRange& e) { return e.iso() == d.iso(); });
+      if (!seen) f.dates.push_back(std::move(d));
+    }
     for (DecisionRef& d : extract_decisions(text)) {
       const bool seen = std::any_of(f.decisions.begin(), f.decisions.end(),
                                     [&](const DecisionRef& e) { return e.id() == d.id(); });
