@@ -1,5 +1,6 @@
 #include "core/normalizer.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
@@ -42,6 +43,24 @@ Normalizer::Normalizer(const NormalizerOptions& options)
   UErrorCode status = U_ZERO_ERROR;
   icu::Normalizer2::getNFKCInstance(status);
   if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU NFKC unavailable: ") + u_errorName(status));
+  if (!t2s_) return;
+  // One OpenCC call over every ideograph of the BMP blocks, one per line, tells which ones fold.
+  std::u32string all;
+  for (const auto& [first, last] : {std::pair<char32_t, char32_t>{0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xF900, 0xFAFF}}) {
+    for (char32_t cp = first; cp <= last; ++cp) {
+      all += cp;
+      all += U'\n';
+    }
+  }
+  const std::u32string converted = to_u32(t2s_->Convert(to_utf8(all)));
+  std::size_t line_start = 0, k = 0;
+  for (std::size_t i = 0; i <= converted.size(); ++i) {
+    if (i < converted.size() && converted[i] != U'\n') continue;
+    const char32_t original = all[2 * k];
+    if (i - line_start != 1 || converted[line_start] != original) traditional_.insert(original);
+    line_start = i + 1;
+    if (++k * 2 >= all.size()) break;
+  }
 }
 
 Normalizer::~Normalizer() = default;
@@ -64,7 +83,11 @@ NormalizedText Normalizer::normalize(std::string_view text) const {
   }
   input_offsets.push_back(static_cast<uint32_t>(text.size()));
 
-  if (t2s_) {
+  // Characters outside the BMP ideograph blocks are rare; send such text through OpenCC too.
+  const bool needs_t2s = t2s_ && std::any_of(input.begin(), input.end(), [&](char32_t cp) {
+    return traditional_.contains(cp) || (cp >= 0x20000 && cp <= 0x3134F);
+  });
+  if (needs_t2s) {
     std::u32string converted = to_u32(t2s_->Convert(std::string(text)));
     if (converted.size() == input.size()) {
       input = std::move(converted);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <string_view>
 #include <vector>
 
@@ -47,6 +48,9 @@ class Normalizer {
  private:
   NormalizerOptions options_;
   std::unique_ptr<opencc::SimpleConverter> t2s_;
+  // Han characters that t2s changes on their own, found once at construction: OpenCC costs more
+  // than the rest of normalisation, and text without any of them (most Simplified text) skips it.
+  std::unordered_set<char32_t> traditional_;
 };
 
 }  // namespace treaty
