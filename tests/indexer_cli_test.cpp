@@ -22,11 +22,12 @@ struct RunResult {
   std::string err;
 };
 
-// Runs the indexer with `args` (already shell-quoted as needed), capturing both streams.
-RunResult run_indexer(const test::TempDir& tmp, const std::string& args) {
+// Runs the indexer with `args` (already shell-quoted as needed), capturing both streams;
+// `wrapper` (e.g. "timeout -s INT 1") runs before it.
+RunResult run_indexer(const test::TempDir& tmp, const std::string& args, const std::string& wrapper = "") {
   const fs::path out = tmp.path() / "stdout.txt";
   const fs::path err = tmp.path() / "stderr.txt";
-  const std::string cmd = std::string("'") + TREATY_INDEXER_BIN + "' --quiet " + args + " >'" + out.string() +
+  const std::string cmd = wrapper + " '" + TREATY_INDEXER_BIN + "' --quiet " + args + " >'" + out.string() +
                           "' 2>'" + err.string() + "'";
   const int status = std::system(cmd.c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::read_file(out), test::read_file(err)};
@@ -208,4 +209,30 @@ TEST_CASE("indexer stats on a missing index fails with exit code 3") {
   const RunResult r = run_indexer(tmp, "--index " + quoted(tmp.path() / "none") + " stats");
   CHECK(r.code == 3);
   CHECK(r.err.find("none") != std::string::npos);
+}
+
+TEST_CASE("an interrupted run leaves the index at its last commit") {
+  test::TempDir tmp;
+  const fs::path index = tmp.path() / "index";
+  REQUIRE(run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(test::seed_path())).code == 0);
+
+  // Many copies of the seed under other symbols: far more than can be indexed in a second.
+  const std::string seed = test::read_file(test::seed_path());
+  const std::string running_header = kSeedSymbol + " \n";
+  const fs::path docs = tmp.path() / "docs";
+  fs::create_directories(docs);
+  for (int i = 0; i < 400; ++i) {
+    std::string copy = seed;
+    const std::string symbol = "UNEP/CBD/TEST/" + std::to_string(i) + " \n";
+    for (auto at = copy.find(running_header); at != std::string::npos; at = copy.find(running_header, at + 1))
+      copy.replace(at, running_header.size(), symbol);
+    test::write_file(docs / ("copy-" + std::to_string(i) + ".txt"), copy);
+  }
+  const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(docs), "timeout -s INT 1");
+  CHECK(r.code == 124);  // timeout(1): the indexer was interrupted by SIGINT
+
+  auto reader = IndexReader::open(index);
+  REQUIRE(reader);
+  CHECK(reader->stats().documents == 1);
+  CHECK(reader->stats().passages == kSeedPassages);
 }
