@@ -25,7 +25,15 @@ Xapian::termpos add_text_terms(Xapian::Document& doc, const Analysis& analysis,
     const Xapian::termpos pos = base + static_cast<Xapian::termpos>(k);
     const Unit& u = units[k];
     if (u.kind == UnitKind::han) {
-      doc.add_posting(han_term(prefix, u), pos);
+      // A query phrase only ever asks for a single character's position at the edge of a Han
+      // run (next to an alnum unit, a break, or the phrase end; inside a run it uses bigrams), so
+      // inner characters need no positions: that saves most of them.
+      const bool run_edge = !u.joins_previous || k + 1 == units.size() || !units[k + 1].joins_previous;
+      if (run_edge) {
+        doc.add_posting(han_term(prefix, u), pos);
+      } else {
+        doc.add_term(han_term(prefix, u));
+      }
       if (u.joins_previous) doc.add_posting(bigram_term(prefix, units[k - 1], u), pos - 1);
     } else if (u.term.size() <= kMaxTermBytes) {
       doc.add_posting(prefix + u.term, pos);

@@ -9,8 +9,10 @@
 namespace treaty {
 
 // Adds the terms of `analysis` to `doc`:
-//   unit terms (Han characters with schema::kHanChar, alnum units unprefixed) with positions
-//   base, base+1, ...; Han bigrams (schema::kHanBigram) at the position of their first character;
+//   unit terms (Han characters with schema::kHanChar, alnum units unprefixed) at positions
+//   base, base+1, ... (a Han character inside a run of joined characters gets no position, only
+//   the first and last of each run do); Han bigrams (schema::kHanBigram) at the position of their
+//   first character;
 //   words and compounds without positions (wdf only).
 // `prefix` is prepended to every term (empty for body text). Returns the first position after
 // the text plus a gap, so that phrases cannot match across two texts added one after the other.
@@ -21,7 +23,8 @@ Xapian::termpos add_text_terms(Xapian::Document& doc, const Analysis& analysis,
 // sequence of units (ignoring spaces and punctuation), e.g. a Chinese substring of any length:
 //   one Han character  -> its character term; two -> their bigram;
 //   longer             -> a phrase of the overlapping bigrams (plus lone characters and alnum
-//                         units, all at consecutive positions).
+//                         units, all at consecutive positions). Inside a quoted phrase, a space or
+//                         punctuation between two Han characters must be a break in the text too.
 // Word and compound terms of the text are added with OP_AND_MAYBE so they only affect ranking.
 // An analysis with no units gives an empty Xapian::Query (matches nothing).
 Xapian::Query text_query(const Analysis& analysis, const std::string& prefix = {});

@@ -145,3 +145,40 @@ TEST_CASE_METHOD(Fixture, "property: every substring is found, shuffled strings 
     }
   }
 }
+
+TEST_CASE_METHOD(Fixture, "only the edges of a Han run carry character positions") {
+  Xapian::Document d;
+  add_text_terms(d, analyzer.analyze("缔约方，会 2014年"), 1);
+  auto positions = [&](const std::string& term) {
+    std::vector<Xapian::termpos> out;
+    for (auto it = d.termlist_begin(); it != d.termlist_end(); ++it) {
+      if (*it != term) continue;
+      for (auto p = it.positionlist_begin(); p != it.positionlist_end(); ++p) out.push_back(*p);
+    }
+    return out;
+  };
+  CHECK(positions("H缔") == std::vector<Xapian::termpos>{1});
+  CHECK(positions("H约").empty());  // inside the run 缔约方: bigrams cover it
+  CHECK(positions("H方") == std::vector<Xapian::termpos>{3});
+  CHECK(positions("H会") == std::vector<Xapian::termpos>{4});
+  CHECK(positions("H年") == std::vector<Xapian::termpos>{6});
+  CHECK(positions("B约方") == std::vector<Xapian::termpos>{2});
+  CHECK(positions("2014") == std::vector<Xapian::termpos>{5});
+}
+
+TEST_CASE_METHOD(Fixture, "mixed phrases: a lone character next to numbers keeps its place") {
+  Xapian::Document d;
+  add_text_terms(d, analyzer.analyze("会议于2014年度和 2015 年举行"), 1);
+  Xapian::WritableDatabase local(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  local.add_document(d);
+  auto count = [&](const std::string& q) {
+    Xapian::Enquire e(local);
+    e.set_query(text_query(analyzer.analyze(q)));
+    return e.get_mset(0, 10).size();
+  };
+  CHECK(count("2014年") == 1);   // 年 starts the run 年度和
+  CHECK(count("于2014") == 1);   // 于 ends the run 会议于
+  CHECK(count("2015年举行") == 1);
+  CHECK(count("2014年举行") == 0);
+  CHECK(count("年2015") == 0);
+}
