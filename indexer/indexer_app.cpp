@@ -1,11 +1,18 @@
 #include "indexer/indexer_app.h"
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <chrono>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <thread>
+
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -77,6 +84,165 @@ Expected<Parsed> parse_file(const fs::path& path, const std::string& symbol, con
 
 }  // namespace
 
+namespace {
+
+// One document that passed validation, to be indexed.
+struct Validated {
+  fs::path path;
+  std::string symbol;
+};
+
+// Parses every file once, before anything is written: bad input and symbols given twice are
+// reported here, so a run that fails never touches the index. Parsing is cheap next to indexing.
+// Returns nullopt when the run must stop (bad input without keep_going).
+std::optional<std::vector<Validated>> validate(const std::vector<fs::path>& files, const Options& options,
+                                               std::size_t& failed, std::ostream& err) {
+  std::vector<Validated> ok;
+  std::map<std::string, fs::path, std::less<>> seen;
+  for (const fs::path& path : files) {
+    Expected<Document> doc = [&]() -> Expected<Document> {
+      auto bytes = read_bytes(path);
+      if (!bytes) return std::unexpected(bytes.error());
+      return parse_document(*bytes, ParseOptions{path.string(), options.symbol});
+    }();
+    if (doc) {
+      if (auto it = seen.find(doc->symbol); it != seen.end())
+        doc = fail("document " + doc->symbol + " is also in " + it->second.string(), path.string());
+    }
+    if (!doc) {
+      err << "indexer: " << doc.error().describe() << "\n";
+      ++failed;
+      if (!options.keep_going) {
+        err << "indexer: nothing written; the index is unchanged (use --keep-going to skip bad documents)\n";
+        return std::nullopt;
+      }
+      continue;
+    }
+    seen.emplace(doc->symbol, path);
+    ok.push_back({path, doc->symbol});
+  }
+  return ok;
+}
+
+// Counters shared by the workers, read by the progress reporter.
+struct Progress {
+  std::atomic<std::size_t> documents{0};
+  std::atomic<std::size_t> passages{0};
+  std::atomic<std::size_t> bytes{0};
+};
+
+// Parses, analyses and writes documents[i] for i = next++, into `writer`. Returns an error
+// message on an index failure (the caller abandons the run).
+std::optional<std::string> index_some(const std::vector<Validated>& documents, std::atomic<std::size_t>& next,
+                                      const Options& options, const Resources& res, IndexWriter& writer,
+                                      Progress& progress, const std::atomic<bool>& stop) {
+  Analyzer analyzer(res.normalizer, res.lexicon);
+  try {
+    for (std::size_t i = next++; i < documents.size() && !stop; i = next++) {
+      auto parsed = parse_file(documents[i].path, options.symbol, res);
+      if (!parsed) return parsed.error().describe();  // changed since validation
+      progress.passages += writer.replace_document(parsed->doc, parsed->fields, res.gazetteer, analyzer);
+      ++progress.documents;
+      std::error_code ec;
+      progress.bytes += fs::file_size(documents[i].path, ec);
+    }
+  } catch (const Xapian::Error& e) {
+    return "index error: " + e.get_description();
+  }
+  return std::nullopt;
+}
+
+// Runs `work` on `threads` threads while printing a progress line every 2 s (unless quiet).
+void run_with_progress(std::size_t threads, const std::function<void()>& work, const Progress& progress,
+                       std::size_t total, const Options& options, std::ostream& err) {
+  std::vector<std::thread> pool;
+  std::atomic<std::size_t> running{threads};
+  for (std::size_t t = 0; t < threads; ++t)
+    pool.emplace_back([&] {
+      work();
+      --running;
+    });
+  auto last = Clock::now();
+  while (running > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (!options.quiet && Clock::now() - last > std::chrono::seconds(2)) {
+      err << "indexer: " << progress.documents << "/" << total << " documents, " << progress.passages
+          << " passages\n";
+      last = Clock::now();
+    }
+  }
+  for (auto& t : pool) t.join();
+}
+
+bool empty_or_missing(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return true;
+  return fs::is_directory(dir, ec) && fs::is_empty(dir, ec);
+}
+
+// Bulk load into a new index: each thread writes its own shard next to the target, then the
+// shards are compacted into a fresh directory that is renamed into place. Nothing appears at
+// `options.index_dir` until the end, so an interrupted run leaves no index behind.
+Expected<void> bulk_load(const std::vector<Validated>& documents, const Options& options, const Resources& res,
+                         std::size_t threads, Progress& progress, std::ostream& err) {
+  const fs::path target = fs::absolute(options.index_dir).lexically_normal();
+  const fs::path work = target.parent_path() / ("." + target.filename().string() + ".build-" + std::to_string(getpid()));
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+  } cleanup{work};
+
+  std::vector<IndexWriter> writers;
+  for (std::size_t t = 0; t < threads; ++t) {
+    auto w = IndexWriter::open(work / ("shard" + std::to_string(t)));
+    if (!w) return std::unexpected(w.error());
+    writers.push_back(std::move(*w));
+  }
+  std::atomic<std::size_t> next{0}, slot{0};
+  std::atomic<bool> stop{false};
+  std::mutex mutex;
+  std::optional<std::string> failure;
+  run_with_progress(
+      threads,
+      [&] {
+        IndexWriter& writer = writers[slot++];
+        auto error = index_some(documents, next, options, res, writer, progress, stop);
+        if (!error) {
+          try {
+            writer.commit();
+          } catch (const Xapian::Error& e) {
+            error = "index error: " + e.get_description();
+          }
+        }
+        if (error) {
+          std::lock_guard lock(mutex);
+          failure = *error;
+          stop = true;
+        }
+      },
+      progress, documents.size(), options, err);
+  if (failure) return fail(*failure);
+  writers.clear();  // release the shards' locks before compaction
+
+  try {
+    Xapian::Database shards;
+    for (std::size_t t = 0; t < threads; ++t) shards.add_database(Xapian::Database((work / ("shard" + std::to_string(t))).string()));
+    const fs::path compacted = work / "compacted";
+    shards.compact(compacted.string());
+    std::error_code ec;
+    fs::rename(compacted, target, ec);  // replaces an empty target directory
+    if (ec) return fail("cannot move the new index into place: " + ec.message(), target.string());
+  } catch (const Xapian::Error& e) {
+    return fail("index error while compacting: " + e.get_description(), target.string());
+  }
+  return {};
+}
+
+}  // namespace
+
 int run_add(const Options& options, const std::vector<fs::path>& paths, std::ostream& out,
             std::ostream& err) {
   auto files = collect_files(paths);
@@ -97,55 +263,52 @@ int run_add(const Options& options, const std::vector<fs::path>& paths, std::ost
     err << "indexer: " << res.error().describe() << "\n";
     return kExitConfig;
   }
-  auto writer = IndexWriter::open(options.index_dir);
-  if (!writer) {
-    err << "indexer: " << writer.error().describe() << "\n";
-    return kExitIndex;
-  }
-  Analyzer analyzer((*res)->normalizer, (*res)->lexicon);
-
   const auto start = Clock::now();
-  auto last_progress = start;
-  std::size_t documents = 0, passages = 0, failed = 0, bytes = 0;
-  std::vector<std::string> seen_symbols;
-  try {
-    for (std::size_t i = 0; i < files->size(); ++i) {
-      const fs::path& path = (*files)[i];
-      auto parsed = parse_file(path, options.symbol, **res);
-      if (parsed && std::find(seen_symbols.begin(), seen_symbols.end(), parsed->doc.symbol) != seen_symbols.end()) {
-        parsed = fail("document " + parsed->doc.symbol + " appears twice in this run", path.string());
-      }
-      if (!parsed) {
-        err << "indexer: " << parsed.error().describe() << "\n";
-        ++failed;
-        if (!options.keep_going) {
-          err << "indexer: nothing written; the index is unchanged (use --keep-going to skip bad documents)\n";
-          return kExitBadInput;
-        }
-        continue;
-      }
-      seen_symbols.push_back(parsed->doc.symbol);
-      passages += writer->replace_document(parsed->doc, parsed->fields, (*res)->gazetteer, analyzer);
-      ++documents;
-      std::error_code ec;
-      bytes += fs::file_size(path, ec);
-      const auto now = Clock::now();
-      if (!options.quiet && now - last_progress > std::chrono::seconds(2)) {
-        err << "indexer: " << (i + 1) << "/" << files->size() << " documents, " << passages << " passages\n";
-        last_progress = now;
-      }
+  std::size_t failed = 0;
+  auto documents = validate(*files, options, failed, err);
+  if (!documents) return kExitBadInput;
+
+  std::size_t threads = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = std::max<std::size_t>(1, std::min(threads, documents->size()));
+  Progress progress;
+  const bool bulk = empty_or_missing(options.index_dir) && !documents->empty();
+  if (bulk) {
+    auto done = bulk_load(*documents, options, **res, threads, progress, err);
+    if (!done) {
+      err << "indexer: " << done.error().describe() << "; no index was written\n";
+      return kExitIndex;
     }
-    writer->commit();
-  } catch (const Xapian::Error& e) {
-    err << "indexer: index error: " << e.get_description() << "; the index is at its previous commit\n";
-    return kExitIndex;
+  } else {
+    // Adding to an existing index: one writer, one transaction, one commit.
+    auto writer = IndexWriter::open(options.index_dir);
+    if (!writer) {
+      err << "indexer: " << writer.error().describe() << "\n";
+      return kExitIndex;
+    }
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> stop{false};
+    std::optional<std::string> failure;
+    run_with_progress(
+        1, [&] { failure = index_some(*documents, next, options, **res, *writer, progress, stop); }, progress,
+        documents->size(), options, err);
+    try {
+      if (!failure) writer->commit();
+    } catch (const Xapian::Error& e) {
+      failure = "index error: " + e.get_description();
+    }
+    if (failure) {
+      err << "indexer: " << *failure << "; the index is at its previous commit\n";
+      return kExitIndex;
+    }
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  out << nlohmann::json{{"documents", documents},
-                        {"passages", passages},
+  out << nlohmann::json{{"documents", progress.documents.load()},
+                        {"passages", progress.passages.load()},
                         {"skipped", failed},
-                        {"bytes", bytes},
+                        {"bytes", progress.bytes.load()},
                         {"seconds", seconds},
+                        {"mode", bulk ? "bulk" : "update"},
+                        {"threads", bulk ? threads : 1},
                         {"index", options.index_dir.string()}}
              .dump()
       << "\n";

@@ -22,11 +22,15 @@ struct Options {
   std::string symbol;                              // --symbol: for a single document without one
   bool keep_going = false;                         // --keep-going: skip bad documents, index the rest
   bool quiet = false;                              // --quiet: no progress lines
+  std::size_t threads = 0;                         // --threads: workers for a bulk load; 0 = one per core
 };
 
-// `indexer add PATH...`: files, or directories searched recursively for *.txt. All documents
-// are parsed and written in one transaction; any bad input aborts the run before the commit
-// (unless keep_going), so the index stays at its previous commit.
+// `indexer add PATH...`: files, or directories searched recursively for *.txt. Every document
+// is parsed and checked first; any bad input (or a symbol given twice) aborts the run before
+// anything is written, unless keep_going. Into a new (missing or empty) index directory, the
+// documents are indexed in parallel shards that are compacted and moved into place at the end;
+// into an existing index, they are written in one transaction with one commit. Either way a
+// failed or interrupted run leaves the index at its previous commit.
 int run_add(const Options& options, const std::vector<std::filesystem::path>& paths,
             std::ostream& out, std::ostream& err);
 

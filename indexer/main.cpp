@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add->add_option("paths", paths, "files or directories")->required();
   add->add_option("--symbol", options.symbol, "document symbol, for a single document that has none");
   add->add_flag("--keep-going", options.keep_going, "skip bad documents instead of aborting");
+  add->add_option("--threads", options.threads, "worker threads for a new index (default: one per core)");
   // The benchmark harness passes its corpus as --input DIR.
   add->add_option("--input", paths, "same as the positional paths");
 

@@ -236,3 +236,36 @@ TEST_CASE("an interrupted run leaves the index at its last commit") {
   CHECK(reader->stats().documents == 1);
   CHECK(reader->stats().passages == kSeedPassages);
 }
+
+TEST_CASE("a bulk load into a new index is all or nothing, in parallel or not") {
+  test::TempDir tmp;
+  const fs::path docs = tmp.path() / "docs";
+  fs::create_directories(docs);
+  for (int i = 0; i < 6; ++i)
+    test::write_file(docs / ("d" + std::to_string(i) + ".txt"), small_document("UNEP/CBD/NP/COP-MOP/9/" + std::to_string(i)));
+  for (const char* threads : {"1", "3"}) {
+    CAPTURE(threads);
+    const fs::path index = tmp.path() / (std::string("index-") + threads);
+    const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " add --threads " + threads + " " + quoted(docs));
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK(nlohmann::json::parse(r.out)["mode"] == "bulk");
+    auto reader = IndexReader::open(index);
+    REQUIRE(reader);
+    CHECK(reader->stats().documents == 6);
+    CHECK(reader->stats().passages == 18);  // header + 2 paragraphs each
+    CHECK(reader->passage("UNEP/CBD/NP/COP-MOP/9/5#2"));
+    CHECK(reader->document("UNEP/CBD/NP/COP-MOP/9/3"));
+    // No build directories are left beside the index.
+    for (const auto& entry : fs::directory_iterator(tmp.path()))
+      CHECK(entry.path().filename().string().find(".build-") == std::string::npos);
+  }
+  // A symbol given twice fails the whole run before anything is written.
+  test::write_file(docs / "z-dup.txt", small_document("UNEP/CBD/NP/COP-MOP/9/2"));
+  const fs::path index = tmp.path() / "index-dup";
+  const RunResult dup = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(docs));
+  CHECK(dup.code == 1);
+  CHECK(dup.err.find("z-dup.txt") != std::string::npos);
+  CHECK(dup.err.find("d2.txt") != std::string::npos);
+  CHECK_FALSE(fs::exists(index));
+}

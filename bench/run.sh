@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark against Groonga and SQLite FTS5 with the shared harness
+# (../shared/bench, beside the project): builds release binaries, generates the corpus, runs
+# run.py with this project wired in as "ours", and writes bench/RESULTS.md.
+#
+#   bench/run.sh [DOCS] [extra run.py options]     # DOCS default 1000; 10000 for the full run
+#   ENGINES=groonga,sqlite_fts5,ours bench/run.sh 10000
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+shared=${SHARED_BENCH:-$root/../shared/bench}
+docs=${1:-1000}
+shift || true
+engines=${ENGINES:-groonga,sqlite_fts5,ours}
+
+[ -d "$shared" ] || { echo "bench: no shared harness at $shared" >&2; exit 2; }
+"$root/scripts/install-deps.sh"
+SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+need=()
+for p in groonga-bin wrk time manpages-zh debian-reference-zh-cn; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
+fi
+
+"$root/scripts/build.sh" "$root/build/release" -DCMAKE_BUILD_TYPE=Release -DTREATY_BUILD_TESTS=OFF
+
+export OURS_INDEXER="$root/build/release/indexer/indexer"
+export OURS_SEARCHD="$root/build/release/searchd/searchd"
+export OURS_INDEX_ARGS='--quiet --index {index} add {docs}'
+export OURS_SEARCHD_ARGS='--index {index} --host 127.0.0.1 --port {port} --quiet'
+# Same work as the peers: top 10 by relevance, exact total, top-10 organization facet.
+export OURS_URL='http://127.0.0.1:{port}/search?q={q}&size=10&facets=org&facet_size=10'
+export OURS_HITS='total'
+export OURS_READY_PATH='/health'
+
+out="$root/bench/results/docs$docs"
+mkdir -p "$out"
+python3 "$shared/run.py" --docs "$docs" --engines "$engines" --out "$out" "$@" | tee "$out/report.md"
+python3 "$root/bench/write_results.py" "$out" "$root/bench/RESULTS.md"
