@@ -1,1 +1,471 @@
 #include "core/searcher.h"
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+#include <unordered_map>
+
+#include "core/references.h"
+#include "core/resources.h"
+#include "core/schema.h"
+
+namespace treaty {
+namespace {
+
+using nlohmann::json;
+
+struct FacetDef {
+  std::string_view name;
+  Xapian::valueno slot;
+};
+
+constexpr FacetDef kFacetDefs[] = {
+    {"org", schema::kSlotOrgs},           {"year", schema::kSlotYears},
+    {"decision", schema::kSlotDecisions}, {"symbol", schema::kSlotSymbols},
+    {"month", schema::kSlotMonths},
+};
+
+// Index into kFacetDefs, or nullopt.
+std::optional<std::size_t> find_facet(std::string_view name) {
+  for (std::size_t k = 0; k < std::size(kFacetDefs); ++k)
+    if (kFacetDefs[k].name == name) return k;
+  return std::nullopt;
+}
+
+// Splits a multi-valued slot string.
+template <class F>
+void for_each_value(std::string_view joined, F&& f) {
+  while (true) {
+    const std::size_t sep = joined.find(schema::kValueSeparator);
+    const std::string_view one = joined.substr(0, sep);
+    if (!one.empty()) f(one);
+    if (sep == std::string_view::npos) return;
+    joined.remove_prefix(sep + 1);
+  }
+}
+
+constexpr std::uint32_t kNoRank = std::numeric_limits<std::uint32_t>::max();
+
+}  // namespace
+
+class SlotTable {
+ public:
+  // The values of one multi-valued slot for every document, interned: document `did` carries
+  // ids[begin[did]] .. ids[begin[did + 1] - 1], each an index into names.
+  struct Values {
+    std::vector<std::string> names;
+    std::vector<std::uint32_t> begin;  // size last docid + 2
+    std::vector<std::uint32_t> ids;
+
+    Values(const Xapian::Database& db, Xapian::valueno slot, Xapian::docid last) {
+      std::unordered_map<std::string, std::uint32_t> intern;
+      begin.assign(static_cast<std::size_t>(last) + 2, 0);
+      Xapian::docid next = 0;  // first docid whose begin is not set yet
+      for (Xapian::ValueIterator it = db.valuestream_begin(slot); it != db.valuestream_end(slot); ++it) {
+        const Xapian::docid did = it.get_docid();
+        for (; next <= did; ++next) begin[next] = static_cast<std::uint32_t>(ids.size());
+        const std::size_t first = ids.size();
+        for_each_value(*it, [&](std::string_view v) {
+          auto [pos, added] = intern.try_emplace(std::string(v), static_cast<std::uint32_t>(names.size()));
+          if (added) names.emplace_back(v);
+          // A value listed twice on one passage still counts the passage once.
+          if (std::find(ids.begin() + static_cast<std::ptrdiff_t>(first), ids.end(), pos->second) == ids.end())
+            ids.push_back(pos->second);
+        });
+      }
+      for (; next < begin.size(); ++next) begin[next] = static_cast<std::uint32_t>(ids.size());
+    }
+  };
+
+  explicit SlotTable(const Xapian::Database& db) : last_(db.get_lastdocid()) {
+    for (const FacetDef& f : kFacetDefs) facets_.emplace_back(db, f.slot, last_);
+    build_ranks(db);
+  }
+
+  const Values& facet(std::size_t k) const { return facets_[k]; }
+  // Sort ranks per docid (kNoRank: not a passage of this revision).
+  const std::vector<std::uint32_t>& order_ranks() const { return order_; }
+  const std::vector<std::uint32_t>& date_ranks(bool descending) const { return descending ? date_desc_ : date_asc_; }
+
+ private:
+  void build_ranks(const Xapian::Database& db) {
+    struct Entry {
+      Xapian::docid did;
+      std::string order;
+      std::string date;  // sortable_serialise(first day); empty: undated
+      std::uint32_t order_rank = 0;
+    };
+    std::vector<Entry> entries;
+    for (Xapian::ValueIterator it = db.valuestream_begin(schema::kSlotOrder); it != db.valuestream_end(schema::kSlotOrder); ++it)
+      entries.push_back({it.get_docid(), *it, {}});
+    // Both streams are in docid order: merge the dates in.
+    std::size_t k = 0;
+    for (Xapian::ValueIterator it = db.valuestream_begin(schema::kSlotDate); it != db.valuestream_end(schema::kSlotDate); ++it) {
+      while (k < entries.size() && entries[k].did < it.get_docid()) ++k;
+      if (k < entries.size() && entries[k].did == it.get_docid()) entries[k].date = *it;
+    }
+    auto assign = [&](std::vector<std::uint32_t>& ranks, auto&& less) {
+      std::vector<std::size_t> idx(entries.size());
+      for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+      std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return less(entries[a], entries[b]); });
+      ranks.assign(static_cast<std::size_t>(last_) + 1, kNoRank);
+      for (std::size_t r = 0; r < idx.size(); ++r) ranks[entries[idx[r]].did] = static_cast<std::uint32_t>(r);
+    };
+    assign(order_, [](const Entry& a, const Entry& b) { return a.order < b.order; });
+    for (Entry& e : entries) e.order_rank = order_[e.did];
+    // Undated passages last either way; ties in document order.
+    assign(date_asc_, [](const Entry& a, const Entry& b) {
+      if (a.date.empty() != b.date.empty()) return b.date.empty();
+      if (a.date != b.date) return a.date < b.date;
+      return a.order_rank < b.order_rank;
+    });
+    assign(date_desc_, [](const Entry& a, const Entry& b) {
+      if (a.date.empty() != b.date.empty()) return b.date.empty();
+      if (a.date != b.date) return a.date > b.date;
+      return a.order_rank < b.order_rank;
+    });
+  }
+
+  Xapian::docid last_;
+  std::vector<Values> facets_;  // parallel to kFacetDefs
+  std::vector<std::uint32_t> order_, date_asc_, date_desc_;
+};
+
+namespace {
+
+// Counts the match set's documents per facet value from a SlotTable: per document, an array
+// walk and integer increments.
+class FacetSpy : public Xapian::MatchSpy {
+ public:
+  FacetSpy(const SlotTable& table, std::vector<std::size_t> facets) : table_(table), facets_(std::move(facets)) {
+    for (std::size_t k : facets_) counts_.emplace_back(table_.facet(k).names.size(), 0);
+  }
+
+  void operator()(const Xapian::Document& doc, double) override {
+    const Xapian::docid did = doc.get_docid();
+    for (std::size_t i = 0; i < facets_.size(); ++i) {
+      const SlotTable::Values& values = table_.facet(facets_[i]);
+      if (did + 1 >= values.begin.size()) continue;
+      for (std::uint32_t j = values.begin[did]; j < values.begin[did + 1]; ++j) ++counts_[i][values.ids[j]];
+    }
+  }
+
+  // Value -> number of matching documents carrying it, for the i-th facet asked.
+  std::vector<std::pair<std::string, std::uint64_t>> values(std::size_t i) const {
+    std::vector<std::pair<std::string, std::uint64_t>> out;
+    const SlotTable::Values& values = table_.facet(facets_[i]);
+    for (std::size_t id = 0; id < counts_[i].size(); ++id)
+      if (counts_[i][id] > 0) out.emplace_back(values.names[id], counts_[i][id]);
+    return out;
+  }
+
+ private:
+  const SlotTable& table_;
+  std::vector<std::size_t> facets_;  // indexes into kFacetDefs
+  std::vector<std::vector<std::uint32_t>> counts_;
+};
+
+// Sorts by a precomputed rank per docid (big-endian, so byte order is rank order).
+class RankKey : public Xapian::KeyMaker {
+ public:
+  explicit RankKey(const std::vector<std::uint32_t>& ranks) : ranks_(ranks) {}
+  std::string operator()(const Xapian::Document& doc) const override {
+    const Xapian::docid did = doc.get_docid();
+    const std::uint32_t r = did < ranks_.size() ? ranks_[did] : kNoRank;
+    const char bytes[4] = {static_cast<char>(r >> 24), static_cast<char>(r >> 16), static_cast<char>(r >> 8),
+                           static_cast<char>(r)};
+    return std::string(bytes, 4);
+  }
+
+ private:
+  const std::vector<std::uint32_t>& ranks_;
+};
+
+// "cop:11/1 D" -> "COP XI/1 D" (references.h owns the label format).
+std::string decision_label(std::string_view id) {
+  DecisionRef ref;
+  const std::size_t colon = id.find(':');
+  const std::size_t slash = id.find('/');
+  if (colon == std::string_view::npos || slash == std::string_view::npos || slash < colon) return std::string(id);
+  const std::string_view kind = id.substr(0, colon);
+  if (kind == "cop") ref.kind = DecisionKind::cop_decision;
+  else if (kind == "rec") ref.kind = DecisionKind::recommendation;
+  else if (kind == "unga") ref.kind = DecisionKind::unga_resolution;
+  else return std::string(id);
+  const std::string_view session = id.substr(colon + 1, slash - colon - 1);
+  std::string_view rest = id.substr(slash + 1);
+  const std::size_t space = rest.find(' ');
+  const std::string_view number = rest.substr(0, space);
+  if (space != std::string_view::npos) ref.part = std::string(rest.substr(space + 1));
+  if (std::from_chars(session.data(), session.data() + session.size(), ref.session).ec != std::errc() ||
+      std::from_chars(number.data(), number.data() + number.size(), ref.number).ec != std::errc())
+    return std::string(id);
+  return ref.label();
+}
+
+std::string facet_label(std::string_view facet, const std::string& value, const Resources& res) {
+  if (facet == "org") {
+    const Organization* org = res.gazetteer.find_by_id(value);
+    if (!org) return value;
+    return org->acronym.empty() ? org->name_zh : org->name_zh + " (" + org->acronym + ")";
+  }
+  if (facet == "decision") return decision_label(value);
+  return value;
+}
+
+Facet make_facet(std::string_view name, std::vector<std::pair<std::string, std::uint64_t>> sorted,
+                 std::size_t limit, const Resources& res) {
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  if (sorted.size() > limit) sorted.resize(limit);
+  Facet facet{std::string(name), {}};
+  for (auto& [value, count] : sorted) {
+    std::string label = facet_label(name, value, res);
+    facet.values.push_back({std::move(value), std::move(label), count});
+  }
+  return facet;
+}
+
+Xapian::Query any_of(const std::vector<Xapian::Query>& alternatives) {
+  Xapian::Query q = alternatives.size() == 1
+                        ? alternatives.front()
+                        : Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, 0.0);
+}
+
+// The request's filters, one query per field (values of a field ORed); fields are ANDed.
+struct FieldFilter {
+  std::string_view field;  // facet name it corresponds to ("date" has no facet)
+  Xapian::Query query;
+};
+
+Expected<std::vector<FieldFilter>> request_filters(const SearchRequest& r, const Resources& res,
+                                                   std::vector<std::string>& warnings) {
+  std::vector<FieldFilter> filters;
+  if (!r.orgs.empty()) {
+    std::vector<Xapian::Query> qs;
+    for (const std::string& name : r.orgs) {
+      if (const Organization* org = res.gazetteer.resolve(name)) {
+        qs.emplace_back(std::string(schema::kOrg) + org->id);
+      } else {
+        warnings.push_back("unknown organization \"" + name + "\" (matches nothing)");
+        qs.emplace_back();  // matches nothing (a query without shared internals)
+      }
+    }
+    filters.push_back({"org", any_of(qs)});
+  }
+  if (!r.years.empty()) {
+    std::vector<Xapian::Query> qs;
+    for (const std::string& value : r.years) {
+      auto year = parse_year(value);
+      if (!year) return std::unexpected(year.error());
+      qs.emplace_back(std::string(schema::kYear) + *year);
+    }
+    filters.push_back({"year", any_of(qs)});
+  }
+  if (!r.decisions.empty()) {
+    std::vector<Xapian::Query> qs;
+    for (const std::string& value : r.decisions) {
+      std::string_view v = value;
+      // Facet ids ("cop:11/1 D") work as filters too.
+      for (std::string_view kind : {"cop:", "rec:", "unga:"})
+        if (v.starts_with(kind)) v.remove_prefix(kind.size());
+      const auto key = decision_filter_key(res.normalizer.normalize_string(v));
+      if (!key) return fail("decision " + value + " is not a decision reference (e.g. XI/1, XI/1 D, 67/212)");
+      qs.emplace_back(std::string(schema::kDecision) + *key);
+    }
+    filters.push_back({"decision", any_of(qs)});
+  }
+  if (!r.symbols.empty()) {
+    std::vector<Xapian::Query> qs;
+    for (const std::string& value : r.symbols) {
+      std::string symbol = res.normalizer.normalize_string(value);
+      for (char& c : symbol)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      qs.emplace_back(std::string(schema::kSymbol) + symbol);
+    }
+    filters.push_back({"symbol", any_of(qs)});
+  }
+  if (!r.date_from.empty() || !r.date_to.empty()) {
+    auto range = parse_date_range(r.date_from + ".." + r.date_to);
+    if (!range) return std::unexpected(range.error());
+    filters.push_back({"date", date_filter_query(*range)});
+  }
+  return filters;
+}
+
+// `base` restricted by every filter except the one on `skip` (empty: none skipped).
+Xapian::Query filtered(const Xapian::Query& base, const std::vector<FieldFilter>& filters,
+                       std::string_view skip = {}) {
+  std::vector<Xapian::Query> parts;
+  for (const FieldFilter& f : filters)
+    if (f.field != skip) parts.push_back(f.query);
+  if (parts.empty()) return base;
+  return Xapian::Query(Xapian::Query::OP_FILTER, base,
+                       Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()));
+}
+
+}  // namespace
+
+std::optional<SortOrder> parse_sort_order(std::string_view name) {
+  if (name == "relevance") return SortOrder::relevance;
+  if (name == "date") return SortOrder::date;
+  if (name == "-date") return SortOrder::date_desc;
+  if (name == "document") return SortOrder::document;
+  return std::nullopt;
+}
+
+std::string_view sort_order_name(SortOrder order) {
+  switch (order) {
+    case SortOrder::relevance: return "relevance";
+    case SortOrder::date: return "date";
+    case SortOrder::date_desc: return "-date";
+    case SortOrder::document: return "document";
+  }
+  return "relevance";
+}
+
+json SearchResponse::to_json() const {
+  json hits_json = json::array();
+  for (const Hit& h : hits) {
+    json j = h.passage;
+    j["snippet"] = h.snippet;
+    j["snippet_source"] = h.snippet_source;
+    j["score"] = h.score;
+    hits_json.push_back(std::move(j));
+  }
+  json facets_json = json::object();
+  for (const Facet& f : facets) {
+    json values = json::array();
+    for (const FacetValue& v : f.values) values.push_back({{"value", v.value}, {"label", v.label}, {"count", v.count}});
+    facets_json[f.name] = std::move(values);
+  }
+  return {{"total", total},
+          {"sort", sort_order_name(sort)},
+          {"hits", std::move(hits_json)},
+          {"facets", std::move(facets_json)},
+          {"warnings", warnings}};
+}
+
+SlotTableCache::SlotTableCache() = default;
+SlotTableCache::~SlotTableCache() = default;
+
+std::shared_ptr<const SlotTable> SlotTableCache::get(const Xapian::Database& db) {
+  std::string key;
+  try {
+    key = db.get_uuid() + ":" + std::to_string(db.get_revision());
+  } catch (const Xapian::InvalidOperationError&) {
+    return std::make_shared<const SlotTable>(db);  // no revision to key on: build per search
+  }
+  std::lock_guard lock(mutex_);
+  for (const auto& [k, table] : tables_)
+    if (k == key) return table;
+  auto table = std::make_shared<const SlotTable>(db);
+  // Threads catch up with a commit one by one: keep the previous revision's table a little.
+  if (tables_.size() >= 2) tables_.erase(tables_.begin());
+  tables_.emplace_back(std::move(key), table);
+  return table;
+}
+
+Searcher::Searcher(Xapian::Database& db, const Resources& resources, SearcherOptions options)
+    : db_(&db), resources_(&resources), options_(std::move(options)), analyzer_(resources.normalizer, resources.lexicon) {
+  if (!options_.slot_tables) options_.slot_tables = std::make_shared<SlotTableCache>();
+}
+
+Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
+  for (const std::string& name : request.facets)
+    if (!find_facet(name)) return fail("unknown facet \"" + name + "\" (facets: org, year, decision, symbol, month)");
+
+  auto parsed = parse_query(request.q, analyzer_, resources_->gazetteer, options_.query);
+  if (!parsed) return std::unexpected(parsed.error());
+  SearchResponse response;
+  response.warnings = parsed->warnings;
+  auto filters = request_filters(request, *resources_, response.warnings);
+  if (!filters) return std::unexpected(filters.error());
+
+  response.sort = request.sort.value_or(parsed->has_text ? SortOrder::relevance : SortOrder::document);
+  const Xapian::doccount all = db_->get_doccount();
+  const std::shared_ptr<const SlotTable> table = options_.slot_tables->get(*db_);
+
+  // Facets counted in the main pass, and (disjunctive mode) those needing a pass without their
+  // own filter.
+  auto has_filter = [&](std::string_view facet) {
+    return std::any_of(filters->begin(), filters->end(), [&](const FieldFilter& f) { return f.field == facet; });
+  };
+  std::vector<std::size_t> main_facets, own_pass_facets;
+  for (const std::string& name : request.facets) {
+    const std::size_t k = *find_facet(name);
+    if (std::find(main_facets.begin(), main_facets.end(), k) != main_facets.end() ||
+        std::find(own_pass_facets.begin(), own_pass_facets.end(), k) != own_pass_facets.end())
+      continue;  // asked twice
+    (request.disjunctive && has_filter(name) ? own_pass_facets : main_facets).push_back(k);
+  }
+
+  Xapian::Enquire enquire(*db_);
+  enquire.set_query(filtered(parsed->query, *filters));
+  // Ties in relevance are rare and fall back to docid order, which is document order as long as
+  // documents were added whole (a per-document key here would cost a lookup per match).
+  RankKey order_key(table->order_ranks());
+  RankKey date_key(table->date_ranks(response.sort == SortOrder::date_desc));
+  switch (response.sort) {
+    case SortOrder::relevance: enquire.set_sort_by_relevance(); break;
+    case SortOrder::document: enquire.set_sort_by_key(&order_key, false); break;
+    case SortOrder::date:
+    case SortOrder::date_desc: enquire.set_sort_by_key(&date_key, false); break;
+  }
+
+  FacetSpy spy(*table, main_facets);
+  if (!main_facets.empty()) enquire.add_matchspy(&spy);
+  // check_at_least = every document: the total is exact and the spy sees the whole match set.
+  const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
+                                             static_cast<Xapian::doccount>(request.size), all);
+  enquire.clear_matchspies();
+  response.total = mset.get_matches_estimated();
+
+  std::vector<Facet> computed;
+  for (std::size_t i = 0; i < main_facets.size(); ++i)
+    computed.push_back(make_facet(kFacetDefs[main_facets[i]].name, spy.values(i), request.facet_size, *resources_));
+  for (std::size_t k : own_pass_facets) {
+    Xapian::Enquire pass(*db_);
+    pass.set_query(filtered(parsed->query, *filters, kFacetDefs[k].name));
+    pass.set_weighting_scheme(Xapian::BoolWeight());  // counting only
+    FacetSpy own(*table, {k});
+    pass.add_matchspy(&own);
+    pass.get_mset(0, 0, all);
+    pass.clear_matchspies();
+    computed.push_back(make_facet(kFacetDefs[k].name, own.values(0), request.facet_size, *resources_));
+  }
+  for (const std::string& name : request.facets)
+    for (Facet& facet : computed)
+      if (facet.name == name) {
+        response.facets.push_back(std::move(facet));
+        facet.name.clear();  // a facet asked twice is listed once
+      }
+
+  Highlighter highlighter(analyzer_, parsed->highlights);
+  for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+    Hit hit;
+    hit.passage = json::parse(it.get_document().get_data());
+    hit.id = hit.passage.value("id", "");
+    hit.score = it.get_weight();
+    Snippet snippet = highlighter.snippet(hit.passage.value("text", ""), request.snippet);
+    hit.snippet_source = "text";
+    // A passage can match through a footnote it cites: show that footnote then.
+    if (snippet.matched == 0 && !parsed->highlights.empty() && hit.passage.contains("footnotes")) {
+      for (const json& f : hit.passage["footnotes"]) {
+        Snippet from_note = highlighter.snippet(f.value("text", ""), request.snippet);
+        if (from_note.matched > 0) {
+          snippet = std::move(from_note);
+          hit.snippet_source = "footnote " + std::to_string(f.value("number", 0));
+          break;
+        }
+      }
+    }
+    hit.snippet = std::move(snippet.html);
+    response.hits.push_back(std::move(hit));
+  }
+  return response;
+}
+
+}  // namespace treaty

@@ -1,1 +1,135 @@
+// Searching the passage index: query + filters -> exact total, ranked hits with snippets, facets.
 #pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "core/analyzer.h"
+#include "core/error.h"
+#include "core/query_parser.h"
+#include "core/snippet.h"
+
+namespace treaty {
+
+struct Resources;
+
+enum class SortOrder {
+  relevance,  // BM25, ties in document order
+  date,       // first date ascending; passages without dates last
+  date_desc,  // first date descending; passages without dates last
+  document,   // document symbol, then passage order
+};
+
+// "relevance", "date", "-date", "document"; nullopt for anything else.
+std::optional<SortOrder> parse_sort_order(std::string_view name);
+std::string_view sort_order_name(SortOrder order);
+
+// Facets a request may ask for.
+inline constexpr std::string_view kFacetNames[] = {"org", "year", "decision", "symbol", "month"};
+
+struct SearchRequest {
+  std::string q;                       // query language (query_parser.h); empty: browse the filters
+  std::vector<std::string> orgs;       // organization ids or names (any script/case); any of them
+  std::vector<std::string> years;      // "2014"; any of them
+  std::vector<std::string> decisions;  // "XI/1", "XI/1 D", "67/212", or facet ids "cop:11/1 D"
+  std::vector<std::string> symbols;    // "UNEP/CBD/COP/12/24" (any case)
+  std::string date_from;               // passages with a date overlapping [date_from, date_to]:
+  std::string date_to;                 //   YYYY, YYYY-MM or YYYY-MM-DD; either may be empty (open)
+  std::size_t size = 10;               // hits to return
+  std::size_t offset = 0;              // hits to skip
+  std::optional<SortOrder> sort;       // default: relevance with text, document order without
+  std::vector<std::string> facets;     // names from kFacetNames, counted over all matches
+  std::size_t facet_size = 10;         // top values per facet (by count, then value)
+  bool disjunctive = false;            // count each facet as if its own filter were not set
+  SnippetOptions snippet;              // highlight tags and window size
+};
+
+struct FacetValue {
+  std::string value;   // what to pass back as a filter (org id, year, decision id, symbol, month)
+  std::string label;   // for display ("粮农组织 (FAO)", "COP XI/1 D")
+  std::uint64_t count = 0;
+  bool operator==(const FacetValue&) const = default;
+};
+
+struct Facet {
+  std::string name;
+  std::vector<FacetValue> values;
+};
+
+struct Hit {
+  std::string id;
+  double score = 0;
+  std::string snippet;         // HTML: escaped text, matches in the request's tags
+  std::string snippet_source;  // "text", or "footnote N" when only a cited footnote matched
+  nlohmann::json passage;      // the stored passage JSON (schema.h, "Document data")
+};
+
+struct SearchResponse {
+  std::uint64_t total = 0;  // exact number of matching passages
+  SortOrder sort = SortOrder::relevance;
+  std::vector<Hit> hits;
+  std::vector<Facet> facets;          // in the order requested
+  std::vector<std::string> warnings;  // e.g. unknown organization
+
+  // {"total", "sort", "hits": [passage fields + snippet, snippet_source, score], "facets":
+  // {name: [{value, label, count}]}, "warnings"}
+  nlohmann::json to_json() const;
+};
+
+// Every passage's facet values and sort ranks for one index revision, read once from the value
+// slots so that counting facets and sorting a match set never read values per document
+// (defined in searcher.cpp).
+class SlotTable;
+
+// Shares SlotTables between the Searchers of all threads: built on the first search of a new
+// index revision, dropped when newer revisions replace it. Thread-safe.
+class SlotTableCache {
+ public:
+  SlotTableCache();
+  ~SlotTableCache();
+  SlotTableCache(const SlotTableCache&) = delete;
+  SlotTableCache& operator=(const SlotTableCache&) = delete;
+
+  // The table of `db` at its current revision (built now if no searcher has built it yet).
+  std::shared_ptr<const SlotTable> get(const Xapian::Database& db);
+
+ private:
+  std::mutex mutex_;  // held while building: other threads would only build the same table
+  std::vector<std::pair<std::string, std::shared_ptr<const SlotTable>>> tables_;  // uuid:revision, newest last
+};
+
+struct SearcherOptions {
+  QueryParserOptions query;                      // how query text becomes a Xapian query (heading boost)
+  std::shared_ptr<SlotTableCache> slot_tables;   // shared by all threads' searchers; null: a private one
+};
+
+// One per thread: it owns an Analyzer (not thread-safe) and uses `db`, which must outlive it.
+// Reopening `db` (Xapian::Database::reopen()) between searches is fine.
+class Searcher {
+ public:
+  Searcher(Xapian::Database& db, const Resources& resources, SearcherOptions options = {});
+
+  // Runs `request`. Expected failures (400-type): malformed query field values or filters,
+  // unknown facet names. Xapian errors are thrown (Xapian::DatabaseModifiedError: reopen and
+  // retry).
+  Expected<SearchResponse> search(const SearchRequest& request);
+
+  Analyzer& analyzer() { return analyzer_; }
+
+ private:
+  Xapian::Database* db_;
+  const Resources* resources_;
+  SearcherOptions options_;
+  Analyzer analyzer_;
+};
+
+}  // namespace treaty

@@ -9,6 +9,7 @@ packages=(
   libicu-dev
   libopencc-dev opencc
   libcpp-httplib-dev
+  libhnswlib-dev libcurl4-openssl-dev
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   catch2
   curl python3

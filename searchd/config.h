@@ -1,1 +1,52 @@
+// searchd's configuration: defaults, then a TOML file (config/searchd.toml documents every key),
+// then command-line flags; validated once at start-up.
 #pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace treaty::searchd {
+
+struct SearchdConfig {
+  std::filesystem::path index_dir = "data/index";  // the Xapian index written by `indexer`
+  std::filesystem::path config_dir;       // lexicon.txt and organizations.toml; empty: built-in default
+  std::string host = "127.0.0.1";         // address to listen on
+  int port = 8080;                        // TCP port; 0 picks a free one
+  int threads = 0;                        // worker threads = concurrent connections served (a
+                                          // keep-alive connection holds one); 0: one per CPU, at least 8
+  std::size_t max_query_bytes = 4096;     // longer q -> 413
+  std::size_t max_url_bytes = 8192;       // longer request target -> 413 (at most 8192, the HTTP
+                                          // library's own request-line limit)
+  std::size_t default_size = 10;          // hits per page when the request gives no size
+  std::size_t max_size = 100;             // largest accepted size
+  std::size_t max_offset = 10000;         // largest accepted offset
+  std::size_t facet_size = 10;            // values per facet when the request gives no facet_size
+  std::size_t snippet_length = 120;       // snippet window in code points
+  std::string highlight_open = "<mark>";  // default tags around matches in snippets
+  std::string highlight_close = "</mark>";
+  bool access_log = true;                 // one line per request on stderr
+  int keep_alive_max_count = 100;         // requests served on one connection before closing it
+  int keep_alive_timeout_s = 5;           // idle seconds before a keep-alive connection closes
+  int read_timeout_s = 5;                 // seconds to wait for a request's bytes
+};
+
+// The configuration from TOML text, starting from `base`. Errors are "file:line: message":
+// syntax errors, unknown keys, values of the wrong type.
+Expected<SearchdConfig> parse_config(std::string_view toml, const std::string& source_name,
+                                     SearchdConfig base = {});
+
+// Same from a file (errors name it; an unreadable file is an error).
+Expected<SearchdConfig> load_config(const std::filesystem::path& path, SearchdConfig base = {});
+
+// Checks ranges and consistency once, after flags are applied (e.g. port 0-65535, threads
+// 0-256, max_url_bytes 256-8192, sizes at least 1). The message names the setting.
+Expected<void> validate_config(const SearchdConfig& config);
+
+// Worker threads to run: config.threads, or the CPU count (at least 8) when 0.
+int effective_threads(const SearchdConfig& config);
+
+}  // namespace treaty::searchd

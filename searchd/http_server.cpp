@@ -1,1 +1,454 @@
 #include "searchd/http_server.h"
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <thread>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "core/index_reader.h"
+#include "core/resources.h"
+#include "core/schema.h"
+#include "core/searcher.h"
+#include "core/utf8.h"
+
+namespace treaty::searchd {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+struct Reply {
+  int status = 200;
+  json body;
+};
+
+Reply error_reply(int status, std::string message) {
+  return {status, {{"error", {{"code", status}, {"message", std::move(message)}}}}};
+}
+
+// Invalid UTF-8 cannot reach here (parameters are checked first); replace rather than throw anyway.
+std::string to_body(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+struct HttpError {
+  int status;
+  std::string message;
+};
+
+// The thread's own index handle and searcher (Xapian::Database and the Analyzer are not
+// thread-safe). `searcher` uses reader->database(), so it is declared (and destroyed) after.
+struct Worker {
+  std::optional<IndexReader> reader;
+  std::unique_ptr<Searcher> searcher;
+};
+
+// Each retry starts from the latest commit, so a request fails (503) only if, this many times in
+// a row, the indexer commits twice before the request can finish.
+constexpr int kMaxRetries = 20;
+
+// ---- Parameters -------------------------------------------------------------------------------
+
+constexpr std::string_view kSearchSingle[] = {"q",         "size",          "offset",          "sort",
+                                              "facet_size", "disjunctive",  "date_from",       "date_to",
+                                              "highlight_open", "highlight_close"};
+constexpr std::string_view kSearchMulti[] = {"org", "year", "decision", "symbol", "facets"};
+
+template <std::size_t N>
+bool one_of(std::string_view s, const std::string_view (&list)[N]) {
+  return std::find(std::begin(list), std::end(list), s) != std::end(list);
+}
+
+std::string accepted_parameters() {
+  std::string out;
+  for (std::string_view p : kSearchSingle) out += (out.empty() ? "" : ", ") + std::string(p);
+  for (std::string_view p : kSearchMulti) out += ", " + std::string(p);
+  return out;
+}
+
+// Every value of a multi-valued parameter, repeated and/or comma-separated, blanks dropped.
+std::vector<std::string> values_of(const httplib::Request& req, const std::string& key) {
+  std::vector<std::string> out;
+  auto range = req.params.equal_range(key);
+  for (auto it = range.first; it != range.second; ++it) {
+    std::string_view rest = it->second;
+    while (true) {
+      const std::size_t comma = rest.find(',');
+      std::string_view one = rest.substr(0, comma);
+      while (!one.empty() && one.front() == ' ') one.remove_prefix(1);
+      while (!one.empty() && one.back() == ' ') one.remove_suffix(1);
+      if (!one.empty()) out.emplace_back(one);
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  return out;
+}
+
+std::expected<std::size_t, HttpError> number(const httplib::Request& req, const std::string& key,
+                                             std::size_t fallback, std::size_t min, std::size_t max) {
+  if (!req.has_param(key)) return fallback;
+  const std::string value = req.get_param_value(key);
+  std::size_t n = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (value.empty() || ec != std::errc() || end != value.data() + value.size() || n < min || n > max)
+    return std::unexpected(HttpError{400, key + " must be a whole number from " + std::to_string(min) + " to " +
+                                              std::to_string(max) + ", got \"" + value + "\""});
+  return n;
+}
+
+std::expected<SearchRequest, HttpError> search_request(const httplib::Request& req, const SearchdConfig& c) {
+  for (const auto& [key, value] : req.params) {
+    if (!one_of(key, kSearchSingle) && !one_of(key, kSearchMulti))
+      return std::unexpected(HttpError{400, "unknown parameter \"" + key + "\" (accepted: " + accepted_parameters() + ")"});
+    if (one_of(key, kSearchSingle) && req.get_param_value_count(key) > 1)
+      return std::unexpected(HttpError{400, "parameter \"" + key + "\" given more than once"});
+  }
+  SearchRequest r;
+  r.q = req.get_param_value("q");
+  if (r.q.size() > c.max_query_bytes)
+    return std::unexpected(HttpError{413, "q is " + std::to_string(r.q.size()) + " bytes; the limit is " +
+                                              std::to_string(c.max_query_bytes)});
+  r.orgs = values_of(req, "org");
+  r.years = values_of(req, "year");
+  r.decisions = values_of(req, "decision");
+  r.symbols = values_of(req, "symbol");
+  r.date_from = req.get_param_value("date_from");
+  r.date_to = req.get_param_value("date_to");
+
+  auto size = number(req, "size", c.default_size, 1, c.max_size);
+  if (!size) return std::unexpected(size.error());
+  r.size = *size;
+  auto offset = number(req, "offset", 0, 0, c.max_offset);
+  if (!offset) return std::unexpected(offset.error());
+  r.offset = *offset;
+  auto facet_size = number(req, "facet_size", c.facet_size, 1, 1000);
+  if (!facet_size) return std::unexpected(facet_size.error());
+  r.facet_size = *facet_size;
+
+  if (req.has_param("sort")) {
+    const std::string sort = req.get_param_value("sort");
+    r.sort = parse_sort_order(sort);
+    if (!r.sort)
+      return std::unexpected(HttpError{400, "unknown sort \"" + sort + "\" (relevance, date, -date, document)"});
+  }
+  r.facets = values_of(req, "facets");
+  for (const std::string& f : r.facets)
+    if (!one_of(f, kFacetNames))
+      return std::unexpected(HttpError{400, "unknown facet \"" + f + "\" (org, year, decision, symbol, month)"});
+  if (req.has_param("disjunctive")) {
+    const std::string d = req.get_param_value("disjunctive");
+    if (d == "true" || d == "1") r.disjunctive = true;
+    else if (d == "false" || d == "0") r.disjunctive = false;
+    else return std::unexpected(HttpError{400, "disjunctive must be true or false, got \"" + d + "\""});
+  }
+  r.snippet.length = c.snippet_length;
+  r.snippet.open_tag = req.has_param("highlight_open") ? req.get_param_value("highlight_open") : c.highlight_open;
+  r.snippet.close_tag = req.has_param("highlight_close") ? req.get_param_value("highlight_close") : c.highlight_close;
+  if (r.snippet.open_tag.size() > 64 || r.snippet.close_tag.size() > 64)
+    return std::unexpected(HttpError{400, "highlight_open and highlight_close: at most 64 bytes each"});
+  return r;
+}
+
+// The access log shows the raw request target, cut short and without control characters.
+std::string loggable(std::string_view s) {
+  std::string out;
+  for (char c : s.substr(0, 256)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
+  if (s.size() > 256) out += "...";
+  return out;
+}
+
+const char* default_message(int status) {
+  switch (status) {
+    case 400: return "malformed HTTP request";
+    case 404: return "not found";
+    case 405: return "method not allowed";
+    case 413: return "request too large";
+    case 414: return "request URL too long";
+    default: return "request failed";
+  }
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(SearchdConfig c, const Resources& r) : config(std::move(c)), resources(r) { configure(); }
+
+  // One handler per route; `rest` is the decoded path after a prefix route's prefix.
+  using Handler = Reply (Impl::*)(const httplib::Request&, std::string_view rest);
+  struct Route {
+    std::string_view path;  // exact path, or a prefix when it ends with '/'
+    Handler handler;
+  };
+  // The route table.
+  static std::span<const Route> routes() {
+    static constexpr Route table[] = {
+        {"/search", &Impl::handle_search},        // GET /search?q=…
+        {"/passages/", &Impl::handle_passage},    // GET /passages/{id}, id raw or %-encoded
+        {"/documents/", &Impl::handle_document},  // GET /documents/{symbol}
+        {"/health", &Impl::handle_health},        // GET /health
+        {"/stats", &Impl::handle_stats},          // GET /stats
+    };
+    return table;
+  }
+
+  void configure() {
+    const std::size_t threads = static_cast<std::size_t>(effective_threads(config));
+    server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    server.set_tcp_nodelay(true);  // otherwise every keep-alive response waits ~40 ms (Nagle)
+    server.set_keep_alive_max_count(static_cast<std::size_t>(config.keep_alive_max_count));
+    server.set_keep_alive_timeout(config.keep_alive_timeout_s);
+    server.set_read_timeout(config.read_timeout_s, 0);
+    server.set_payload_max_length(64 * 1024);  // no endpoint takes a body
+
+    // Every request is answered here (our own route table), so no regex routes run on
+    // client-controlled paths.
+    server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      const auto start = Clock::now();
+      Reply reply;
+      try {
+        reply = dispatch(req);
+      } catch (const Xapian::Error& e) {
+        reply = error_reply(500, "index error: " + e.get_description());
+      } catch (const std::exception& e) {
+        reply = error_reply(500, std::string("internal error: ") + e.what());
+      } catch (...) {
+        reply = error_reply(500, "internal error");
+      }
+      res.status = reply.status;
+      res.set_content(to_body(reply.body), "application/json; charset=utf-8");
+      const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+      char timing[48];
+      std::snprintf(timing, sizeof timing, "app;dur=%.3f", ms);
+      res.set_header("Server-Timing", timing);
+      return httplib::Server::HandlerResponse::Handled;
+    });
+    // Errors cpp-httplib answers itself (malformed request line, URI over its 8 KB limit) get
+    // the same JSON shape; an over-long URL is 413 like an over-long q.
+    server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // already ours
+      if (res.status == 414) res.status = 413;
+      const int status = res.status;
+      res.set_content(to_body(error_reply(status, status == 413 ? "request URL too long" : default_message(status)).body),
+                      "application/json; charset=utf-8");
+      return httplib::Server::HandlerResponse::Handled;
+    }));
+    server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+      res.status = 500;
+      res.set_content(to_body(error_reply(500, "internal error").body), "application/json; charset=utf-8");
+    });
+    server.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      if (!config.access_log) return;
+      // Responses cpp-httplib made itself (malformed request line, URI too long) have no timing.
+      std::string ms = res.get_header_value("Server-Timing");
+      ms = ms.starts_with("app;dur=") ? ms.substr(8) + "ms" : "-";
+      // One fprintf per line: stdio's lock keeps concurrent lines whole.
+      std::fprintf(stderr, "%s %s %d %s\n", req.method.empty() ? "-" : req.method.c_str(),
+                   req.target.empty() ? "-" : loggable(req.target).c_str(), res.status, ms.c_str());
+    });
+  }
+
+  Reply dispatch(const httplib::Request& req) {
+    if (req.target.size() > config.max_url_bytes)
+      return error_reply(413, "request URL is " + std::to_string(req.target.size()) + " bytes; the limit is " +
+                                  std::to_string(config.max_url_bytes));
+    if (!valid_utf8(req.path)) return error_reply(400, "the path is not valid UTF-8 once percent-decoded");
+    for (const auto& [key, value] : req.params)
+      if (!valid_utf8(key) || !valid_utf8(value))
+        return error_reply(400, "parameter \"" + std::string(valid_utf8(key) ? key : "?") +
+                                    "\" is not valid UTF-8 once percent-decoded");
+    for (const Route& route : routes()) {
+      const bool prefix = route.path.ends_with('/');
+      const std::string_view path = req.path;
+      if (prefix ? !path.starts_with(route.path) : path != route.path) continue;
+      if (req.method != "GET" && req.method != "HEAD") return error_reply(405, "only GET is supported");
+      return (this->*route.handler)(req, prefix ? path.substr(route.path.size()) : std::string_view());
+    }
+    return error_reply(404, "no such endpoint: " + req.path + " (see docs/API.md)");
+  }
+
+  // ---- Index access -----------------------------------------------------------------------------
+
+  Worker& worker() {
+    std::lock_guard lock(workers_mutex);
+    std::unique_ptr<Worker>& w = workers[std::this_thread::get_id()];
+    if (!w) w = std::make_unique<Worker>();
+    return *w;
+  }
+
+  // Opens the index on first use (or after it failed), else follows the latest commit.
+  Expected<void> ready(Worker& w) {
+    if (w.reader) {
+      try {
+        w.reader->reopen();
+        return {};
+      } catch (const Xapian::Error&) {
+        w.searcher.reset();  // replaced or removed underneath us: open it afresh
+        w.reader.reset();
+      }
+    }
+    auto reader = IndexReader::open(config.index_dir);
+    if (!reader) return std::unexpected(reader.error());
+    w.reader.emplace(std::move(*reader));
+    SearcherOptions options;
+    options.slot_tables = slot_tables;
+    w.searcher = std::make_unique<Searcher>(w.reader->database(), resources, std::move(options));
+    return {};
+  }
+
+  // Runs `f` on this thread's up-to-date index: 503 while there is none, retried when a commit
+  // lands in the middle (Xapian::DatabaseModifiedError).
+  template <class F>
+  Reply with_index(F&& f) {
+    Worker& w = worker();
+    for (int attempt = 0;; ++attempt) {
+      if (auto ok = ready(w); !ok) return error_reply(503, "index unavailable: " + ok.error().describe());
+      try {
+        return f(w);
+      } catch (const Xapian::DatabaseModifiedError&) {
+        if (attempt >= kMaxRetries) return error_reply(503, "the index is changing too fast; retry");
+      } catch (const Xapian::DatabaseError& e) {
+        w.searcher.reset();
+        w.reader.reset();
+        return error_reply(503, "index unavailable: " + e.get_description());
+      }
+    }
+  }
+
+  // ---- Endpoints --------------------------------------------------------------------------------
+
+  Reply handle_search(const httplib::Request& req, std::string_view) {
+    const auto start = Clock::now();
+    auto request = search_request(req, config);
+    if (!request) return error_reply(request.error().status, request.error().message);
+    return with_index([&](Worker& w) {
+      auto response = w.searcher->search(*request);
+      if (!response) return error_reply(400, response.error().describe());
+      json body = response->to_json();
+      body["query"] = request->q;
+      body["offset"] = request->offset;
+      body["size"] = request->size;
+      body["took_ms"] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+      return Reply{200, std::move(body)};
+    });
+  }
+
+  Reply handle_passage(const httplib::Request&, std::string_view id) {
+    if (id.empty()) return error_reply(404, "give a passage id: /passages/UNEP/CBD/NP/COP-MOP/1/6%2321");
+    return with_index([&](Worker& w) {
+      auto passage = w.reader->passage(std::string(id));
+      if (!passage) return error_reply(404, "no passage " + std::string(id));
+      return Reply{200, std::move(*passage)};
+    });
+  }
+
+  Reply handle_document(const httplib::Request&, std::string_view symbol) {
+    if (symbol.empty()) return error_reply(404, "give a document symbol: /documents/UNEP/CBD/NP/COP-MOP/1/6");
+    return with_index([&](Worker& w) {
+      std::string key(symbol);
+      auto doc = w.reader->document(key);
+      if (!doc) {  // symbols are upper case; be forgiving
+        std::transform(key.begin(), key.end(), key.begin(),
+                       [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; });
+        doc = w.reader->document(key);
+      }
+      if (!doc) return error_reply(404, "no document " + std::string(symbol));
+      json passages = json::array();
+      if (doc->contains("passage_ids"))
+        for (const json& id : (*doc)["passage_ids"])
+          if (auto p = w.reader->passage(id.get<std::string>())) passages.push_back(std::move(*p));
+      (*doc)["passages"] = std::move(passages);
+      return Reply{200, std::move(*doc)};
+    });
+  }
+
+  Reply handle_health(const httplib::Request&, std::string_view) {
+    return with_index([&](Worker& w) {
+      Xapian::Database& db = w.reader->database();
+      return Reply{200,
+                   {{"status", "ok"},
+                    {"passages", db.get_doccount()},
+                    {"last_commit", db.get_metadata(std::string(schema::kMetaLastCommit))}}};
+    });
+  }
+
+  Reply handle_stats(const httplib::Request&, std::string_view) {
+    return with_index([&](Worker& w) {
+      const IndexStats s = w.reader->stats();
+      return Reply{200,
+                   {{"documents", s.documents},
+                    {"passages", s.passages},
+                    {"size_bytes", s.size_bytes},
+                    {"last_commit", s.last_commit},
+                    {"symbols", s.symbols},
+                    {"index", config.index_dir.string()}}};
+    });
+  }
+
+  SearchdConfig config;
+  const Resources& resources;
+  httplib::Server server;
+  // Facet values and sort ranks per index revision, built once for all worker threads.
+  std::shared_ptr<SlotTableCache> slot_tables = std::make_shared<SlotTableCache>();
+  std::mutex workers_mutex;  // guards the map only; each Worker is used by its own thread
+  std::map<std::thread::id, std::unique_ptr<Worker>> workers;
+  std::mutex lifecycle_mutex;  // serialises start()/stop()
+  std::thread background;
+  std::atomic<int> port{0};
+};
+
+HttpServer::HttpServer(SearchdConfig config, const Resources& resources)
+    : impl_(std::make_unique<Impl>(std::move(config), resources)) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+Expected<int> HttpServer::bind() {
+  const SearchdConfig& c = impl_->config;
+  int port = c.port;
+  if (port == 0) {
+    port = impl_->server.bind_to_any_port(c.host);
+    if (port < 0) return fail("cannot bind to " + c.host + " on any port");
+  } else if (!impl_->server.bind_to_port(c.host, port)) {
+    return fail("cannot bind to " + c.host + ":" + std::to_string(port) + " (in use, or not allowed)");
+  }
+  impl_->port = port;
+  return port;
+}
+
+bool HttpServer::listen() { return impl_->server.listen_after_bind(); }
+
+Expected<int> HttpServer::start() {
+  std::lock_guard lock(impl_->lifecycle_mutex);
+  if (impl_->background.joinable()) return fail("server already started");
+  auto port = bind();
+  if (!port) return port;
+  impl_->background = std::thread([this] { impl_->server.listen_after_bind(); });
+  // stop() before listen_after_bind() has set its running flag would be lost; wait for it.
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (!impl_->server.is_running()) {
+    if (Clock::now() > deadline) return fail("server did not start listening");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return port;
+}
+
+void HttpServer::stop() {
+  std::lock_guard lock(impl_->lifecycle_mutex);
+  impl_->server.stop();
+  if (impl_->background.joinable() && impl_->background.get_id() != std::this_thread::get_id())
+    impl_->background.join();
+}
+
+bool HttpServer::is_running() const { return impl_->server.is_running(); }
+
+int HttpServer::port() const { return impl_->port; }
+
+}  // namespace treaty::searchd

@@ -1,1 +1,111 @@
-int main() { return 0; }
+// searchd: serves the treaty index over HTTP. Thin: configuration (defaults < --config file <
+// flags), resources, then HttpServer until SIGINT/SIGTERM.
+#include <csignal>
+#include <ctime>
+#include <iostream>
+#include <optional>
+
+#include <CLI/CLI.hpp>
+
+#include "core/index_reader.h"
+#include "core/resources.h"
+#include "searchd/config.h"
+#include "searchd/http_server.h"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitServe = 1;   // cannot bind or serving failed
+constexpr int kExitUsage = 2;
+constexpr int kExitConfig = 4;  // invalid configuration, lexicon or gazetteer
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace treaty;
+  using namespace treaty::searchd;
+
+  CLI::App app{"searchd: full-text search over the treaty index, as JSON over HTTP"};
+  app.set_version_flag("--version", "searchd 0.1.0");
+  std::optional<std::filesystem::path> config_file, index_dir, config_dir;
+  std::optional<std::string> host;
+  std::optional<int> port, threads;
+  bool quiet = false;
+  app.add_option("--config", config_file, "TOML configuration file (see config/searchd.toml)");
+  app.add_option("--index", index_dir, "index directory written by `indexer` (default data/index)");
+  app.add_option("--config-dir", config_dir, "directory with lexicon.txt and organizations.toml");
+  app.add_option("--host", host, "address to listen on (default 127.0.0.1)");
+  app.add_option("--port", port, "TCP port (default 8080; 0: any free port)");
+  app.add_option("--threads", threads, "worker threads = concurrent connections (default: one per CPU, at least 8)");
+  app.add_flag("--quiet", quiet, "no access log");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+
+  SearchdConfig config;
+  config.config_dir = TREATY_DEFAULT_CONFIG_DIR;
+  if (config_file) {
+    auto loaded = load_config(*config_file, config);
+    if (!loaded) {
+      std::cerr << "searchd: " << loaded.error().describe() << "\n";
+      return kExitConfig;
+    }
+    config = std::move(*loaded);
+  }
+  if (index_dir) config.index_dir = *index_dir;
+  if (config_dir) config.config_dir = *config_dir;
+  if (host) config.host = *host;
+  if (port) config.port = *port;
+  if (threads) config.threads = *threads;
+  if (quiet) config.access_log = false;
+  if (config.config_dir.empty()) config.config_dir = TREATY_DEFAULT_CONFIG_DIR;
+  if (auto ok = validate_config(config); !ok) {
+    std::cerr << "searchd: invalid configuration: " << ok.error().describe() << "\n";
+    return kExitConfig;
+  }
+
+  auto resources = Resources::load(ResourcePaths::in_directory(config.config_dir));
+  if (!resources) {
+    std::cerr << "searchd: " << resources.error().describe() << "\n";
+    return kExitConfig;
+  }
+
+  // Signals are taken synchronously (sigtimedwait below), never in a handler: block them before
+  // any thread starts so every thread inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);  // a client hanging up must not kill the server
+
+  if (auto reader = IndexReader::open(config.index_dir); !reader)
+    std::cerr << "searchd: " << reader.error().describe() << "; answering 503 until the index is there\n";
+
+  HttpServer server(config, **resources);
+  auto bound = server.start();
+  if (!bound) {
+    std::cerr << "searchd: " << bound.error().describe() << "\n";
+    return kExitServe;
+  }
+  std::cout << "searchd: listening on http://" << config.host << ":" << *bound << "/ (index "
+            << config.index_dir.string() << ", " << effective_threads(config) << " threads)" << std::endl;
+
+  while (true) {
+    timespec wait{1, 0};
+    const int sig = sigtimedwait(&stop_signals, nullptr, &wait);
+    if (sig == SIGINT || sig == SIGTERM) {
+      std::cerr << "searchd: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down\n";
+      break;
+    }
+    if (!server.is_running()) {
+      std::cerr << "searchd: the server stopped unexpectedly\n";
+      return kExitServe;
+    }
+  }
+  server.stop();
+  return kExitOk;
+}

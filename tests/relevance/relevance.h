@@ -1,0 +1,81 @@
+// Relevance evaluation over judged queries (tests/relevance/queries.toml): recall@10, MRR and
+// nDCG@10 per search mode, shared by tests/relevance_test.cpp (thresholds) and
+// tests/relevance/run_relevance.cpp (the markdown report).
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace treaty {
+struct Resources;
+struct SearchRequest;
+}  // namespace treaty
+
+namespace treaty::relevance {
+
+// Results are cut at this rank for every measure (recall@10, MRR@10, nDCG@10).
+inline constexpr std::size_t kCutoff = 10;
+
+struct JudgedQuery {
+  std::string id;                     // "synonym-2"
+  std::string category;               // keyword, phrase, traditional, english, synonym, decision,
+                                      // organization or date
+  std::string q;                      // the query text
+  std::vector<std::string> relevant;  // full passage ids ("UNEP/CBD/NP/COP-MOP/1/6#21")
+};
+
+// Reads the judged queries. Errors name the file and line: TOML syntax, a missing or mistyped
+// key, an unknown category, a duplicate id, a query without relevant passages.
+Expected<std::vector<JudgedQuery>> load_queries(const std::filesystem::path& path);
+
+struct Scores {
+  double recall = 0;  // relevant passages in the top kCutoff / relevant passages
+  double rr = 0;      // 1 / rank of the first relevant passage in the top kCutoff, else 0
+  double ndcg = 0;    // binary-gain DCG of the top kCutoff / the ideal DCG
+};
+
+// The scores of one ranked list of passage ids (best first) against the relevant ids.
+Scores score(const std::vector<std::string>& ranked, const std::vector<std::string>& relevant);
+
+// How a mode configures a request (e.g. expansion on or off).
+struct Mode {
+  std::string name;
+  std::function<void(SearchRequest&)> configure;
+};
+
+// The modes every report compares, in order.
+std::vector<Mode> standard_modes();
+
+struct QueryResult {
+  const JudgedQuery* query = nullptr;
+  std::vector<std::string> ranked;  // the top kCutoff passage ids
+  Scores scores;
+};
+
+struct ModeReport {
+  std::string mode;
+  std::vector<QueryResult> results;         // in query order
+  Scores mean;                              // over all queries
+  std::map<std::string, Scores> by_category;  // mean per category
+};
+
+// Indexes the seed document (corpus/) into `index_dir` through the core API, as `indexer add`
+// does. Throws std::runtime_error when the seed does not parse.
+void build_seed_index(const std::filesystem::path& index_dir, const Resources& resources);
+
+// Runs every query in `mode` over the index at `index_dir` and scores it. A query the searcher
+// rejects (a user error) scores 0 and its error is reported as its only "ranked" entry.
+ModeReport evaluate(const std::filesystem::path& index_dir, const Resources& resources,
+                    const std::vector<JudgedQuery>& queries, const Mode& mode);
+
+// The reports as markdown: one table of the means per mode, one of nDCG@10 / recall@10 per
+// category and mode.
+std::string markdown(const std::vector<ModeReport>& reports);
+
+}  // namespace treaty::relevance
