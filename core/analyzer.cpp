@@ -38,7 +38,7 @@ Analyzer::~Analyzer() = default;
 Analyzer::Analyzer(Analyzer&&) noexcept = default;
 Analyzer& Analyzer::operator=(Analyzer&&) noexcept = default;
 
-Analysis Analyzer::analyze(std::string_view text) {
+Analysis Analyzer::analyze(std::string_view text, bool with_words) {
   const NormalizedText norm = normalizer_->normalize(text);
   const std::u32string& t = norm.text;
   Analysis out;
@@ -96,7 +96,7 @@ Analysis Analyzer::analyze(std::string_view text) {
           to_utf8(std::u32string_view(t).substr(compound_start, i - compound_start)), first_unit, parts});
     }
   }
-  if (!saw_han) return out;
+  if (!saw_han || !with_words) return out;
 
   // ICU word boundaries over the whole text, as normalised (UTF-32) indices.
   icu::UnicodeString u16 = icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(t.data()),

@@ -64,9 +64,10 @@ class Analyzer {
   Analyzer(Analyzer&&) noexcept;
   Analyzer& operator=(Analyzer&&) noexcept;
 
-  // Analyses valid UTF-8 `text`. Not thread-safe (ICU break iterators carry state): use one
-  // Analyzer per thread.
-  Analysis analyze(std::string_view text);
+  // Analyses valid UTF-8 `text`. With `with_words` false, Analysis::words stays empty and ICU
+  // is not run: matching and highlighting need only units, and segmentation is most of the cost.
+  // Not thread-safe (ICU break iterators carry state): use one Analyzer per thread.
+  Analysis analyze(std::string_view text, bool with_words = true);
 
   const Normalizer& normalizer() const { return *normalizer_; }
 

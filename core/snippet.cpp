@@ -41,7 +41,7 @@ void append_html_escaped(std::string& out, std::string_view text) {
 
 Highlighter::Highlighter(Analyzer& analyzer, const std::vector<std::string>& queries) : analyzer_(&analyzer) {
   for (const std::string& q : queries) {
-    Analysis a = analyzer.analyze(q);
+    Analysis a = analyzer.analyze(q, /*with_words=*/false);
     if (!a.units.empty()) patterns_.push_back(std::move(a.units));
   }
 }
@@ -49,7 +49,7 @@ Highlighter::Highlighter(Analyzer& analyzer, const std::vector<std::string>& que
 std::vector<ByteRange> Highlighter::find(std::string_view text) const {
   std::vector<ByteRange> found;
   if (patterns_.empty() || text.empty()) return found;
-  const Analysis analysis = analyzer_->analyze(text);
+  const Analysis analysis = analyzer_->analyze(text, /*with_words=*/false);
   const std::vector<Unit>& units = analysis.units;
   for (const std::vector<Unit>& pattern : patterns_) {
     if (pattern.size() > units.size()) continue;

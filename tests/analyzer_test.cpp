@@ -85,3 +85,13 @@ TEST_CASE_METHOD(Fixture, "unit offsets point at the source bytes, full-width in
   CHECK(a.units[3].term == "书");
   CHECK(text.substr(a.units[3].begin, a.units[3].end - a.units[3].begin) == "書");
 }
+
+TEST_CASE_METHOD(Fixture, "units-only analysis skips word segmentation and keeps the units") {
+  const Analysis full = analyzer.analyze("缔约方大会 UNEP/CBD");
+  const Analysis units = analyzer.analyze("缔约方大会 UNEP/CBD", false);
+  CHECK(units.words.empty());
+  CHECK_FALSE(full.words.empty());
+  REQUIRE(units.units.size() == full.units.size());
+  for (std::size_t i = 0; i < units.units.size(); ++i) CHECK(units.units[i].term == full.units[i].term);
+  CHECK(units.compounds.size() == 1);
+}
