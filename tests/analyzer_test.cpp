@@ -11,7 +11,7 @@ namespace {
 
 struct Fixture {
   Normalizer normalizer;
-  Lexicon lexicon = *Lexicon::load(test::source_dir() / "config" / "lexicon.txt", normalizer);
+  Lexicon lexicon = test::project_lexicon(normalizer);
   Analyzer analyzer{normalizer, lexicon};
 
   std::string words(const std::string& text) {

@@ -15,8 +15,7 @@ using namespace treaty;
 namespace {
 
 struct Fixture {
-  std::unique_ptr<Resources> res =
-      std::move(*Resources::load(ResourcePaths::in_directory(test::source_dir() / "config")));
+  std::unique_ptr<Resources> res = test::project_resources();
   Analyzer analyzer{res->normalizer, res->lexicon};
   test::TempDir tmp;
 

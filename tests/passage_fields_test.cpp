@@ -13,8 +13,7 @@ using namespace treaty;
 namespace {
 
 struct Seed {
-  std::unique_ptr<Resources> res =
-      std::move(*Resources::load(ResourcePaths::in_directory(test::source_dir() / "config")));
+  std::unique_ptr<Resources> res = test::project_resources();
   Document doc = *parse_document(test::read_file(test::seed_path()), ParseOptions{"seed", ""});
   DocumentFields fields = extract_fields(doc, res->normalizer, res->gazetteer);
 

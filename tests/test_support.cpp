@@ -29,6 +29,18 @@ std::filesystem::path source_dir() { return TREATY_SOURCE_DIR; }
 
 std::filesystem::path seed_path() { return source_dir() / "corpus" / "UNEP-CBD-NP-COP-MOP-1-6.zh.txt"; }
 
+std::unique_ptr<Resources> project_resources() {
+  auto res = Resources::load(ResourcePaths::in_directory(source_dir() / "config"));
+  if (!res) throw std::runtime_error(res.error().describe());
+  return std::move(*res);
+}
+
+Lexicon project_lexicon(const Normalizer& normalizer) {
+  auto lexicon = Lexicon::load(source_dir() / "config" / "lexicon.txt", normalizer);
+  if (!lexicon) throw std::runtime_error(lexicon.error().describe());
+  return std::move(*lexicon);
+}
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path.string());

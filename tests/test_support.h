@@ -2,7 +2,11 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
+
+#include "core/lexicon.h"
+#include "core/resources.h"
 
 namespace treaty::test {
 
@@ -23,6 +27,10 @@ class TempDir {
 std::filesystem::path source_dir();
 // corpus/UNEP-CBD-NP-COP-MOP-1-6.zh.txt
 std::filesystem::path seed_path();
+// The project's own config/ resources (lexicon, gazetteer); throws if they do not load.
+std::unique_ptr<Resources> project_resources();
+// config/lexicon.txt normalised with `normalizer`; throws if it does not load.
+Lexicon project_lexicon(const Normalizer& normalizer);
 // Whole file as bytes; throws if unreadable.
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& bytes);

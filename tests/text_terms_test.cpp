@@ -17,7 +17,7 @@ namespace {
 // A handful of passages in an in-memory index; queries go through the same Analyzer.
 struct Fixture {
   Normalizer normalizer;
-  Lexicon lexicon = *Lexicon::load(test::source_dir() / "config" / "lexicon.txt", normalizer);
+  Lexicon lexicon = test::project_lexicon(normalizer);
   Analyzer analyzer{normalizer, lexicon};
   Xapian::WritableDatabase db{std::string(), Xapian::DB_BACKEND_INMEMORY};
   std::vector<std::string> texts = {
