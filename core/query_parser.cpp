@@ -1,8 +1,10 @@
 #include "core/query_parser.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <limits>
+#include <map>
 #include <optional>
 
 #include "core/analyzer.h"
@@ -12,6 +14,7 @@
 #include "core/references.h"
 #include "core/schema.h"
 #include "core/text_terms.h"
+#include "core/thesaurus.h"
 #include "core/utf8.h"
 
 namespace treaty {
@@ -343,6 +346,21 @@ Xapian::Query match_all() { return Xapian::Query(std::string()); }
 // Nothing (a query without internals: copies share no state).
 Xapian::Query match_nothing() { return Xapian::Query(); }
 
+// English function words. With expansion on, an English query ("workshops in Africa") is
+// translated term by term; a required "in" would then match no Chinese passage, so such words
+// are dropped when the query has other words (multi-word terms such as "memorandum of
+// cooperation" keep theirs).
+bool is_english_stopword(std::string_view word) {
+  static constexpr std::string_view kStopwords[] = {
+      "a",     "an",    "and",  "are",   "as",  "at",  "be",   "by",   "for",   "from",
+      "how",   "in",    "into", "is",    "its", "of",  "on",   "or",   "that",  "the",
+      "their", "these", "this", "those", "to",  "was", "were", "what", "which", "with"};
+  std::string lower(word);
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return std::find(std::begin(kStopwords), std::end(kStopwords), lower) != std::end(kStopwords);
+}
+
 Xapian::Query excluding(Xapian::Query q) {
   return Xapian::Query(Xapian::Query::OP_AND_NOT, match_all(), std::move(q));
 }
@@ -383,7 +401,24 @@ class Translator {
       case Kind::and_: {
         // Negated children become AND_NOT of the required ones (or of everything).
         std::vector<Xapian::Query> required, excluded;
-        for (const QueryNode& child : node.children) {
+        const std::map<std::size_t, std::size_t> runs =
+            positive ? multiword_runs(node.children) : std::map<std::size_t, std::size_t>{};
+        const bool drop_stopwords =
+            positive && options_.thesaurus &&
+            std::any_of(node.children.begin(), node.children.end(), [](const QueryNode& c) {
+              return (c.kind == Kind::word && !is_english_stopword(c.text)) || c.kind == Kind::phrase;
+            });
+        for (std::size_t i = 0; i < node.children.size(); ++i) {
+          const QueryNode& child = node.children[i];
+          if (auto run = runs.find(i); run != runs.end()) {
+            required.push_back(words_as_one(node.children, i, run->second));
+            i += run->second - 1;
+            continue;
+          }
+          if (drop_stopwords && child.kind == Kind::word && is_english_stopword(child.text)) {
+            out_.warnings.push_back("ignored \"" + child.text + "\": a common English word");
+            continue;
+          }
           const bool negated = child.kind == Kind::not_;
           auto q = build(negated ? child.children.front() : child, negated ? !positive : positive);
           if (!q) return std::unexpected(q.error());
@@ -403,7 +438,9 @@ class Translator {
   }
 
  private:
-  std::optional<Xapian::Query> text(const std::string& typed, bool positive) {
+  // A word or phrase as typed, and (when positive, with a thesaurus, unless `expand` is false)
+  // its expansions.
+  std::optional<Xapian::Query> text(const std::string& typed, bool positive, bool expand = true) {
     const Analysis analysis = analyzer_.analyze(typed);
     if (analysis.units.empty()) {
       out_.warnings.push_back("ignored \"" + typed + "\": nothing searchable in it");
@@ -413,10 +450,71 @@ class Translator {
       out_.has_text = true;
       out_.highlights.push_back(typed);
     }
+    Xapian::Query literal = match(analysis);
+    if (!positive || !expand || !options_.thesaurus) return literal;
+    return with_expansions(std::move(literal), typed);
+  }
+
+  // Where the analysed text occurs in a passage: its body, or (scaled up) a section heading.
+  Xapian::Query match(const Analysis& analysis) const {
     return Xapian::Query(
         Xapian::Query::OP_OR, text_query(analysis),
         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                       text_query(analysis, std::string(schema::kSectionText)), options_.section_boost));
+  }
+
+  // `literal`, or at options_.expansion_weight any thesaurus variant of `typed`. A variant goes
+  // through the Analyzer and text_query() like typed text (Chinese as exact substrings, English
+  // as phrases), is highlighted in snippets and recorded for explanations.
+  Xapian::Query with_expansions(Xapian::Query literal, const std::string& typed) {
+    std::vector<Xapian::Query> alternatives;
+    for (ThesaurusVariant& v : options_.thesaurus->variants(typed)) {
+      const Analysis analysis = analyzer_.analyze(v.text);
+      if (analysis.units.empty()) continue;
+      alternatives.push_back(match(analysis));
+      out_.highlights.push_back(v.text);
+      out_.expansions.push_back({std::move(v.text), std::move(v.replacements)});
+    }
+    if (alternatives.empty()) return literal;
+    return Xapian::Query(Xapian::Query::OP_OR, literal,
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                       Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end()),
+                                       options_.expansion_weight));
+  }
+
+  // Child index -> length, for each run of consecutive word children that together form one
+  // thesaurus term ("capacity" "building").
+  std::map<std::size_t, std::size_t> multiword_runs(const std::vector<QueryNode>& children) const {
+    std::map<std::size_t, std::size_t> out;
+    if (!options_.thesaurus) return out;
+    for (std::size_t i = 0; i < children.size();) {
+      if (children[i].kind != QueryNode::Kind::word) {
+        ++i;
+        continue;
+      }
+      std::vector<std::string> words;
+      const std::size_t first = i;
+      for (; i < children.size() && children[i].kind == QueryNode::Kind::word; ++i) words.push_back(children[i].text);
+      for (const Thesaurus::WordRun& run : options_.thesaurus->multiword_terms(words))
+        out.emplace(first + run.first, run.count);
+    }
+    return out;
+  }
+
+  // The words children[first, first + count) as typed (all required), or their joint term's
+  // expansions ("capacity building" -> 能力建设).
+  Xapian::Query words_as_one(const std::vector<QueryNode>& children, std::size_t first, std::size_t count) {
+    std::vector<Xapian::Query> literal;
+    std::string joined;
+    for (std::size_t k = first; k < first + count; ++k) {
+      if (auto q = text(children[k].text, true, false)) literal.push_back(std::move(*q));
+      if (k > first) joined += ' ';
+      joined += children[k].text;
+    }
+    Xapian::Query all = literal.empty()       ? match_nothing()
+                        : literal.size() == 1 ? literal.front()
+                                              : Xapian::Query(Xapian::Query::OP_AND, literal.begin(), literal.end());
+    return with_expansions(std::move(all), joined);
   }
 
   Expected<std::optional<Xapian::Query>> field(const std::string& name, const std::string& raw) {

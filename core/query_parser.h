@@ -12,7 +12,9 @@
 //
 // Every word or phrase goes through the Analyzer and text_query(), exactly like passage text,
 // and is ORed with the same text in section headings (schema::kSectionText), scaled up, so that
-// heading matches rank higher. Leniency: unbalanced quotes and parentheses are closed
+// heading matches rank higher. With a thesaurus (QueryParserOptions::thesaurus), each positive
+// word or phrase is ORed with its expansions at a lower weight, and English function words
+// ("in", "of") are dropped from queries that have other words. Leniency: unbalanced quotes and parentheses are closed
 // implicitly, a stray ')' and a lone '-' or 'OR' are ignored, a word that analyses to nothing
 // (punctuation) is dropped. U+3000 (ideographic space) separates words; “…” quotes too.
 // Malformed field values (year:abc, date:2014-13, decision:foo) are user errors.
@@ -30,6 +32,7 @@ namespace treaty {
 
 class Analyzer;
 class Gazetteer;
+class Thesaurus;
 
 // ---- Syntax -----------------------------------------------------------------------------------
 
@@ -85,6 +88,20 @@ struct QueryParserOptions {
   // Weight multiplier for matches in section headings (added to the body match's weight), so a
   // passage under a matching heading ranks above one that only mentions the text.
   double section_boost = 2.0;
+  // Query expansion (docs/DESIGN.md, "Thesaurus"): each positive word or phrase also matches
+  // the other terms of its concepts (Thesaurus::variants()), and consecutive words forming one
+  // term ("capacity building") are expanded as one. Negated words are not expanded. nullptr:
+  // only what was typed. Must outlive the parse.
+  const Thesaurus* thesaurus = nullptr;
+  // Weight multiplier of the expansions against the words as typed (0..1]: a passage in the
+  // user's own words ranks above one that says the same in other words.
+  double expansion_weight = 0.5;
+};
+
+// An alternative searched besides a word or phrase of the query (thesaurus expansion).
+struct QueryExpansion {
+  std::string text;                       // the rewritten word or phrase, searched like typed text
+  std::vector<std::string> replacements;  // what it replaced: "研讨会 → 讲习班", one per term
 };
 
 struct ParsedQuery {
@@ -92,6 +109,8 @@ struct ParsedQuery {
   bool has_text = false;             // a positive word or phrase contributes to the ranking
   std::vector<std::string> highlights;  // positive words and phrases (as typed) for snippets
   std::vector<std::string> warnings;    // e.g. "unknown organization: xyz (matches nothing)"
+  std::vector<QueryExpansion> expansions;  // alternatives searched besides the typed text; their
+                                           // texts are in `highlights` too
 };
 
 // Parses and translates `q`. `analyzer` must be this thread's; `gazetteer` resolves org: values.

@@ -8,14 +8,17 @@
 #include "core/gazetteer.h"
 #include "core/lexicon.h"
 #include "core/normalizer.h"
+#include "core/thesaurus.h"
 
 namespace treaty {
 
 struct ResourcePaths {
   std::filesystem::path lexicon;    // plain-text treaty lexicon (config/lexicon.txt)
   std::filesystem::path gazetteer;  // organizations (config/organizations.toml)
+  std::filesystem::path thesaurus;  // query expansion (config/thesaurus.toml); empty: none
 
-  // The files of a config directory, under their standard names.
+  // The files of a config directory, under their standard names; the thesaurus only if the
+  // directory has one (a config directory without it searches only what users type).
   static ResourcePaths in_directory(const std::filesystem::path& config_dir);
 };
 
@@ -25,6 +28,7 @@ struct Resources {
   Normalizer normalizer;
   Lexicon lexicon;
   Gazetteer gazetteer;
+  Thesaurus thesaurus;  // empty when ResourcePaths::thesaurus is
 
   // Loads and validates everything; errors name the file and line. Throws only for a broken
   // installation (OpenCC or ICU data missing).

@@ -306,6 +306,61 @@ Xapian::Query filtered(const Xapian::Query& base, const std::vector<FieldFilter>
                        Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()));
 }
 
+// Does `finder` match the passage's text, a footnote it cites or one of its section headings
+// (everything a text query searches)?
+bool contains_match(const json& passage, const Highlighter& finder) {
+  auto in = [&](const json& j) { return j.is_string() && !finder.find(j.get<std::string>()).empty(); };
+  if (in(passage.value("text", json()))) return true;
+  for (const json& f : passage.value("footnotes", json::array()))
+    if (f.is_object() && in(f.value("text", json()))) return true;
+  for (const json& heading : passage.value("section", json::array()))
+    if (in(heading)) return true;
+  return false;
+}
+
+// Grammatical characters that glue Chinese words together; a bigram holding one mostly spans a
+// word boundary.
+bool has_function_character(std::string_view text) {
+  static constexpr std::string_view kFunction[] = {"的", "了", "和", "与", "在", "是", "及", "或", "等",
+                                                   "之", "其", "为", "对", "于", "以", "并", "也", "将"};
+  return std::any_of(std::begin(kFunction), std::end(kFunction),
+                     [&](std::string_view c) { return text.find(c) != std::string_view::npos; });
+}
+
+// Terms worth describing a passage by, for similar(): Han bigrams (without function
+// characters), Han words of two or more characters, and Latin words or compounds of three or more characters that are not numbers;
+// only terms some other passage has (the rest can find nothing). Single characters, section
+// text, field and identity terms are left out.
+class SimilarTermDecider : public Xapian::ExpandDecider {
+ public:
+  explicit SimilarTermDecider(const Xapian::Database& db) : db_(db) {}
+
+  bool operator()(const std::string& term) const override {
+    if (term.empty()) return false;
+    const auto first = static_cast<unsigned char>(term[0]);
+    bool useful = false;
+    if (term.starts_with(schema::kHanBigram)) {
+      // B + two Han characters, neither a function character: 的加 spans two words and
+      // describes nothing.
+      const std::string_view pair = std::string_view(term).substr(schema::kHanBigram.size());
+      useful = !pair.empty() && static_cast<unsigned char>(pair[0]) >= 0x80 && !has_function_character(pair);
+    } else if (first >= 0x80) {
+      // A Han word of two or more characters; of two, not glued by a function character (是在).
+      useful = term.size() > 6 || (term.size() == 6 && !has_function_character(term));
+    } else if (first >= 'a' && first <= 'z') {
+      useful = term.size() >= 3;  // prefixes are upper case; numbers start with a digit
+    }
+    return useful && db_.get_termfreq(term) > 1;
+  }
+
+ private:
+  const Xapian::Database& db_;
+};
+
+// How many terms describe a passage for similar(): enough to find passages on the same topic
+// in other words, few enough that one shared common word does not decide.
+constexpr Xapian::termcount kSimilarTerms = 20;
+
 }  // namespace
 
 std::optional<SortOrder> parse_sort_order(std::string_view name) {
@@ -333,6 +388,7 @@ json SearchResponse::to_json() const {
     j["snippet"] = h.snippet;
     j["snippet_source"] = h.snippet_source;
     j["score"] = h.score;
+    j["matched_expansions"] = h.matched_expansions;
     hits_json.push_back(std::move(j));
   }
   json facets_json = json::object();
@@ -345,7 +401,8 @@ json SearchResponse::to_json() const {
           {"sort", sort_order_name(sort)},
           {"hits", std::move(hits_json)},
           {"facets", std::move(facets_json)},
-          {"warnings", warnings}};
+          {"warnings", warnings},
+          {"expansions", expansions}};
 }
 
 SlotTableCache::SlotTableCache() = default;
@@ -377,14 +434,24 @@ Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
   for (const std::string& name : request.facets)
     if (!find_facet(name)) return fail("unknown facet \"" + name + "\" (facets: org, year, decision, symbol, month)");
 
-  auto parsed = parse_query(request.q, analyzer_, resources_->gazetteer, options_.query);
+  QueryParserOptions query_options = options_.query;
+  if (request.expand && !resources_->thesaurus.concepts().empty()) query_options.thesaurus = &resources_->thesaurus;
+  auto parsed = parse_query(request.q, analyzer_, resources_->gazetteer, query_options);
   if (!parsed) return std::unexpected(parsed.error());
+  return run(request, *parsed);
+}
+
+Expected<SearchResponse> Searcher::run(const SearchRequest& request, const ParsedQuery& parsed) {
   SearchResponse response;
-  response.warnings = parsed->warnings;
+  response.warnings = parsed.warnings;
+  for (const QueryExpansion& e : parsed.expansions)
+    for (const std::string& r : e.replacements)
+      if (std::find(response.expansions.begin(), response.expansions.end(), r) == response.expansions.end())
+        response.expansions.push_back(r);
   auto filters = request_filters(request, *resources_, response.warnings);
   if (!filters) return std::unexpected(filters.error());
 
-  response.sort = request.sort.value_or(parsed->has_text ? SortOrder::relevance : SortOrder::document);
+  response.sort = request.sort.value_or(parsed.has_text ? SortOrder::relevance : SortOrder::document);
   const Xapian::doccount all = db_->get_doccount();
   const std::shared_ptr<const SlotTable> table = options_.slot_tables->get(*db_);
 
@@ -403,7 +470,7 @@ Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
   }
 
   Xapian::Enquire enquire(*db_);
-  enquire.set_query(filtered(parsed->query, *filters));
+  enquire.set_query(filtered(parsed.query, *filters));
   // Ties in relevance are rare and fall back to docid order, which is document order as long as
   // documents were added whole (a per-document key here would cost a lookup per match).
   RankKey order_key(table->order_ranks());
@@ -428,7 +495,7 @@ Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
     computed.push_back(make_facet(kFacetDefs[main_facets[i]].name, spy.values(i), request.facet_size, *resources_));
   for (std::size_t k : own_pass_facets) {
     Xapian::Enquire pass(*db_);
-    pass.set_query(filtered(parsed->query, *filters, kFacetDefs[k].name));
+    pass.set_query(filtered(parsed.query, *filters, kFacetDefs[k].name));
     pass.set_weighting_scheme(Xapian::BoolWeight());  // counting only
     FacetSpy own(*table, {k});
     pass.add_matchspy(&own);
@@ -443,16 +510,25 @@ Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
         facet.name.clear();  // a facet asked twice is listed once
       }
 
-  Highlighter highlighter(analyzer_, parsed->highlights);
+  Highlighter highlighter(analyzer_, parsed.highlights);
+  // Expansions are explained per hit by finding them the way snippets find matches.
+  std::vector<Highlighter> expansion_finders;
+  for (const QueryExpansion& e : parsed.expansions) expansion_finders.emplace_back(analyzer_, std::vector{e.text});
   for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
     Hit hit;
     hit.passage = json::parse(it.get_document().get_data());
+    for (std::size_t k = 0; k < expansion_finders.size(); ++k) {
+      if (!contains_match(hit.passage, expansion_finders[k])) continue;
+      for (const std::string& r : parsed.expansions[k].replacements)
+        if (std::find(hit.matched_expansions.begin(), hit.matched_expansions.end(), r) == hit.matched_expansions.end())
+          hit.matched_expansions.push_back(r);
+    }
     hit.id = hit.passage.value("id", "");
     hit.score = it.get_weight();
     Snippet snippet = highlighter.snippet(hit.passage.value("text", ""), request.snippet);
     hit.snippet_source = "text";
     // A passage can match through a footnote it cites: show that footnote then.
-    if (snippet.matched == 0 && !parsed->highlights.empty() && hit.passage.contains("footnotes")) {
+    if (snippet.matched == 0 && !parsed.highlights.empty() && hit.passage.contains("footnotes")) {
       for (const json& f : hit.passage["footnotes"]) {
         Snippet from_note = highlighter.snippet(f.value("text", ""), request.snippet);
         if (from_note.matched > 0) {
@@ -466,6 +542,45 @@ Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
     response.hits.push_back(std::move(hit));
   }
   return response;
+}
+
+Expected<std::optional<SearchResponse>> Searcher::similar(const std::string& id, const SearchRequest& request) {
+  for (const std::string& name : request.facets)
+    if (!find_facet(name)) return fail("unknown facet \"" + name + "\" (facets: org, year, decision, symbol, month)");
+  const std::string id_term = std::string(schema::kPassageId) + id;
+  Xapian::PostingIterator posting = db_->postlist_begin(id_term);
+  if (posting == db_->postlist_end(id_term)) return std::optional<SearchResponse>();
+
+  Xapian::RSet rset;
+  rset.add_document(*posting);
+  Xapian::Enquire enquire(*db_);
+  enquire.set_query(Xapian::Query(id_term));
+  const SimilarTermDecider decider(*db_);
+  const Xapian::ESet eset = enquire.get_eset(kSimilarTerms, rset, &decider);
+
+  ParsedQuery parsed;
+  std::vector<Xapian::Query> terms;
+  std::vector<std::string> described;  // the terms as text, for the response
+  for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it) {
+    const std::string term = *it;
+    terms.emplace_back(term);
+    // Highlight what the terms are in the text: a bigram's two characters, a word as it is.
+    const std::string text = term.starts_with(schema::kHanBigram) ? term.substr(schema::kHanBigram.size()) : term;
+    if (std::find(described.begin(), described.end(), text) != described.end()) continue;
+    parsed.highlights.push_back(text);
+    described.push_back(text);
+  }
+  if (terms.empty()) {
+    parsed.query = Xapian::Query();  // nothing distinctive: nothing similar
+  } else {
+    parsed.query = Xapian::Query(Xapian::Query::OP_AND_NOT,
+                                 Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), Xapian::Query(id_term));
+    parsed.has_text = true;
+  }
+  auto response = run(request, parsed);
+  if (!response) return std::unexpected(response.error());
+  response->expansions = std::move(described);
+  return std::optional<SearchResponse>(std::move(*response));
 }
 
 }  // namespace treaty

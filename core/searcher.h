@@ -51,6 +51,8 @@ struct SearchRequest {
   std::size_t facet_size = 10;         // top values per facet (by count, then value)
   bool disjunctive = false;            // count each facet as if its own filter were not set
   SnippetOptions snippet;              // highlight tags and window size
+  bool expand = true;                  // thesaurus expansion (QueryParserOptions::thesaurus);
+                                       // searchd's mode=lexical turns it off
 };
 
 struct FacetValue {
@@ -71,6 +73,8 @@ struct Hit {
   std::string snippet;         // HTML: escaped text, matches in the request's tags
   std::string snippet_source;  // "text", or "footnote N" when only a cited footnote matched
   nlohmann::json passage;      // the stored passage JSON (schema.h, "Document data")
+  std::vector<std::string> matched_expansions;  // the query's expansions this passage contains
+                                                // (text, cited footnotes or headings): "研讨会 → 讲习班"
 };
 
 struct SearchResponse {
@@ -79,9 +83,11 @@ struct SearchResponse {
   std::vector<Hit> hits;
   std::vector<Facet> facets;          // in the order requested
   std::vector<std::string> warnings;  // e.g. unknown organization
+  std::vector<std::string> expansions;  // every expansion searched ("研讨会 → 讲习班"), or for
+                                        // similar(), the terms the passage was described by
 
-  // {"total", "sort", "hits": [passage fields + snippet, snippet_source, score], "facets":
-  // {name: [{value, label, count}]}, "warnings"}
+  // {"total", "sort", "hits": [passage fields + snippet, snippet_source, score,
+  // matched_expansions], "facets": {name: [{value, label, count}]}, "warnings", "expansions"}
   nlohmann::json to_json() const;
 };
 
@@ -123,9 +129,19 @@ class Searcher {
   // retry).
   Expected<SearchResponse> search(const SearchRequest& request);
 
+  // Passages related to passage `id`, by relevance feedback: the passage's most distinctive
+  // words and Han bigrams (Xapian's expand set over it) are searched as an OR query, ranked by
+  // BM25, never returning the passage itself. request.q and request.expand are ignored; filters,
+  // facets, sort, paging and snippets apply as in search(). nullopt: no passage has that id.
+  // Expected failures as search().
+  Expected<std::optional<SearchResponse>> similar(const std::string& id, const SearchRequest& request);
+
   Analyzer& analyzer() { return analyzer_; }
 
  private:
+  // Runs an already translated query with the request's filters, facets, sort and paging.
+  Expected<SearchResponse> run(const SearchRequest& request, const ParsedQuery& parsed);
+
   Xapian::Database* db_;
   const Resources* resources_;
   SearcherOptions options_;

@@ -18,11 +18,13 @@
 
 #include "core/analyzer.h"
 #include "core/document_json.h"
+#include "core/embedder.h"
 #include "core/index_reader.h"
 #include "core/index_writer.h"
 #include "core/parser.h"
 #include "core/passage_fields.h"
 #include "core/resources.h"
+#include "core/vector_store.h"
 
 namespace treaty::indexer {
 namespace {
@@ -131,16 +133,54 @@ struct Progress {
   std::atomic<std::size_t> bytes{0};
 };
 
-// Parses, analyses and writes documents[i] for i = next++, into `writer`. Returns an error
-// message on an index failure (the caller abandons the run).
+// Passage vectors of a run: computed by the embedder as documents are indexed, kept in one
+// store shared by the workers, written next to the index when the run commits.
+struct VectorSink {
+  std::unique_ptr<Embedder> embedder;  // null: vectors are not computed (re-added documents lose theirs)
+  VectorStore store{VectorStoreOptions{.build_ann = false}};
+  std::mutex mutex;
+  std::atomic<bool> failed{false};  // the embedding server failed (exit code kExitEmbedding)
+
+  // Embeds the passages of `doc` and replaces its vectors; an error message on failure.
+  std::optional<std::string> add(const Document& doc) {
+    if (!embedder) {
+      std::lock_guard lock(mutex);
+      store.remove_document(doc.symbol);
+      return std::nullopt;
+    }
+    std::vector<std::string> texts;
+    std::vector<std::string> ids;
+    for (const Passage& p : doc.passages) {
+      if (p.text.empty()) continue;
+      texts.push_back(p.text);
+      ids.push_back(p.id);
+    }
+    auto vectors = embedder->embed(texts);
+    if (!vectors) {
+      failed = true;
+      return doc.source + ": embedding failed: " + vectors.error().message;
+    }
+    std::vector<PassageVector> rows;
+    for (std::size_t i = 0; i < ids.size(); ++i) rows.push_back({ids[i], std::move((*vectors)[i])});
+    std::lock_guard lock(mutex);
+    auto replaced = store.replace_document(doc.symbol, rows);
+    if (!replaced) return doc.source + ": " + replaced.error().message;
+    return std::nullopt;
+  }
+};
+
+// Parses, analyses, embeds (when `vectors` has an embedder) and writes documents[i] for
+// i = next++, into `writer`. Returns an error message on an index or embedding failure (the
+// caller abandons the run).
 std::optional<std::string> index_some(const std::vector<Validated>& documents, std::atomic<std::size_t>& next,
                                       const Options& options, const Resources& res, IndexWriter& writer,
-                                      Progress& progress, const std::atomic<bool>& stop) {
+                                      VectorSink& vectors, Progress& progress, const std::atomic<bool>& stop) {
   Analyzer analyzer(res.normalizer, res.lexicon);
   try {
     for (std::size_t i = next++; i < documents.size() && !stop; i = next++) {
       auto parsed = parse_file(documents[i].path, options.symbol, res);
       if (!parsed) return parsed.error().describe();  // changed since validation
+      if (auto error = vectors.add(parsed->doc)) return error;
       progress.passages += writer.replace_document(parsed->doc, parsed->fields, res.gazetteer, analyzer);
       ++progress.documents;
       std::error_code ec;
@@ -184,7 +224,7 @@ bool empty_or_missing(const fs::path& dir) {
 // shards are compacted into a fresh directory that is renamed into place. Nothing appears at
 // `options.index_dir` until the end, so an interrupted run leaves no index behind.
 Expected<void> bulk_load(const std::vector<Validated>& documents, const Options& options, const Resources& res,
-                         std::size_t threads, Progress& progress, std::ostream& err) {
+                         std::size_t threads, VectorSink& vectors, Progress& progress, std::ostream& err) {
   const fs::path target = fs::absolute(options.index_dir).lexically_normal();
   const fs::path work = target.parent_path() / ("." + target.filename().string() + ".build-" + std::to_string(getpid()));
   struct Cleanup {
@@ -209,7 +249,7 @@ Expected<void> bulk_load(const std::vector<Validated>& documents, const Options&
       threads,
       [&] {
         IndexWriter& writer = writers[slot++];
-        auto error = index_some(documents, next, options, res, writer, progress, stop);
+        auto error = index_some(documents, next, options, res, writer, vectors, progress, stop);
         if (!error) {
           try {
             writer.commit();
@@ -232,6 +272,10 @@ Expected<void> bulk_load(const std::vector<Validated>& documents, const Options&
     for (std::size_t t = 0; t < threads; ++t) shards.add_database(Xapian::Database((work / ("shard" + std::to_string(t))).string()));
     const fs::path compacted = work / "compacted";
     shards.compact(compacted.string());
+    if (vectors.embedder) {
+      auto saved = vectors.store.save(compacted);  // the vectors arrive with the index
+      if (!saved) return std::unexpected(saved.error());
+    }
     std::error_code ec;
     fs::rename(compacted, target, ec);  // replaces an empty target directory
     if (ec) return fail("cannot move the new index into place: " + ec.message(), target.string());
@@ -268,15 +312,42 @@ int run_add(const Options& options, const std::vector<fs::path>& paths, std::ost
   auto documents = validate(*files, options, failed, err);
   if (!documents) return kExitBadInput;
 
+  // Vectors: computed when an embedder is configured; an existing vectors.bin is kept in step
+  // (re-added documents lose their vectors when no embedder is configured).
+  VectorSink vectors;
+  if (options.embedder) {
+    auto embedder = HttpEmbedder::create(*options.embedder);
+    if (!embedder) {
+      err << "indexer: embedder: " << embedder.error().describe() << "\n";
+      return kExitConfig;
+    }
+    vectors.embedder = std::move(*embedder);
+  }
+  if (!empty_or_missing(options.index_dir)) {
+    auto loaded = VectorStore::load(options.index_dir, VectorStoreOptions{.build_ann = false});
+    if (!loaded) {
+      err << "indexer: " << loaded.error().describe() << "\n";
+      return kExitIndex;
+    }
+    vectors.store = std::move(*loaded);
+  }
+  if (vectors.embedder) {
+    if (auto ok = vectors.store.set_model(vectors.embedder->model()); !ok) {
+      err << "indexer: " << ok.error().describe() << " (re-index into a new directory to change models)\n";
+      return kExitConfig;
+    }
+  }
+  const bool keep_vectors = vectors.embedder || vectors.store.size() > 0;
+
   std::size_t threads = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = std::max<std::size_t>(1, std::min(threads, documents->size()));
   Progress progress;
   const bool bulk = empty_or_missing(options.index_dir) && !documents->empty();
   if (bulk) {
-    auto done = bulk_load(*documents, options, **res, threads, progress, err);
+    auto done = bulk_load(*documents, options, **res, threads, vectors, progress, err);
     if (!done) {
       err << "indexer: " << done.error().describe() << "; no index was written\n";
-      return kExitIndex;
+      return vectors.failed ? kExitEmbedding : kExitIndex;
     }
   } else {
     // Adding to an existing index: one writer, one transaction, one commit.
@@ -289,16 +360,25 @@ int run_add(const Options& options, const std::vector<fs::path>& paths, std::ost
     std::atomic<bool> stop{false};
     std::optional<std::string> failure;
     run_with_progress(
-        1, [&] { failure = index_some(*documents, next, options, **res, *writer, progress, stop); }, progress,
+        1, [&] { failure = index_some(*documents, next, options, **res, *writer, vectors, progress, stop); }, progress,
         documents->size(), options, err);
+    // The new vectors.bin is written first and renamed into place only after the Xapian commit.
+    std::optional<StagedVectorFile> staged;
+    if (!failure && keep_vectors) {
+      auto s = vectors.store.stage(options.index_dir);
+      if (s) staged = std::move(*s); else failure = s.error().describe();
+    }
     try {
       if (!failure) writer->commit();
     } catch (const Xapian::Error& e) {
       failure = "index error: " + e.get_description();
     }
+    if (!failure && staged) {
+      if (auto c = staged->commit(); !c) failure = c.error().describe();
+    }
     if (failure) {
       err << "indexer: " << *failure << "; the index is at its previous commit\n";
-      return kExitIndex;
+      return vectors.failed ? kExitEmbedding : kExitIndex;
     }
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -308,6 +388,7 @@ int run_add(const Options& options, const std::vector<fs::path>& paths, std::ost
                         {"bytes", progress.bytes.load()},
                         {"seconds", seconds},
                         {"mode", bulk ? "bulk" : "update"},
+                        {"vectors", vectors.store.size()},
                         {"threads", bulk ? threads : 1},
                         {"index", options.index_dir.string()}}
              .dump()
@@ -323,6 +404,11 @@ int run_remove(const Options& options, const std::vector<std::string>& symbols, 
     return kExitIndex;
   }
   nlohmann::json removed = nlohmann::json::object();
+  auto vectors = VectorStore::load(options.index_dir, VectorStoreOptions{.build_ann = false});
+  if (!vectors) {
+    err << "indexer: " << vectors.error().describe() << "\n";
+    return kExitIndex;
+  }
   try {
     for (const std::string& symbol : symbols) {
       const std::size_t n = writer->remove_document(symbol);
@@ -332,8 +418,24 @@ int run_remove(const Options& options, const std::vector<std::string>& symbols, 
         return kExitBadInput;
       }
       removed[symbol] = n;
+      vectors->remove_document(symbol);
+    }
+    std::optional<StagedVectorFile> staged;
+    if (vectors->size() > 0 || fs::exists(VectorStore::file_path(options.index_dir))) {
+      auto s = vectors->stage(options.index_dir);
+      if (!s) {
+        err << "indexer: " << s.error().describe() << "; nothing removed\n";
+        return kExitIndex;
+      }
+      staged = std::move(*s);
     }
     writer->commit();
+    if (staged) {
+      if (auto c = staged->commit(); !c) {
+        err << "indexer: " << c.error().describe() << "\n";
+        return kExitIndex;
+      }
+    }
   } catch (const Xapian::Error& e) {
     err << "indexer: index error: " << e.get_description() << "\n";
     return kExitIndex;

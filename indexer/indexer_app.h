@@ -3,9 +3,12 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <iosfwd>
 #include <string>
 #include <vector>
+
+#include "core/embedder.h"
 
 namespace treaty::indexer {
 
@@ -14,7 +17,8 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitBadInput = 1;   // a document or argument could not be used; nothing written
 inline constexpr int kExitUsage = 2;      // command-line syntax (CLI11)
 inline constexpr int kExitIndex = 3;      // the index cannot be opened, is locked, or failed
-inline constexpr int kExitConfig = 4;     // lexicon or gazetteer invalid
+inline constexpr int kExitConfig = 4;     // lexicon, gazetteer or embedder settings invalid
+inline constexpr int kExitEmbedding = 5;  // the embedding server failed; nothing written
 
 struct Options {
   std::filesystem::path index_dir = "data/index";  // --index
@@ -23,6 +27,7 @@ struct Options {
   bool keep_going = false;                         // --keep-going: skip bad documents, index the rest
   bool quiet = false;                              // --quiet: no progress lines
   std::size_t threads = 0;                         // --threads: workers for a bulk load; 0 = one per core
+  std::optional<EmbedderOptions> embedder;         // --embed-url ...: compute passage vectors
 };
 
 // `indexer add PATH...`: files, or directories searched recursively for *.txt. Every document

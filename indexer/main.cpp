@@ -28,6 +28,16 @@ int main(int argc, char** argv) {
   // The benchmark harness passes its corpus as --input DIR.
   add->add_option("--input", paths, "same as the positional paths");
 
+  // Dense vectors (optional): an OpenAI-compatible embeddings server.
+  treaty::EmbedderOptions embed;
+  embed.api_key_env = "EMBEDDING_API_KEY";
+  add->add_option("--embed-url", embed.base_url, "embeddings server root, e.g. http://127.0.0.1:8080/v1");
+  add->add_option("--embed-model", embed.model, "embedding model name")->capture_default_str();
+  add->add_option("--embed-key-env", embed.api_key_env, "environment variable holding the API key")
+      ->capture_default_str();
+  add->add_option("--embed-batch", embed.batch_size, "texts per embeddings request")->capture_default_str();
+  add->add_option("--embed-timeout-ms", embed.timeout_ms, "timeout of one request")->capture_default_str();
+
   std::vector<std::string> symbols;
   auto* remove = app.add_subcommand("remove", "remove documents by symbol");
   remove->add_option("symbols", symbols, "document symbols")->required();
@@ -48,7 +58,10 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   }
-  if (*add) return run_add(options, paths, std::cout, std::cerr);
+  if (*add) {
+    if (!embed.base_url.empty()) options.embedder = embed;
+    return run_add(options, paths, std::cout, std::cerr);
+  }
   if (*remove) return run_remove(options, symbols, std::cout, std::cerr);
   if (*inspect) return run_inspect(options, file, std::cout, std::cerr);
   if (*stats) return run_stats(options, std::cout, std::cerr);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages the project builds, runs and tests with. Idempotent: apt is
-# only called when something is missing. Needs root (or sudo).
+# Installs the Debian 12 packages the project builds, runs and tests with (chromium, nodejs and
+# npm for the web UI's end-to-end tests; a CJK font so their screenshots show Chinese).
+# Idempotent: apt is only called when something is missing. Needs root (or sudo).
 set -euo pipefail
 
 packages=(
@@ -13,6 +14,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   catch2
   curl python3
+  chromium nodejs npm fonts-wqy-microhei
 )
 
 missing=()

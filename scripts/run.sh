@@ -13,5 +13,5 @@ index=${INDEX_DIR:-$root/data/index}
 "$root/build/release/indexer/indexer" --index "$index" add "$root/corpus"
 "$root/build/release/indexer/indexer" --index "$index" stats
 
-echo "run: searchd on http://127.0.0.1:$port/ (try http://127.0.0.1:$port/search?q=缔约方; Ctrl-C stops it)" >&2
+echo "run: web UI on http://127.0.0.1:$port/ (JSON API: http://127.0.0.1:$port/search?q=缔约方; Ctrl-C stops it)" >&2
 exec "$root/build/release/searchd/searchd" --index "$index" --host 127.0.0.1 --port "$port"

@@ -69,6 +69,7 @@ const std::vector<Setting>& settings() {
       {"index", "dir", "a string", path(&SearchdConfig::index_dir)},
       {"index", "config_dir", "a string", path(&SearchdConfig::config_dir)},
       {"server", "host", "a string", string(&SearchdConfig::host)},
+      {"server", "web_root", "a string", path(&SearchdConfig::web_root)},
       {"server", "port", "an integer", integer(&SearchdConfig::port)},
       {"server", "threads", "an integer", integer(&SearchdConfig::threads)},
       {"server", "access_log", "true or false", boolean(&SearchdConfig::access_log)},

@@ -14,6 +14,7 @@ namespace treaty::searchd {
 struct SearchdConfig {
   std::filesystem::path index_dir = "data/index";  // the Xapian index written by `indexer`
   std::filesystem::path config_dir;       // lexicon.txt and organizations.toml; empty: built-in default
+  std::filesystem::path web_root;         // the web UI's static files, served at /; empty: no UI
   std::string host = "127.0.0.1";         // address to listen on
   int port = 8080;                        // TCP port; 0 picks a free one
   int threads = 0;                        // worker threads = concurrent connections served (a

@@ -20,6 +20,7 @@
 #include "core/schema.h"
 #include "core/searcher.h"
 #include "core/utf8.h"
+#include "searchd/static_files.h"
 
 namespace treaty::searchd {
 namespace {
@@ -30,6 +31,8 @@ using Clock = std::chrono::steady_clock;
 struct Reply {
   int status = 200;
   json body;
+  std::string raw{};  // sent instead of `body` when content_type is set (static files)
+  std::string content_type{};
 };
 
 Reply error_reply(int status, std::string message) {
@@ -59,7 +62,7 @@ constexpr int kMaxRetries = 20;
 
 constexpr std::string_view kSearchSingle[] = {"q",         "size",          "offset",          "sort",
                                               "facet_size", "disjunctive",  "date_from",       "date_to",
-                                              "highlight_open", "highlight_close"};
+                                              "highlight_open", "highlight_close", "mode", "id"};
 constexpr std::string_view kSearchMulti[] = {"org", "year", "decision", "symbol", "facets"};
 
 template <std::size_t N>
@@ -150,6 +153,16 @@ std::expected<SearchRequest, HttpError> search_request(const httplib::Request& r
     else if (d == "false" || d == "0") r.disjunctive = false;
     else return std::unexpected(HttpError{400, "disjunctive must be true or false, got \"" + d + "\""});
   }
+  // mode: "lexical" = literal terms only; "hybrid" (default) = plus thesaurus expansions (no
+  // embedder is wired into searchd yet, so hybrid means lexical + thesaurus; the response says so).
+  if (req.has_param("mode")) {
+    const std::string m = req.get_param_value("mode");
+    if (m == "lexical") r.expand = false;
+    else if (m == "hybrid") r.expand = true;
+    else if (m == "semantic")
+      return std::unexpected(HttpError{400, "mode=semantic needs an embeddings server, and none is configured"});
+    else return std::unexpected(HttpError{400, "unknown mode \"" + m + "\" (lexical, hybrid)"});
+  }
   r.snippet.length = c.snippet_length;
   r.snippet.open_tag = req.has_param("highlight_open") ? req.get_param_value("highlight_open") : c.highlight_open;
   r.snippet.close_tag = req.has_param("highlight_close") ? req.get_param_value("highlight_close") : c.highlight_close;
@@ -192,10 +205,12 @@ struct HttpServer::Impl {
   static std::span<const Route> routes() {
     static constexpr Route table[] = {
         {"/search", &Impl::handle_search},        // GET /search?q=…
+        {"/similar", &Impl::handle_similar},      // GET /similar?id=…
         {"/passages/", &Impl::handle_passage},    // GET /passages/{id}, id raw or %-encoded
         {"/documents/", &Impl::handle_document},  // GET /documents/{symbol}
         {"/health", &Impl::handle_health},        // GET /health
         {"/stats", &Impl::handle_stats},          // GET /stats
+        {"/", &Impl::handle_static},              // GET /, /app.js, …: the web UI (keep last)
     };
     return table;
   }
@@ -224,7 +239,17 @@ struct HttpServer::Impl {
         reply = error_reply(500, "internal error");
       }
       res.status = reply.status;
-      res.set_content(to_body(reply.body), "application/json; charset=utf-8");
+      if (reply.content_type.empty()) {
+        res.set_content(to_body(reply.body), "application/json; charset=utf-8");
+      } else {
+        res.set_content(std::move(reply.raw), reply.content_type);
+        // The UI only talks to this server; no inline scripts or styles, no framing.
+        res.set_header("Content-Security-Policy",
+                       "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                       "frame-ancestors 'none'");
+        res.set_header("X-Content-Type-Options", "nosniff");
+        res.set_header("Cache-Control", "no-cache");
+      }
       const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
       char timing[48];
       std::snprintf(timing, sizeof timing, "app;dur=%.3f", ms);
@@ -334,6 +359,34 @@ struct HttpServer::Impl {
       if (!response) return error_reply(400, response.error().describe());
       json body = response->to_json();
       body["query"] = request->q;
+      describe_mode(body, *request);
+      body["offset"] = request->offset;
+      body["size"] = request->size;
+      body["took_ms"] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+      return Reply{200, std::move(body)};
+    });
+  }
+
+  // The fields every search-like response shares.
+  static void describe_mode(json& body, const SearchRequest& request) {
+    body["mode"] = request.expand ? "hybrid" : "lexical";
+    body["vector"] = false;  // no embeddings server configured: hybrid = lexical + thesaurus
+  }
+
+  Reply handle_similar(const httplib::Request& req, std::string_view) {
+    const auto start = Clock::now();
+    if (!req.has_param("id") || req.get_param_value("id").empty())
+      return error_reply(400, "give a passage id: /similar?id=UNEP/CBD/NP/COP-MOP/1/6%2321");
+    if (req.has_param("q")) return error_reply(400, "/similar takes no q; use the filters");
+    auto request = search_request(req, config);
+    if (!request) return error_reply(request.error().status, request.error().message);
+    const std::string id = req.get_param_value("id");
+    return with_index([&](Worker& w) {
+      auto response = w.searcher->similar(id, *request);
+      if (!response) return error_reply(400, response.error().describe());
+      if (!*response) return error_reply(404, "no passage " + id);
+      json body = (*response)->to_json();
+      body["id"] = id;
       body["offset"] = request->offset;
       body["size"] = request->size;
       body["took_ms"] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -368,6 +421,18 @@ struct HttpServer::Impl {
       (*doc)["passages"] = std::move(passages);
       return Reply{200, std::move(*doc)};
     });
+  }
+
+  // Files of config.web_root (static_files.h says what is refused); anything else is the 404 of
+  // an unknown route, so API clients see the same error as before the UI existed.
+  Reply handle_static(const httplib::Request& req, std::string_view) {
+    const auto file = resolve_static_path(config.web_root, req.path);
+    auto content = file ? read_static_file(*file) : std::nullopt;
+    if (!content) return error_reply(404, "no such endpoint: " + req.path + " (see docs/API.md)");
+    Reply reply;
+    reply.raw = std::move(*content);
+    reply.content_type = std::string(content_type_for(*file));
+    return reply;
   }
 
   Reply handle_health(const httplib::Request&, std::string_view) {

@@ -2,6 +2,7 @@
 // errors, one index reader and searcher per worker thread, access log.
 //
 //   GET /search?q=…     GET /passages/{id}     GET /documents/{symbol}     GET /health     GET /stats
+//   GET / (and its files): the web UI from config.web_root
 //
 // docs/API.md describes every endpoint and parameter.
 #pragma once

@@ -27,13 +27,14 @@ int main(int argc, char** argv) {
 
   CLI::App app{"searchd: full-text search over the treaty index, as JSON over HTTP"};
   app.set_version_flag("--version", "searchd 0.1.0");
-  std::optional<std::filesystem::path> config_file, index_dir, config_dir;
+  std::optional<std::filesystem::path> config_file, index_dir, config_dir, web_root;
   std::optional<std::string> host;
   std::optional<int> port, threads;
   bool quiet = false;
   app.add_option("--config", config_file, "TOML configuration file (see config/searchd.toml)");
   app.add_option("--index", index_dir, "index directory written by `indexer` (default data/index)");
   app.add_option("--config-dir", config_dir, "directory with lexicon.txt and organizations.toml");
+  app.add_option("--web-root", web_root, "directory of the web UI served at / (default the project's web/)");
   app.add_option("--host", host, "address to listen on (default 127.0.0.1)");
   app.add_option("--port", port, "TCP port (default 8080; 0: any free port)");
   app.add_option("--threads", threads, "worker threads = concurrent connections (default: one per CPU, at least 8)");
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
 
   SearchdConfig config;
   config.config_dir = TREATY_DEFAULT_CONFIG_DIR;
+  config.web_root = TREATY_DEFAULT_WEB_ROOT;
   if (config_file) {
     auto loaded = load_config(*config_file, config);
     if (!loaded) {
@@ -57,11 +59,13 @@ int main(int argc, char** argv) {
   }
   if (index_dir) config.index_dir = *index_dir;
   if (config_dir) config.config_dir = *config_dir;
+  if (web_root) config.web_root = *web_root;
   if (host) config.host = *host;
   if (port) config.port = *port;
   if (threads) config.threads = *threads;
   if (quiet) config.access_log = false;
   if (config.config_dir.empty()) config.config_dir = TREATY_DEFAULT_CONFIG_DIR;
+  if (config.web_root.empty()) config.web_root = TREATY_DEFAULT_WEB_ROOT;
   if (auto ok = validate_config(config); !ok) {
     std::cerr << "searchd: invalid configuration: " << ok.error().describe() << "\n";
     return kExitConfig;

@@ -9,6 +9,8 @@
 
 #include "core/index_reader.h"
 #include "core/index_writer.h"
+#include "core/vector_store.h"
+#include "tests/fake_embedding_server.h"
 #include "tests/test_support.h"
 
 using namespace treaty;
@@ -268,4 +270,57 @@ TEST_CASE("a bulk load into a new index is all or nothing, in parallel or not") 
   CHECK(dup.err.find("z-dup.txt") != std::string::npos);
   CHECK(dup.err.find("d2.txt") != std::string::npos);
   CHECK_FALSE(fs::exists(index));
+}
+
+TEST_CASE("with an embeddings server, passage vectors are stored with the index and kept in step") {
+  test::TempDir tmp;
+  test::FakeEmbeddingServer server;
+  const fs::path index = tmp.path() / "index";
+  const std::string embed = " --embed-url " + server.base_url() + " --embed-model fake-model";
+
+  const RunResult bulk = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(test::seed_path()) + embed);
+  INFO(bulk.err);
+  REQUIRE(bulk.code == 0);
+  CHECK(nlohmann::json::parse(bulk.out)["vectors"] == kSeedPassages);
+  auto store = VectorStore::load(index);
+  REQUIRE(store);
+  CHECK(store->size() == kSeedPassages);
+  CHECK(store->model() == "fake-model");
+  const auto v21 = store->vector(kSeedSymbol + "#21");
+  REQUIRE(v21);
+  CHECK(v21->size() == 64);
+
+  SECTION("a failing server stops the run before anything is written") {
+    server.enqueue({.status = 500}, 100);
+    const fs::path docs = tmp.path() / "docs";
+    fs::create_directories(docs);
+    test::write_file(docs / "new.txt", small_document("UNEP/CBD/NP/COP-MOP/9/9"));
+    const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(docs) + embed);
+    CHECK(r.code == 5);
+    CHECK(r.err.find("embedding failed") != std::string::npos);
+    auto reader = IndexReader::open(index);
+    REQUIRE(reader);
+    CHECK(reader->stats().documents == 1);
+    CHECK(VectorStore::load(index)->size() == kSeedPassages);
+  }
+
+  SECTION("another model is refused; removing a document removes its vectors") {
+    const RunResult other = run_indexer(
+        tmp, "--index " + quoted(index) + " add " + quoted(test::seed_path()) + " --embed-url " + server.base_url() +
+                 " --embed-model other-model");
+    CHECK(other.code == 4);
+    const RunResult removed = run_indexer(tmp, "--index " + quoted(index) + " remove " + kSeedSymbol);
+    INFO(removed.err);
+    CHECK(removed.code == 0);
+    CHECK(VectorStore::load(index)->size() == 0);
+  }
+
+  SECTION("an unreachable server is a clear error") {
+    const RunResult r = run_indexer(tmp, "--index " + quoted(tmp.path() / "other") + " add " +
+                                             quoted(test::seed_path()) +
+                                             " --embed-url http://127.0.0.1:9/v1 --embed-model m --embed-timeout-ms 500");
+    CHECK(r.code == 5);
+    CHECK(r.err.find("127.0.0.1:9") != std::string::npos);
+    CHECK_FALSE(fs::exists(tmp.path() / "other"));
+  }
 }

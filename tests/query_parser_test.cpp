@@ -214,3 +214,57 @@ TEST_CASE_METHOD(Fixture, "malformed field values are user errors") {
   REQUIRE_FALSE(bad);
   CHECK(bad.error().message == "query is not valid UTF-8 (byte 6)");
 }
+
+TEST_CASE_METHOD(Fixture, "thesaurus expansion: variants, multi-word terms, stopwords, negation") {
+  using Strings = std::vector<std::string>;
+  QueryParserOptions options;
+  options.thesaurus = &res->thesaurus;
+  auto expand = [&](const std::string& q) {
+    auto parsed = parse_query(q, analyzer, res->gazetteer, options);
+    REQUIRE(parsed);
+    return std::move(*parsed);
+  };
+  auto replacements = [](const ParsedQuery& p) {
+    Strings out;
+    for (const QueryExpansion& e : p.expansions)
+      for (const std::string& r : e.replacements) out.push_back(r);
+    return out;
+  };
+  auto has_term = [](const ParsedQuery& p, const std::string& term) {
+    return std::find(p.query.get_terms_begin(), p.query.get_terms_end(), term) != p.query.get_terms_end();
+  };
+
+  // Without a thesaurus nothing changes.
+  CHECK(parse("研讨会")->expansions.empty());
+
+  const ParsedQuery workshop = expand("研讨会");
+  CHECK(replacements(workshop) == Strings{"研讨会 → 讲习班", "研讨会 → 研习班", "研讨会 → workshop",
+                                          "研讨会 → workshops", "研讨会 → seminar", "研讨会 → seminars"});
+  CHECK(has_term(workshop, "B讲习"));    // Chinese expansions are exact substrings: their bigrams
+  CHECK(has_term(workshop, "workshop"));  // English ones their words
+  CHECK(workshop.highlights.front() == "研讨会");
+  CHECK(workshop.highlights.size() == 1 + workshop.expansions.size());  // expansions are highlighted
+
+  // Traditional and mixed queries; each word is expanded on its own.
+  CHECK(replacements(expand("研討會")).front() == "研討會 → 讲习班");
+  const Strings mixed = replacements(expand("FAO 讲习班"));
+  CHECK(mixed[0] == "FAO → 联合国粮食和农业组织");
+  CHECK(std::count(mixed.begin(), mixed.end(), "讲习班 → 研讨会") == 1);
+
+  // Consecutive words forming one term are expanded together; "in" is dropped, with a warning.
+  const ParsedQuery english = expand("capacity building workshops in Africa");
+  const Strings r = replacements(english);
+  CHECK(r.front() == "capacity building → 能力建设");
+  CHECK(std::find(r.begin(), r.end(), "Africa → 非洲") != r.end());
+  CHECK(english.warnings == Strings{"ignored \"in\": a common English word"});
+  CHECK_FALSE(has_term(english, "in"));
+  // ... but a query of nothing but such words is searched as typed.
+  CHECK(expand("the").warnings.empty());
+
+  // Negated words are not expanded.
+  CHECK(replacements(expand("非洲 -研讨会")) == Strings{"非洲 → africa", "非洲 → african"});
+  // Unknown words are searched literally.
+  const ParsedQuery unknown = expand("xylophone");
+  CHECK(unknown.expansions.empty());
+  CHECK(has_term(unknown, "xylophone"));
+}

@@ -101,6 +101,7 @@ TEST_CASE("relevance does not fall below the measured figures") {
   // Measured values minus about 0.02 (docs/RELEVANCE.md has the full table).
   const std::vector<Floor> floors = {
       {"lexical", 0.49, 0.58, 0.50},
+      {"expanded", 0.92, 0.96, 0.92},
   };
   for (const Floor& f : floors) {
     INFO(f.mode);

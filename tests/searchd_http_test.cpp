@@ -266,8 +266,10 @@ TEST_CASE_METHOD(Fixture, "GET /search: hits, snippets, filters, facets, sorting
   CHECK(j["hits"][0]["snippet"].get<std::string>().find("<mark>区域经济委员会</mark>") != std::string::npos);
 
   // Traditional, full-width, phrases and fields give what the plain forms give.
-  CHECK(client.get("/search?q=" + enc("名古屋議定書")).parsed()["total"] == 33);
-  CHECK(client.get("/search?q=" + enc("\"名古屋议定书\"")).parsed()["total"] == 33);
+  // (mode=lexical: the thesaurus also finds the misspelt 《名古屋议定》 of 23(b).)
+  CHECK(client.get("/search?mode=lexical&q=" + enc("名古屋議定書")).parsed()["total"] == 33);
+  CHECK(client.get("/search?mode=lexical&q=" + enc("\"名古屋议定书\"")).parsed()["total"] == 33);
+  CHECK(client.get("/search?q=" + enc("名古屋議定書")).parsed()["total"] == 34);
   CHECK(client.get("/search?q=" + enc("２０１４")).parsed()["total"] == 11);
   CHECK(client.get("/search?q=" + enc("decision:XI/1")).parsed()["total"] == 2);
   CHECK(client.get("/search?q=" + enc("67/212")).parsed()["total"] == 3);
@@ -524,7 +526,7 @@ TEST_CASE_METHOD(Fixture, "concurrency: 8 clients while the indexer commits, zer
   // would be undefined.
   const std::vector<Probe> probes = {
       {"/search?q=" + enc("区域经济委员会"), [](const json& j) { return j.at("total") == 1; }},
-      {"/search?q=" + enc("名古屋议定书") + "&facets=org,year,decision,symbol,month&size=5",
+      {"/search?mode=lexical&q=" + enc("名古屋议定书") + "&facets=org,year,decision,symbol,month&size=5",
        [](const json& j) {
          return j.at("total") == 33 && j.at("hits").size() == 5 && j.at("facets").at("org").at(0).at("count") == 32;
        }},
@@ -666,6 +668,7 @@ highlight_close = "</em>"
   CHECK(c->default_size == 20);
   CHECK(c->highlight_open == "<em>");
   CHECK(validate_config(*c));
+  CHECK(parse_config("[server]\nweb_root = \"/srv/web\"\n", "searchd.toml")->web_root == "/srv/web");
 
   const std::vector<std::pair<std::string, std::string>> bad = {
       {"[server]\nport = \"80\"\n", "searchd.toml:2: server.port must be an integer"},
@@ -700,4 +703,80 @@ highlight_close = "</em>"
   REQUIRE(sample);
   CHECK(validate_config(*sample));
   CHECK_FALSE(load_config(test::source_dir() / "config" / "no-such.toml"));
+}
+
+TEST_CASE_METHOD(Fixture, "the web UI: static files at /, API routes first, no traversal") {
+  index_seed();
+  const std::filesystem::path web = tmp.path() / "web";
+  std::filesystem::create_directories(web);
+  test::write_file(web / "index.html", "<!doctype html><title>ui</title>");
+  test::write_file(web / "app.js", "1;");
+  test::write_file(web / "health", "shadowed");  // an API route wins over a file
+  test::write_file(tmp.path() / "secret.txt", "secret");
+  searchd::SearchdConfig c = config();
+  c.web_root = web;
+  start(c);
+  HttpClient client(port);
+
+  HttpResponse r = client.get("/");
+  CHECK(r.status == 200);
+  CHECK(r.headers.at("content-type") == "text/html; charset=utf-8");
+  CHECK(r.body == "<!doctype html><title>ui</title>");
+  CHECK(r.headers.at("content-security-policy").starts_with("default-src 'self'"));
+  CHECK(r.headers.at("x-content-type-options") == "nosniff");
+  r = client.get("/app.js");
+  CHECK(r.status == 200);
+  CHECK(r.headers.at("content-type") == "text/javascript; charset=utf-8");
+  CHECK(client.get("/health").parsed().at("status") == "ok");
+  check_error(client.get("/search?size=0"), 400);
+  for (const char* target : {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/..%2fsecret.txt",
+                             "/%252e%252e/secret.txt", "/.%2e/secret.txt", "/nowhere", "/web/app.js"}) {
+    INFO(target);
+    check_error(client.get(target), 404);
+  }
+  check_error(get("/search/"), 404);  // a directory without index.html
+}
+
+TEST_CASE_METHOD(Fixture, "modes: thesaurus expansion on by default, off with mode=lexical") {
+  index_seed();
+  start();
+  HttpClient client(port);
+  // 海洋遗传资源 does not occur; the text says 海洋基因资源 (para 36).
+  const json lexical = client.get("/search?mode=lexical&q=" + enc("遗传资源 海洋")).parsed();
+  const json hybrid = client.get("/search?q=" + enc("研讨会")).parsed();
+  CHECK(lexical["mode"] == "lexical");
+  CHECK(hybrid["mode"] == "hybrid");
+  CHECK(hybrid["vector"] == false);
+  const json lexical_ws = client.get("/search?mode=lexical&q=" + enc("研讨会")).parsed();
+  CHECK(hybrid["total"].get<int>() > lexical_ws["total"].get<int>());  // + 讲习班 passages
+  bool expansion_reported = false;
+  for (const json& h : hybrid["hits"])
+    for (const json& e : h["matched_expansions"])
+      if (e.get<std::string>().find("讲习班") != std::string::npos) expansion_reported = true;
+  CHECK(expansion_reported);
+  check_error(client.get("/search?q=x&mode=semantic"), 400);
+  check_error(client.get("/search?q=x&mode=fuzzy"), 400);
+}
+
+TEST_CASE_METHOD(Fixture, "GET /similar: related passages, never the passage itself") {
+  index_seed();
+  start();
+  HttpClient client(port);
+  const std::string id = "UNEP/CBD/NP/COP-MOP/1/6#27(b)";
+  const json j = client.get("/similar?id=" + enc(id) + "&size=5&facets=org").parsed();
+  REQUIRE(j.contains("hits"));
+  CHECK(j["hits"].size() == 5);
+  CHECK(j["total"].get<int>() >= 5);
+  for (const json& h : j["hits"]) CHECK(h["id"] != id);
+  CHECK(j["facets"].contains("org"));
+  // Filters apply as in /search.
+  const json filtered = client.get("/similar?id=" + enc(id) + "&org=caricom").parsed();
+  for (const json& h : filtered["hits"]) {
+    bool caricom = false;
+    for (const json& o : h["orgs"]) caricom = caricom || o["id"] == "caricom";
+    CHECK(caricom);
+  }
+  check_error(client.get("/similar?id=" + enc("UNEP/CBD/NP/COP-MOP/1/6#99")), 404);
+  check_error(client.get("/similar"), 400);
+  check_error(client.get("/similar?id=" + enc(id) + "&size=0"), 400);
 }

@@ -43,6 +43,7 @@ struct Fixture {
 
   SearchResponse search(SearchRequest r) {
     if (r.size == 10) r.size = 100;  // all of the seed's matches unless a test pages
+    r.expand = false;  // exact matching, checked by brute force; expansion has its own tests below
     auto response = searcher.search(r);
     INFO(r.q);
     REQUIRE(response);
@@ -534,4 +535,173 @@ TEST_CASE_METHOD(Fixture, "JSON shape of a response") {
   for (const char* key : {"text", "footnotes", "decisions", "symbols", "snippet"}) CHECK(hit.contains(key));
   CHECK(j["facets"]["org"].is_array());
   CHECK(j["warnings"].empty());
+}
+
+// ---- Thesaurus expansion (config/thesaurus.toml and the gazetteer) ----------------------------
+
+namespace {
+
+// The expanded search, as searchd runs it by default (not through Fixture::search, which turns
+// expansion off for its brute-force checks).
+SearchResponse expanded(Searcher& searcher, const std::string& q, std::size_t size = 100) {
+  SearchRequest r;
+  r.q = q;
+  r.size = size;
+  auto response = searcher.search(r);
+  INFO(q);
+  REQUIRE(response);
+  return std::move(*response);
+}
+
+const Hit* find_hit(const SearchResponse& s, const std::string& para) {
+  for (const Hit& h : s.hits)
+    if (h.passage.at("para") == para) return &h;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(Fixture, "expansion finds other wordings, in other scripts and languages, and says which") {
+  using Strings = std::vector<std::string>;
+  struct Case {
+    std::string q;
+    std::string first;     // the top hit (para)
+    Strings matched;       // its matched_expansions
+    std::size_t lexical;   // total without expansion
+  };
+  const std::vector<Case> cases = {
+      {"研讨会 非洲", "21", {"研讨会 → 讲习班"}, 0},
+      {"海洋遗传资源", "36", {"海洋遗传资源 → 海洋基因资源"}, 0},
+      {"文件 相互支持", "32", {}, 1},  // the passage in the words typed first; then 9(c), 11, 14 (文书)
+      {"資訊交換所", "34", {"資訊交換所 → 信息交换所"}, 0},
+      {"FAO", "6", {"FAO → 联合国粮食和农业组织", "FAO → 粮农组织"}, 0},
+      {"peer review", "18(a)", {"peer review → 同行审查"}, 0},
+      {"capacity building workshops in Africa", "21",
+       {"capacity building → 能力建设", "workshops → 讲习班", "Africa → 非洲"}, 0},
+  };
+  for (const Case& c : cases) {
+    INFO(c.q);
+    const SearchResponse s = expanded(searcher, c.q);
+    REQUIRE_FALSE(s.hits.empty());
+    CHECK(s.hits.front().passage.at("para") == c.first);
+    CHECK(s.hits.front().matched_expansions == c.matched);
+    for (const std::string& m : c.matched)
+      CHECK(std::find(s.expansions.begin(), s.expansions.end(), m) != s.expansions.end());
+    SearchRequest lexical;
+    lexical.q = c.q;
+    lexical.expand = false;
+    CHECK(searcher.search(lexical)->total == c.lexical);
+  }
+
+  const SearchResponse instruments = expanded(searcher, "文件 相互支持");
+  REQUIRE(instruments.total == 4);
+  CHECK(instruments.hits[1].matched_expansions == Strings{"文件 → 文书"});
+
+  // "in" would match no Chinese passage: dropped, and said so.
+  const SearchResponse english = expanded(searcher, "capacity building workshops in Africa");
+  CHECK(english.warnings == Strings{"ignored \"in\": a common English word"});
+  CHECK(english.total == 1);
+}
+
+TEST_CASE_METHOD(Fixture, "expansions rank below the words as typed and are highlighted") {
+  // Every passage saying 讲习班 ranks above every passage that only says 研讨会.
+  const SearchResponse s = expanded(searcher, "讲习班");
+  const Paras literal = {"9", "9(a)", "11", "14", "16", "20", "21"};
+  REQUIRE(s.total > literal.size());
+  for (std::size_t i = 0; i < s.hits.size(); ++i) {
+    const std::string para = s.hits[i].passage.at("para");
+    INFO(i << ": " << para);
+    CHECK(literal.contains(para) == (i < literal.size()));
+    CHECK(s.hits[i].matched_expansions.empty() == !contains_text(s.hits[i].passage, "研讨会"));
+  }
+
+  const SearchResponse africa = expanded(searcher, "研讨会 非洲");
+  const Hit* hit = find_hit(africa, "21");
+  REQUIRE(hit);
+  CHECK(hit->snippet.find("<mark>讲习班</mark>") != std::string::npos);
+  CHECK(hit->passage.contains("id"));
+  CHECK(africa.to_json()["hits"][0]["matched_expansions"] == json::array({"研讨会 → 讲习班"}));
+  CHECK(africa.to_json()["expansions"].size() == africa.expansions.size());
+}
+
+TEST_CASE_METHOD(Fixture, "negated words are not expanded; expand=false searches only what was typed") {
+  // -研讨会 excludes the passages saying 研讨会, not those saying 讲习班.
+  const SearchResponse s = expanded(searcher, "非洲 -研讨会");
+  CHECK(find_hit(s, "21"));
+  for (const Hit& h : s.hits) CHECK_FALSE(contains_text(h.passage, "研讨会"));
+
+  SearchRequest r;
+  r.q = "讲习班";
+  r.expand = false;
+  r.size = 100;
+  const auto lexical = searcher.search(r);
+  REQUIRE(lexical);
+  CHECK(lexical->total == 7);
+  CHECK(lexical->expansions.empty());
+  for (const Hit& h : lexical->hits) CHECK(h.matched_expansions.empty());
+}
+
+// ---- Similar passages ---------------------------------------------------------------------------
+
+TEST_CASE_METHOD(Fixture, "similar: related passages by relevance feedback, never the passage itself") {
+  const std::string seed = "UNEP/CBD/NP/COP-MOP/1/6#";
+  SearchRequest r;
+  r.size = 5;
+
+  // The Caribbean subregional workshop in Georgetown (27(b)) is also reported in 26(b) and 21.
+  auto caribbean = searcher.similar(seed + "27(b)", r);
+  REQUIRE(caribbean);
+  REQUIRE(caribbean->has_value());
+  const SearchResponse& s = **caribbean;
+  CHECK(s.total > 0);
+  CHECK(s.sort == SortOrder::relevance);
+  CHECK(s.hits.size() == 5);
+  CHECK_FALSE(find_hit(s, "27(b)"));
+  CHECK((find_hit(s, "26(b)") || find_hit(s, "21")));
+  CHECK_FALSE(s.expansions.empty());  // the terms it was described by
+  for (const Hit& h : s.hits) CHECK(h.snippet.find("<mark>") != std::string::npos);
+
+  // Every passage: never itself; the total counts the whole match set.
+  for (const json& p : all_passages()) {
+    SearchRequest all;
+    all.size = 100;
+    const std::string id = p.at("id");
+    auto similar = searcher.similar(id, all);
+    REQUIRE(similar);
+    REQUIRE(similar->has_value());
+    INFO(id);
+    CHECK((*similar)->total == (*similar)->hits.size());
+    for (const Hit& h : (*similar)->hits) CHECK(h.id != id);
+  }
+
+  // Filters, facets and paging apply as in search().
+  SearchRequest filtered;
+  filtered.orgs = {"iucn"};
+  filtered.facets = {"org"};
+  filtered.size = 100;
+  auto iucn = searcher.similar(seed + "27(b)", filtered);
+  REQUIRE(iucn);
+  REQUIRE(iucn->has_value());
+  CHECK((*iucn)->total > 0);
+  for (const Hit& h : (*iucn)->hits) {
+    bool has = false;
+    for (const json& o : h.passage.at("orgs")) has = has || o.at("id") == "iucn";
+    CHECK(has);
+  }
+  REQUIRE((*iucn)->facets.size() == 1);
+  SearchRequest second_page = r;
+  second_page.offset = 1;
+  second_page.size = 1;
+  auto paged = searcher.similar(seed + "27(b)", second_page);
+  REQUIRE(paged);
+  REQUIRE((*paged)->hits.size() == 1);
+  CHECK((*paged)->hits[0].id == s.hits[1].id);
+
+  // Unknown passage: nullopt; a bad filter: an error.
+  auto unknown = searcher.similar(seed + "999", r);
+  REQUIRE(unknown);
+  CHECK_FALSE(unknown->has_value());
+  SearchRequest bad;
+  bad.facets = {"colour"};
+  CHECK_FALSE(searcher.similar(seed + "21", bad));
 }

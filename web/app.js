@@ -1,0 +1,538 @@
+// treatysearch reference UI: plain JS over searchd's JSON API (docs/API.md), no build step.
+// The whole UI state lives in the page's query string, so every state is bookmarkable and the
+// back/forward buttons replay it (history.pushState + popstate).
+'use strict';
+
+(() => {
+  const PAGE_SIZE = 10;
+  const FACET_SIZE = 30;
+  const MULTI = ['org', 'year', 'decision', 'symbol'];  // filters; values of one are ORed
+  const FACET_TITLES = { org: '组织', year: '年份', decision: '决定', symbol: '文件' };
+  const FILTER_NAMES = { org: '组织', year: '年份', decision: '决定', symbol: '文件', date_from: '起', date_to: '止' };
+  const SORT_NAMES = { relevance: '相关度', date: '日期（旧→新）', '-date': '日期（新→旧）', document: '文件顺序' };
+
+  const $ = (id) => document.getElementById(id);
+  const labels = new Map();  // "org:unep" -> display label, remembered from facet responses
+  let requestSeq = 0;        // responses of superseded requests are dropped
+
+  // ---- State <-> URL ------------------------------------------------------------------------
+
+  function readState(search) {
+    const p = new URLSearchParams(search);
+    const state = {
+      q: p.get('q') || '',
+      date_from: p.get('date_from') || '',
+      date_to: p.get('date_to') || '',
+      sort: p.get('sort') || '',
+      page: Math.max(1, parseInt(p.get('page') || '1', 10) || 1),
+      passage: p.get('passage') || '',
+      similar: p.get('similar') || '',
+    };
+    for (const k of MULTI) state[k] = p.getAll(k).filter(Boolean);
+    return state;
+  }
+
+  function toQuery(state) {
+    const p = new URLSearchParams();
+    if (state.q) p.set('q', state.q);
+    for (const k of MULTI) for (const v of state[k]) p.append(k, v);
+    if (state.date_from) p.set('date_from', state.date_from);
+    if (state.date_to) p.set('date_to', state.date_to);
+    if (state.sort) p.set('sort', state.sort);
+    if (state.page > 1) p.set('page', String(state.page));
+    if (state.passage) p.set('passage', state.passage);
+    if (state.similar) p.set('similar', state.similar);
+    const s = p.toString();
+    return s ? '?' + s : location.pathname;
+  }
+
+  let state = readState(location.search);
+
+  // Moves to a new state: a new history entry, then render.
+  function navigate(next, { focusMain = false } = {}) {
+    state = next;
+    history.pushState(null, '', toQuery(state));
+    render({ focusMain });
+  }
+
+  function withChange(change) {
+    const next = { ...state, ...change };
+    for (const k of MULTI) next[k] = [...(change[k] || state[k])];
+    return next;
+  }
+
+  // A search change always leaves detail views and returns to page 1.
+  function searchChange(change) {
+    return withChange({ page: 1, passage: '', similar: '', ...change });
+  }
+
+  window.addEventListener('popstate', () => {
+    state = readState(location.search);
+    render({});
+  });
+
+  // ---- API ----------------------------------------------------------------------------------
+
+  class ApiError extends Error {
+    constructor(status, message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  async function api(path) {
+    let res;
+    try {
+      res = await fetch(path, { headers: { Accept: 'application/json' } });
+    } catch (e) {
+      throw new ApiError(0, '无法连接到服务器（' + e.message + '）');
+    }
+    let body = null;
+    try {
+      body = await res.json();
+    } catch (e) {
+      body = null;
+    }
+    if (!res.ok) {
+      const msg = body && body.error && body.error.message ? body.error.message : res.statusText || '请求失败';
+      throw new ApiError(res.status, msg);
+    }
+    return body;
+  }
+
+  function searchUrl(s) {
+    const p = new URLSearchParams();
+    if (s.q) p.set('q', s.q);
+    for (const k of MULTI) for (const v of s[k]) p.append(k, v);
+    if (s.date_from) p.set('date_from', s.date_from);
+    if (s.date_to) p.set('date_to', s.date_to);
+    if (s.sort) p.set('sort', s.sort);
+    p.set('size', String(PAGE_SIZE));
+    p.set('offset', String((s.page - 1) * PAGE_SIZE));
+    p.set('facets', 'org,year,decision,symbol');
+    p.set('facet_size', String(FACET_SIZE));
+    p.set('disjunctive', 'true');
+    return '/search?' + p.toString();
+  }
+
+  // ---- DOM helpers --------------------------------------------------------------------------
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === 'class') node.className = v;
+      else if (k === 'text') node.textContent = v;
+      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v === true ? '' : v);
+    }
+    for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) node.append(c);
+    return node;
+  }
+
+  // Snippets come from searchd already HTML-escaped, with only the highlight tags added. Parse
+  // them inert (a <template> runs nothing) and keep <mark> alone, so even an unexpected tag
+  // ends up as text.
+  function snippetNodes(html) {
+    const t = document.createElement('template');
+    t.innerHTML = html;
+    const clean = (parent) => {
+      for (const n of [...parent.childNodes]) {
+        if (n.nodeType === Node.TEXT_NODE) continue;
+        if (n.nodeType === Node.ELEMENT_NODE && n.tagName === 'MARK' && n.attributes.length === 0) clean(n);
+        else n.replaceWith(document.createTextNode(n.textContent || ''));
+      }
+    };
+    clean(t.content);
+    return t.content;
+  }
+
+  function citation(hit) {
+    if (!hit.doc || !hit.para) return hit.id || '';
+    if (hit.para === 'header') return hit.doc + '，文件首部';
+    return hit.doc + ', 第 ' + hit.para + ' 段';
+  }
+
+  // "获取和惠益分享信息交换所 (ABSCH)" -> name, then the acronym beside it.
+  function orgLabelNodes(label) {
+    const m = /^(.*?)\s*\(([^()]+)\)$/.exec(label);
+    if (!m) return [label];
+    return [m[1], ' ', el('span', { class: 'acronym', text: m[2] })];
+  }
+
+  function filterLabel(key, value) {
+    return labels.get(key + ':' + value) || value;
+  }
+
+  function internalLink(change, text, extra) {
+    const target = withChange(change);
+    return el('a', {
+      href: toQuery(target), class: extra, text,
+      onclick: (e) => {
+        if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+        e.preventDefault();
+        navigate(target, { focusMain: true });
+      },
+    });
+  }
+
+  function showMessage(kind, ...content) {
+    const m = $('message');
+    m.replaceChildren(...content);
+    m.className = 'message ' + kind;
+    m.hidden = content.length === 0;
+  }
+
+  function errorNodes(err, what) {
+    const code = err.status ? '（' + err.status + '）' : '';
+    return [el('strong', { text: what + '出错' + code + '：' }), el('span', { class: 'error-text', text: err.message })];
+  }
+
+  // ---- Rendering ----------------------------------------------------------------------------
+
+  async function render({ focusMain }) {
+    syncControls();
+    renderChips();
+    const seq = ++requestSeq;
+    const main = $('main');
+    main.setAttribute('aria-busy', 'true');
+    try {
+      if (state.passage) await renderPassage(seq);
+      else if (state.similar) await renderSimilar(seq);
+      else await renderSearch(seq);
+    } finally {
+      if (seq === requestSeq) main.removeAttribute('aria-busy');
+    }
+    if (focusMain && seq === requestSeq) main.focus({ preventScroll: false });
+  }
+
+  function syncControls() {
+    $('q').value = state.q;
+    $('date_from').value = state.date_from;
+    $('date_to').value = state.date_to;
+    $('sort').value = SORT_NAMES[state.sort] ? state.sort : '';
+    document.title = (state.q ? state.q + ' · ' : '') + '条约检索';
+  }
+
+  function activeFilters() {
+    const out = [];
+    for (const k of MULTI) for (const v of state[k]) out.push({ key: k, value: v });
+    if (state.date_from) out.push({ key: 'date_from', value: state.date_from });
+    if (state.date_to) out.push({ key: 'date_to', value: state.date_to });
+    return out;
+  }
+
+  function removeFilterChange(f) {
+    if (MULTI.includes(f.key)) return searchChange({ [f.key]: state[f.key].filter((v) => v !== f.value) });
+    return searchChange({ [f.key]: '' });
+  }
+
+  function renderChips() {
+    const filters = activeFilters();
+    const chips = filters.map((f) => el('button', {
+      type: 'button', class: 'chip', 'data-key': f.key, 'data-value': f.value,
+      'aria-label': '移除筛选：' + FILTER_NAMES[f.key] + ' ' + filterLabel(f.key, f.value),
+      onclick: () => navigate(removeFilterChange(f), { focusMain: true }),
+    }, el('span', { class: 'chip-key', text: FILTER_NAMES[f.key] }), ' ', filterLabel(f.key, f.value),
+    el('span', { class: 'chip-x', 'aria-hidden': 'true', text: '×' })));
+    if (filters.length > 1) {
+      chips.push(el('button', {
+        type: 'button', class: 'chip clear', text: '清除全部',
+        onclick: () => navigate(searchChange({ org: [], year: [], decision: [], symbol: [], date_from: '', date_to: '' })),
+      }));
+    }
+    $('chips').replaceChildren(...chips);
+  }
+
+  function clearResults() {
+    $('hits').replaceChildren();
+    $('pager').replaceChildren();
+    $('summary').textContent = '';
+    $('detail').hidden = true;
+    $('detail').replaceChildren();
+  }
+
+  async function renderSearch(seq) {
+    $('hits').hidden = false;
+    $('detail').hidden = true;
+    $('summary').textContent = '正在搜索…';
+    let body;
+    try {
+      body = await api(searchUrl(state));
+    } catch (err) {
+      if (seq !== requestSeq) return;
+      clearResults();
+      showMessage('error', ...errorNodes(err, '搜索'));
+      return;
+    }
+    if (seq !== requestSeq) return;
+    rememberLabels(body.facets || {});
+    renderChips();  // labels may have arrived
+    renderFacets(body.facets || {});
+    const hits = body.hits || [];
+    const first = body.total ? body.offset + 1 : 0;
+    const last = body.offset + hits.length;
+    const took = typeof body.took_ms === 'number' ? body.took_ms.toFixed(1) : '?';
+    $('summary').replaceChildren(
+      '共 ', el('strong', { id: 'total', text: String(body.total) }), ' 条结果',
+      body.total ? ' · 第 ' + first + '–' + last + ' 条' : '',
+      el('span', { class: 'took', text: ' · 用时 ' + took + ' 毫秒' }),
+      body.sort ? el('span', { class: 'sort-used', text: ' · 按' + (SORT_NAMES[body.sort] || body.sort) + '排序' }) : '');
+    const warnings = (body.warnings || []).map((w) => el('li', { text: w }));
+    if (hits.length === 0) showMessage('empty', ...emptyNodes(body.total, warnings));
+    else if (warnings.length) showMessage('warning', el('strong', { text: '提示：' }), el('ul', {}, warnings));
+    else showMessage('');
+    $('hits').replaceChildren(...hits.map(hitNode));
+    renderPager(body.total);
+  }
+
+  function emptyNodes(total, warnings) {
+    const nodes = [];
+    if (total > 0) {
+      nodes.push(el('p', { text: '这一页没有结果（共 ' + total + ' 条）。' }),
+        internalLink({ page: 1 }, '回到第 1 页'));
+      return nodes;
+    }
+    const filters = activeFilters();
+    const what = state.q ? '没有与「' + state.q + '」匹配的段落' : '没有段落';
+    nodes.push(el('p', { class: 'empty-title', text: what + (filters.length ? '符合当前筛选条件。' : '。') }));
+    if (warnings.length) nodes.push(el('ul', { class: 'warnings' }, warnings));
+    if (filters.length) {
+      nodes.push(el('p', { text: '筛选条件同时生效（不同类别之间为“且”）。试试移除一个：' }),
+        el('ul', { class: 'suggest' }, filters.map((f) => el('li', {},
+          el('button', { type: 'button', class: 'small', onclick: () => navigate(removeFilterChange(f)) },
+            '移除“' + FILTER_NAMES[f.key] + '：' + filterLabel(f.key, f.value) + '”')))));
+    } else if (state.q) {
+      nodes.push(el('p', { text: '试试更短的词、去掉引号或排除条件，或用 OR 连接同义词。' }));
+    }
+    return nodes;
+  }
+
+  function hitNode(hit) {
+    const passageLink = internalLink({ passage: hit.id, similar: '' }, citation(hit), 'cite');
+    const snippet = el('p', { class: 'snippet' });
+    if (hit.snippet) snippet.append(snippetNodes(hit.snippet));
+    else snippet.textContent = hit.text || '';
+    return el('li', { class: 'hit', 'data-id': hit.id },
+      el('h3', { class: 'hit-title' }, passageLink),
+      sectionPath(hit.section),
+      snippet,
+      hit.snippet_source && hit.snippet_source !== 'text'
+        ? el('p', { class: 'snippet-source', text: '匹配出现在' + hit.snippet_source.replace('footnote', '脚注') }) : null,
+      footnotesNode(hit.footnotes),
+      el('p', { class: 'hit-actions' },
+        internalLink({ passage: hit.id, similar: '' }, '查看整段', 'action'),
+        internalLink({ similar: hit.id, passage: '' }, '相似段落', 'action')));
+  }
+
+  function sectionPath(section) {
+    if (!section || section.length === 0) return null;
+    return el('ol', { class: 'section-path', 'aria-label': '所在章节' }, section.map((s) => el('li', { text: s })));
+  }
+
+  function footnotesNode(footnotes) {
+    if (!footnotes || footnotes.length === 0) return null;
+    return el('ol', { class: 'footnotes', 'aria-label': '脚注' }, footnotes.map((f) =>
+      el('li', {}, el('sup', { text: String(f.number) }), ' ', f.text)));
+  }
+
+  function rememberLabels(facets) {
+    for (const [name, values] of Object.entries(facets))
+      for (const v of values) labels.set(name + ':' + v.value, v.label || v.value);
+  }
+
+  function renderFacets(facets) {
+    // Keyboard users keep their place: the checkbox they toggled is focused again after the
+    // panels are rebuilt.
+    const active = document.activeElement;
+    const keep = active && active.matches('#facets input[type="checkbox"]')
+      ? { facet: active.closest('[data-facet]').dataset.facet, value: active.value } : null;
+    const panels = ['org', 'year', 'decision', 'symbol'].map((name) => facetPanel(name, facets[name] || []));
+    $('facets').replaceChildren(...panels);
+    if (keep) {
+      const box = [...$('facets').querySelectorAll(`[data-facet="${keep.facet}"] input`)].find((i) => i.value === keep.value);
+      if (box) box.focus();
+    }
+  }
+
+  function facetPanel(name, values) {
+    // Selected values stay listed (count 0 if the response no longer has them).
+    const rows = values.map((v) => ({ ...v }));
+    for (const sel of state[name])
+      if (!rows.some((r) => r.value === sel)) rows.push({ value: sel, label: filterLabel(name, sel), count: 0 });
+    if (name === 'year') rows.sort((a, b) => a.value.localeCompare(b.value));
+    const max = Math.max(1, ...rows.map((r) => r.count));
+    const id = 'facet-' + name;
+    const list = el('ul', { class: 'facet-values' + (name === 'year' ? ' bars' : '') }, rows.map((r, i) => {
+      const checked = state[name].includes(r.value);
+      const inputId = id + '-' + i;
+      const box = el('input', {
+        type: 'checkbox', id: inputId, value: r.value, checked,
+        onchange: (e) => {
+          const vals = e.target.checked ? [...state[name], r.value] : state[name].filter((v) => v !== r.value);
+          navigate(searchChange({ [name]: vals }));
+        },
+      });
+      const text = name === 'org' ? orgLabelNodes(r.label || r.value) : [r.label || r.value];
+      const label = el('label', { for: inputId, class: 'facet-label' }, text);
+      const count = el('span', { class: 'count', text: String(r.count) });
+      const row = el('li', { class: 'facet-row' + (checked ? ' selected' : '') + (r.count === 0 ? ' zero' : '') }, box, label);
+      if (name === 'year') {
+        const bar = el('span', { class: 'bar', 'aria-hidden': 'true' }, el('span', { class: 'bar-fill' }));
+        bar.firstChild.style.width = (100 * r.count / max).toFixed(1) + '%';  // CSSOM: allowed by the CSP
+        row.append(bar);
+      }
+      row.append(count);
+      return row;
+    }));
+    const details = el('details', { class: 'panel facet', id, 'data-facet': name, open: true },
+      el('summary', {}, FACET_TITLES[name],
+        state[name].length ? el('span', { class: 'badge', text: String(state[name].length) }) : null),
+      rows.length ? list : el('p', { class: 'hint', text: '无' }));
+    if (narrow() && state[name].length === 0) details.open = false;
+    return details;
+  }
+
+  function narrow() {
+    return window.matchMedia('(max-width: 760px)').matches;
+  }
+
+  function renderPager(total) {
+    const pages = Math.ceil(total / PAGE_SIZE);
+    const pager = $('pager');
+    if (pages <= 1) {
+      pager.replaceChildren();
+      return;
+    }
+    const cur = Math.min(state.page, pages);
+    const items = [];
+    const add = (page, text, rel) => {
+      if (page < 1 || page > pages) {
+        items.push(el('li', {}, el('span', { class: 'disabled', 'aria-disabled': 'true', text })));
+        return;
+      }
+      const a = internalLink({ page }, text, page === cur ? 'current' : '');
+      if (page === cur && !rel) a.setAttribute('aria-current', 'page');
+      if (rel) a.setAttribute('rel', rel);
+      if (rel) a.setAttribute('aria-label', rel === 'prev' ? '上一页' : '下一页');
+      items.push(el('li', {}, a));
+    };
+    add(cur - 1, '‹ 上一页', 'prev');
+    let last = 0;
+    for (let p = 1; p <= pages; p++) {
+      if (p !== 1 && p !== pages && Math.abs(p - cur) > 2) continue;
+      if (last && p - last > 1) items.push(el('li', { class: 'gap', text: '…' }));
+      add(p, String(p));
+      last = p;
+    }
+    add(cur + 1, '下一页 ›', 'next');
+    pager.replaceChildren(el('ul', {}, items));
+  }
+
+  function backToResults() {
+    return internalLink({ passage: '', similar: '' }, '← 返回结果', 'back');
+  }
+
+  function showDetail(...nodes) {
+    $('hits').hidden = true;
+    $('pager').replaceChildren();
+    const d = $('detail');
+    d.replaceChildren(...nodes);
+    d.hidden = false;
+  }
+
+  async function renderPassage(seq) {
+    $('summary').textContent = '正在载入段落…';
+    let p;
+    try {
+      p = await api('/passages/' + encodeURIComponent(state.passage));
+    } catch (err) {
+      if (seq !== requestSeq) return;
+      $('summary').textContent = '';
+      showMessage('error', ...errorNodes(err, '载入段落'));
+      showDetail(backToResults());
+      return;
+    }
+    if (seq !== requestSeq) return;
+    showMessage('');
+    $('summary').textContent = '段落全文';
+    const facts = [];
+    const fact = (name, items) => { if (items.length) facts.push(el('dt', { text: name }), el('dd', {}, items)); };
+    fact('组织', (p.orgs || []).map((o) => el('span', { class: 'tag' }, o.label, o.acronym ? el('span', { class: 'acronym', text: o.acronym }) : null)));
+    fact('日期', (p.dates || []).map((d) => el('span', { class: 'tag', title: d.from + (d.to && d.to !== d.from ? ' – ' + d.to : ''), text: d.text })));
+    fact('决定', (p.decisions || []).map((d) => el('span', { class: 'tag', text: d.label || d.id })));
+    fact('引用文件', (p.symbols || []).map((s) => el('span', { class: 'tag', text: s })));
+    showDetail(
+      backToResults(),
+      el('h2', { class: 'detail-title', tabindex: '-1', text: citation(p) }),
+      el('p', { class: 'doc-title', text: p.title || '' }),
+      sectionPath(p.section),
+      el('p', { class: 'passage-text', text: p.text || '' }),
+      footnotesNode(p.footnotes),
+      facts.length ? el('dl', { class: 'facts' }, facts) : null,
+      el('p', { class: 'hit-actions' }, internalLink({ similar: p.id, passage: '' }, '相似段落', 'action')));
+  }
+
+  async function renderSimilar(seq) {
+    $('summary').textContent = '正在查找相似段落…';
+    let body;
+    try {
+      body = await api('/similar?' + new URLSearchParams({ id: state.similar }).toString());
+    } catch (err) {
+      if (seq !== requestSeq) return;
+      $('summary').textContent = '';
+      const msg = err.status === 404 && /endpoint/.test(err.message)
+        ? [el('strong', { text: '相似段落暂不可用：' }), el('span', { class: 'error-text', text: '此服务器尚未提供 /similar（' + err.message + '）' })]
+        : errorNodes(err, '查找相似段落');
+      showMessage('error', ...msg);
+      showDetail(backToResults());
+      return;
+    }
+    if (seq !== requestSeq) return;
+    showMessage('');
+    // Items may be passages, or wrap one ({passage, score}); show them like search hits.
+    const items = body.hits || body.similar || body.passages || body.results || [];
+    const hits = items.map((h) => (h && h.passage && typeof h.passage === 'object' ? { ...h.passage, ...h } : h));
+    $('summary').textContent = '与 ' + state.similar + ' 相似的段落：' + hits.length + ' 条';
+    showDetail(
+      backToResults(),
+      el('h2', { class: 'detail-title', tabindex: '-1' }, '相似段落 · ', internalLink({ passage: state.similar, similar: '' }, state.similar)),
+      hits.length ? el('ol', { class: 'hits' }, hits.map(hitNode)) : el('p', { text: '没有找到相似段落。' }));
+  }
+
+  // ---- Controls -----------------------------------------------------------------------------
+
+  $('search-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    navigate(searchChange({ q: $('q').value.trim() }));
+  });
+  $('date-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    navigate(searchChange({ date_from: $('date_from').value.trim(), date_to: $('date_to').value.trim() }));
+  });
+  $('sort').addEventListener('change', (e) => navigate(searchChange({ sort: e.target.value })));
+  const helpButton = $('help-toggle');
+  const toggleHelp = (open) => {
+    $('help').hidden = !open;
+    helpButton.setAttribute('aria-expanded', String(open));
+  };
+  helpButton.addEventListener('click', () => toggleHelp($('help').hidden));
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !$('help').hidden) {
+      toggleHelp(false);
+      helpButton.focus();
+    }
+    // "/" focuses the search box, as on many search sites.
+    if (e.key === '/' && !['INPUT', 'SELECT', 'TEXTAREA'].includes(document.activeElement.tagName)) {
+      e.preventDefault();
+      $('q').focus();
+    }
+  });
+  $('home-link').addEventListener('click', (e) => {
+    e.preventDefault();
+    navigate(readState(''));
+  });
+
+  history.replaceState(null, '', toQuery(state) + location.hash);
+  render({});
+})();
