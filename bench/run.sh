@@ -30,8 +30,9 @@ export OURS_INDEXER="$root/build/release/indexer/indexer"
 export OURS_SEARCHD="$root/build/release/searchd/searchd"
 export OURS_INDEX_ARGS='--quiet --index {index} add {docs}'
 export OURS_SEARCHD_ARGS='--index {index} --host 127.0.0.1 --port {port} --quiet'
-# Same work as the peers: top 10 by relevance, exact total, top-10 organization facet.
-export OURS_URL='http://127.0.0.1:{port}/search?q={q}&size=10&facets=org&facet_size=10'
+# Same work as the peers: top 10 by relevance, exact total, top-10 organization facet, no
+# thesaurus expansion (the peers match literal substrings only).
+export OURS_URL='http://127.0.0.1:{port}/search?q={q}&size=10&facets=org&facet_size=10&mode=lexical'
 export OURS_HITS='total'
 export OURS_READY_PATH='/health'
 
