@@ -14,13 +14,18 @@ packages=(
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   catch2
   curl python3
-  chromium nodejs npm fonts-wqy-microhei
+  chromium fonts-wqy-microhei
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js for the browser tests: any node + npm on PATH will do (some images ship their own,
+# which Debian's npm package conflicts with); otherwise Debian's.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
