@@ -175,6 +175,7 @@ class Reader {
     return true;
   }
   bool read_bytes(void* out, std::size_t n) {
+    if (n == 0) return true;  // `out` may be null for an empty vector; memcpy must not see it
     if (remaining() < n) return false;
     std::memcpy(out, bytes_.data() + pos_, n);
     pos_ += n;
