@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "core/normalizer.h"
+#include "core/toml_fields.h"
 #include "core/utf8.h"
 
 namespace treaty {
@@ -325,43 +326,9 @@ void Gazetteer::NameIndex::scan(const NameIndex* index, const ExtraNames& extra,
 
 namespace {
 
-int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
-
-// An optional string key; a value of another type is an error.
-Expected<std::string> string_field(const toml::table& entry, std::string_view key, const std::string& file) {
-  const toml::node* node = entry.get(key);
-  if (!node) return std::string();
-  if (auto value = node->value<std::string>()) return *value;
-  return fail("'" + std::string(key) + "' must be a string", file, line_of(*node));
-}
-
-struct NameSource {
-  std::string text;
-  int line;
-};
-
-// An optional array of strings.
-Expected<std::vector<NameSource>> string_array(const toml::table& entry, std::string_view key,
-                                               const std::string& file) {
-  std::vector<NameSource> out;
-  const toml::node* node = entry.get(key);
-  if (!node) return out;
-  const toml::array* array = node->as_array();
-  if (!array) return fail("'" + std::string(key) + "' must be an array of strings", file, line_of(*node));
-  for (const toml::node& element : *array) {
-    auto value = element.value<std::string>();
-    if (!value) return fail("'" + std::string(key) + "' must be an array of strings", file, line_of(element));
-    out.push_back({*value, line_of(element)});
-  }
-  return out;
-}
-
-bool valid_id(std::string_view id) {
-  if (id.empty() || id.front() < 'a' || id.front() > 'z') return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-  });
-}
+using toml_fields::line_of;
+using toml_fields::valid_id;
+using NameSource = toml_fields::SourcedString;
 
 }  // namespace
 
@@ -409,17 +376,14 @@ Expected<Gazetteer> Gazetteer::parse(std::string_view toml_text, const std::stri
     Organization org;
     std::vector<NameSource> names;  // every name but the id, with its line
     auto single = [&](std::string_view key, std::string& out) -> Expected<void> {
-      auto value = string_field(*entry, key, source_name);
+      auto value = toml_fields::string_key(*entry, key, source_name);
       if (!value) return std::unexpected(value.error());
-      out = std::move(*value);
-      if (!out.empty() && key != "id" && key != "kind" && key != "parent") {
-        const toml::node* node = entry->get(key);
-        names.push_back({out, line_of(*node)});
-      }
+      out = value->text;
+      if (!out.empty() && key != "id" && key != "kind" && key != "parent") names.push_back(std::move(*value));
       return {};
     };
     auto multiple = [&](std::string_view key, std::vector<std::string>& out) -> Expected<void> {
-      auto values = string_array(*entry, key, source_name);
+      auto values = toml_fields::string_array_key(*entry, key, source_name);
       if (!values) return std::unexpected(values.error());
       for (NameSource& v : *values) {
         if (v.text.empty()) return fail("empty name in '" + std::string(key) + "'", source_name, v.line);

@@ -11,6 +11,7 @@
 
 #include "core/gazetteer.h"
 #include "core/normalizer.h"
+#include "core/toml_fields.h"
 #include "core/utf8.h"
 
 namespace treaty {
@@ -117,41 +118,11 @@ std::size_t source_end(const NormalizedText& n, std::size_t cp_end) {
 
 // ---- TOML helpers (the same conventions as the gazetteer) -------------------------------------
 
-int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
-
-struct SourcedString {
-  std::string text;
-  int line = 0;
-};
-
-Expected<SourcedString> string_key(const toml::table& entry, std::string_view key, const std::string& file) {
-  const toml::node* node = entry.get(key);
-  if (!node) return SourcedString{};
-  if (auto value = node->value<std::string>()) return SourcedString{*value, line_of(*node)};
-  return fail("'" + std::string(key) + "' must be a string", file, line_of(*node));
-}
-
-Expected<std::vector<SourcedString>> string_array_key(const toml::table& entry, std::string_view key,
-                                                     const std::string& file) {
-  std::vector<SourcedString> out;
-  const toml::node* node = entry.get(key);
-  if (!node) return out;
-  const toml::array* array = node->as_array();
-  if (!array) return fail("'" + std::string(key) + "' must be an array of strings", file, line_of(*node));
-  for (const toml::node& element : *array) {
-    auto value = element.value<std::string>();
-    if (!value) return fail("'" + std::string(key) + "' must be an array of strings", file, line_of(element));
-    out.push_back({*value, line_of(element)});
-  }
-  return out;
-}
-
-bool valid_id(std::string_view id) {
-  if (id.empty() || id.front() < 'a' || id.front() > 'z') return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-  });
-}
+using toml_fields::line_of;
+using toml_fields::SourcedString;
+using toml_fields::string_array_key;
+using toml_fields::string_key;
+using toml_fields::valid_id;
 
 constexpr std::array<std::string_view, 5> kConceptKeys = {"id", "zh", "zh_variants", "en", "acronyms"};
 
