@@ -449,6 +449,8 @@ class Translator {
     if (positive) {
       out_.has_text = true;
       out_.highlights.push_back(typed);
+      if (!out_.semantic_text.empty()) out_.semantic_text += ' ';
+      out_.semantic_text += typed;
     }
     Xapian::Query literal = match(analysis);
     if (!positive || !expand || !options_.thesaurus) return literal;

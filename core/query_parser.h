@@ -111,6 +111,8 @@ struct ParsedQuery {
   std::vector<std::string> warnings;    // e.g. "unknown organization: xyz (matches nothing)"
   std::vector<QueryExpansion> expansions;  // alternatives searched besides the typed text; their
                                            // texts are in `highlights` too
+  std::string semantic_text;  // the positive words and phrases as typed, space-separated, without
+                              // operators or fields: what a query embedding is made of
 };
 
 // Parses and translates `q`. `analyzer` must be this thread's; `gazetteer` resolves org: values.

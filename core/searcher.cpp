@@ -4,7 +4,9 @@
 #include <charconv>
 #include <limits>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "core/fusion.h"
 #include "core/references.h"
 #include "core/resources.h"
 #include "core/schema.h"
@@ -141,8 +143,10 @@ class FacetSpy : public Xapian::MatchSpy {
     for (std::size_t k : facets_) counts_.emplace_back(table_.facet(k).names.size(), 0);
   }
 
-  void operator()(const Xapian::Document& doc, double) override {
-    const Xapian::docid did = doc.get_docid();
+  void operator()(const Xapian::Document& doc, double) override { add(doc.get_docid()); }
+
+  // Counts document `did` (vector hits outside the Xapian match set are added this way).
+  void add(Xapian::docid did) {
     for (std::size_t i = 0; i < facets_.size(); ++i) {
       const SlotTable::Values& values = table_.facet(facets_[i]);
       if (did + 1 >= values.begin.size()) continue;
@@ -371,6 +375,22 @@ std::optional<SortOrder> parse_sort_order(std::string_view name) {
   return std::nullopt;
 }
 
+std::optional<SearchMode> parse_search_mode(std::string_view name) {
+  if (name == "lexical") return SearchMode::lexical;
+  if (name == "hybrid") return SearchMode::hybrid;
+  if (name == "semantic") return SearchMode::semantic;
+  return std::nullopt;
+}
+
+std::string_view search_mode_name(SearchMode mode) {
+  switch (mode) {
+    case SearchMode::lexical: return "lexical";
+    case SearchMode::hybrid: return "hybrid";
+    case SearchMode::semantic: return "semantic";
+  }
+  return "hybrid";
+}
+
 std::string_view sort_order_name(SortOrder order) {
   switch (order) {
     case SortOrder::relevance: return "relevance";
@@ -389,6 +409,13 @@ json SearchResponse::to_json() const {
     j["snippet_source"] = h.snippet_source;
     j["score"] = h.score;
     j["matched_expansions"] = h.matched_expansions;
+    if (vector) {
+      auto rank = [](std::size_t r) { return r == 0 ? json(nullptr) : json(r); };
+      j["retrieval"] = {{"lexical", h.lexical_match},
+                        {"lexical_rank", rank(h.lexical_rank)},
+                        {"vector_rank", rank(h.vector_rank)},
+                        {"vector_score", h.vector_rank == 0 ? json(nullptr) : json(h.vector_score)}};
+    }
     hits_json.push_back(std::move(j));
   }
   json facets_json = json::object();
@@ -397,7 +424,9 @@ json SearchResponse::to_json() const {
     for (const FacetValue& v : f.values) values.push_back({{"value", v.value}, {"label", v.label}, {"count", v.count}});
     facets_json[f.name] = std::move(values);
   }
-  return {{"total", total},
+  return {{"mode", search_mode_name(mode)},
+          {"vector", vector},
+          {"total", total},
           {"sort", sort_order_name(sort)},
           {"hits", std::move(hits_json)},
           {"facets", std::move(facets_json)},
@@ -425,25 +454,112 @@ std::shared_ptr<const SlotTable> SlotTableCache::get(const Xapian::Database& db)
   return table;
 }
 
+struct VectorQuery {
+  std::vector<float> vector;                  // what to search for (length = store->dimensions())
+  std::shared_ptr<const VectorStore> store;   // the vectors of this index
+  std::string exclude_id;                     // similar(): the passage itself
+};
+
+namespace {
+
+struct VectorCandidate {
+  Xapian::docid did = 0;
+  std::string id;
+  float score = 0;
+};
+
+// One result before its document is read: where it came from and its rank in each list.
+struct Entry {
+  Xapian::docid did = 0;
+  double score = 0;
+  bool lexical = false;
+  std::size_t lexical_rank = 0;  // 1-based; 0: not in the fetched lexical list
+  std::size_t vector_rank = 0;   // 1-based; 0: not a vector candidate
+  float vector_score = 0;
+};
+
+// Marks every document of the match set (check_at_least = all), without building an MSet.
+class MarkSpy : public Xapian::MatchSpy {
+ public:
+  explicit MarkSpy(std::vector<char>& marks) : marks_(marks) {}
+  void operator()(const Xapian::Document& doc, double) override {
+    const Xapian::docid did = doc.get_docid();
+    if (did < marks_.size()) marks_[did] = 1;
+  }
+
+ private:
+  std::vector<char>& marks_;
+};
+
+}  // namespace
+
 Searcher::Searcher(Xapian::Database& db, const Resources& resources, SearcherOptions options)
     : db_(&db), resources_(&resources), options_(std::move(options)), analyzer_(resources.normalizer, resources.lexicon) {
   if (!options_.slot_tables) options_.slot_tables = std::make_shared<SlotTableCache>();
 }
 
+std::shared_ptr<const VectorStore> Searcher::usable_store(std::vector<std::string>& warnings, bool need_embedder) {
+  VectorSearch* vectors = options_.vectors.get();
+  if (!vectors || (need_embedder && !vectors->has_embedder())) return nullptr;
+  auto store = vectors->store();
+  if (!store) {
+    warnings.push_back("dense vectors are unavailable (" + store.error().describe() + "); lexical results only");
+    return nullptr;
+  }
+  if ((*store)->size() == 0) {
+    if (need_embedder)
+      warnings.push_back("the index has no passage vectors (index with `indexer --embed-url`); lexical results only");
+    return nullptr;
+  }
+  // Stored vectors compare with each other whatever the embedder; with a query vector only if
+  // one model made both.
+  if (need_embedder && (*store)->model() != vectors->embedder_model()) {
+    warnings.push_back("the index's vectors come from model \"" + (*store)->model() +
+                       "\" but queries are embedded with \"" + vectors->embedder_model() +
+                       "\" (re-index with that model); lexical results only");
+    return nullptr;
+  }
+  return *store;
+}
+
 Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
   for (const std::string& name : request.facets)
     if (!find_facet(name)) return fail("unknown facet \"" + name + "\" (facets: org, year, decision, symbol, month)");
+  if (request.mode == SearchMode::semantic && !(options_.vectors && options_.vectors->has_embedder()))
+    return fail("mode=semantic needs an embeddings server, and none is configured ([embedder] in searchd.toml)");
 
   QueryParserOptions query_options = options_.query;
-  if (request.expand && !resources_->thesaurus.concepts().empty()) query_options.thesaurus = &resources_->thesaurus;
+  if (request.mode != SearchMode::lexical && !resources_->thesaurus.concepts().empty())
+    query_options.thesaurus = &resources_->thesaurus;
   auto parsed = parse_query(request.q, analyzer_, resources_->gazetteer, query_options);
   if (!parsed) return std::unexpected(parsed.error());
-  return run(request, *parsed);
+  if (request.mode == SearchMode::lexical || parsed->semantic_text.empty()) return run(request, *parsed, nullptr);
+
+  std::vector<std::string> warnings;
+  VectorQuery vq;
+  vq.store = usable_store(warnings, true);
+  if (vq.store) {
+    auto vector = options_.vectors->embed_query(parsed->semantic_text);
+    if (!vector) {
+      warnings.push_back("the query could not be embedded (" + vector.error().describe() + "); lexical results only");
+    } else if (vector->size() != vq.store->dimensions()) {
+      warnings.push_back("the embedder returned " + std::to_string(vector->size()) + " dimensions, the index's vectors have " +
+                         std::to_string(vq.store->dimensions()) + "; lexical results only");
+    } else {
+      vq.vector = std::move(*vector);
+      return run(request, *parsed, &vq);
+    }
+  }
+  return run(request, *parsed, nullptr, std::move(warnings));
 }
 
-Expected<SearchResponse> Searcher::run(const SearchRequest& request, const ParsedQuery& parsed) {
+Expected<SearchResponse> Searcher::run(const SearchRequest& request, const ParsedQuery& parsed, const VectorQuery* vq,
+                                       std::vector<std::string> warnings) {
   SearchResponse response;
+  response.mode = request.mode;
+  response.vector = vq != nullptr;
   response.warnings = parsed.warnings;
+  response.warnings.insert(response.warnings.end(), warnings.begin(), warnings.end());
   for (const QueryExpansion& e : parsed.expansions)
     for (const std::string& r : e.replacements)
       if (std::find(response.expansions.begin(), response.expansions.end(), r) == response.expansions.end())
@@ -451,7 +567,7 @@ Expected<SearchResponse> Searcher::run(const SearchRequest& request, const Parse
   auto filters = request_filters(request, *resources_, response.warnings);
   if (!filters) return std::unexpected(filters.error());
 
-  response.sort = request.sort.value_or(parsed.has_text ? SortOrder::relevance : SortOrder::document);
+  response.sort = request.sort.value_or(parsed.has_text || vq ? SortOrder::relevance : SortOrder::document);
   const Xapian::doccount all = db_->get_doccount();
   const std::shared_ptr<const SlotTable> table = options_.slot_tables->get(*db_);
 
@@ -469,38 +585,200 @@ Expected<SearchResponse> Searcher::run(const SearchRequest& request, const Parse
     (request.disjunctive && has_filter(name) ? own_pass_facets : main_facets).push_back(k);
   }
 
-  Xapian::Enquire enquire(*db_);
-  enquire.set_query(filtered(parsed.query, *filters));
   // Ties in relevance are rare and fall back to docid order, which is document order as long as
   // documents were added whole (a per-document key here would cost a lookup per match).
   RankKey order_key(table->order_ranks());
   RankKey date_key(table->date_ranks(response.sort == SortOrder::date_desc));
-  switch (response.sort) {
-    case SortOrder::relevance: enquire.set_sort_by_relevance(); break;
-    case SortOrder::document: enquire.set_sort_by_key(&order_key, false); break;
-    case SortOrder::date:
-    case SortOrder::date_desc: enquire.set_sort_by_key(&date_key, false); break;
-  }
+  auto set_sort = [&](Xapian::Enquire& enquire) {
+    switch (response.sort) {
+      case SortOrder::relevance: enquire.set_sort_by_relevance(); break;
+      case SortOrder::document: enquire.set_sort_by_key(&order_key, false); break;
+      case SortOrder::date:
+      case SortOrder::date_desc: enquire.set_sort_by_key(&date_key, false); break;
+    }
+  };
+  const std::vector<std::uint32_t>* ranks =
+      response.sort == SortOrder::relevance  ? nullptr
+      : response.sort == SortOrder::document ? &table->order_ranks()
+                                             : &table->date_ranks(response.sort == SortOrder::date_desc);
+  auto rank_of = [&](Xapian::docid did) { return did < ranks->size() ? (*ranks)[did] : kNoRank; };
 
-  FacetSpy spy(*table, main_facets);
-  if (!main_facets.empty()) enquire.add_matchspy(&spy);
-  // check_at_least = every document: the total is exact and the spy sees the whole match set.
-  const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                             static_cast<Xapian::doccount>(request.size), all);
-  enquire.clear_matchspies();
-  response.total = mset.get_matches_estimated();
+  // ---- Dense-vector candidates ----
+  const bool semantic = vq && request.mode == SearchMode::semantic;
+  const std::size_t depth = vq ? options_.vectors->options().depth : 0;
+  std::shared_ptr<const PassageDocids> docids;
+  if (vq) docids = options_.vectors->docids(*db_);
+  // The nearest passages under the request's filters, except the one on `skip`'s field.
+  auto vector_candidates = [&](std::string_view skip) -> Expected<std::vector<VectorCandidate>> {
+    std::vector<char> allowed;
+    const bool restrict = std::any_of(filters->begin(), filters->end(), [&](const FieldFilter& f) { return f.field != skip; });
+    if (restrict) {
+      allowed.assign(static_cast<std::size_t>(db_->get_lastdocid()) + 1, 0);
+      Xapian::Enquire e(*db_);
+      e.set_query(filtered(Xapian::Query(std::string()), *filters, skip));
+      e.set_weighting_scheme(Xapian::BoolWeight());
+      MarkSpy spy(allowed);
+      e.add_matchspy(&spy);
+      e.get_mset(0, 0, all);
+      e.clear_matchspies();
+    }
+    const IdFilter accept = [&](std::string_view id) {
+      if (id == vq->exclude_id) return false;
+      const auto it = docids->find(id);
+      if (it == docids->end()) return false;  // vectors.bin is a commit ahead of or behind this revision
+      return !restrict || (it->second < allowed.size() && allowed[it->second] != 0);
+    };
+    auto hits = vq->store->search(vq->vector, depth, accept);
+    if (!hits) return std::unexpected(hits.error());
+    std::vector<VectorCandidate> out;
+    for (VectorHit& h : *hits) out.push_back({docids->find(h.id)->second, std::move(h.id), h.score});
+    return out;
+  };
+  // The docids among `candidates` that `query` matches.
+  auto matching = [&](const std::vector<VectorCandidate>& candidates, const Xapian::Query& query) {
+    std::unordered_set<Xapian::docid> out;
+    if (candidates.empty()) return out;
+    std::vector<Xapian::Query> ids;
+    for (const VectorCandidate& c : candidates) ids.emplace_back(std::string(schema::kPassageId) + c.id);
+    Xapian::Enquire e(*db_);
+    e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())));
+    e.set_weighting_scheme(Xapian::BoolWeight());
+    const Xapian::MSet m = e.get_mset(0, static_cast<Xapian::doccount>(candidates.size()));
+    for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it) out.insert(*it);
+    return out;
+  };
 
   std::vector<Facet> computed;
+  std::vector<Entry> entries;  // the whole ranking as far as this page needs it
+  std::size_t first = request.offset;  // the page's first entry in `entries`
+  auto own_pass = [&](std::size_t k, FacetSpy& own) -> Expected<void> {
+    const std::string_view name = kFacetDefs[k].name;
+    if (!semantic) {
+      Xapian::Enquire pass(*db_);
+      pass.set_query(filtered(parsed.query, *filters, name));
+      pass.set_weighting_scheme(Xapian::BoolWeight());  // counting only
+      pass.add_matchspy(&own);
+      pass.get_mset(0, 0, all);
+      pass.clear_matchspies();
+    }
+    if (vq) {
+      auto candidates = vector_candidates(name);
+      if (!candidates) return std::unexpected(candidates.error());
+      const std::unordered_set<Xapian::docid> lexical =
+          semantic ? std::unordered_set<Xapian::docid>() : matching(*candidates, filtered(parsed.query, *filters, name));
+      for (const VectorCandidate& c : *candidates)
+        if (!lexical.contains(c.did)) own.add(c.did);
+    }
+    return {};
+  };
+
+  FacetSpy spy(*table, main_facets);
+  if (semantic) {
+    // ---- mode=semantic: the vector candidates are the result set ----
+    auto candidates = vector_candidates({});
+    if (!candidates) return std::unexpected(candidates.error());
+    response.total = candidates->size();
+    for (std::size_t i = 0; i < candidates->size(); ++i) {
+      const VectorCandidate& c = (*candidates)[i];
+      spy.add(c.did);
+      entries.push_back({c.did, c.score, false, 0, i + 1, c.score});
+    }
+    if (ranks)
+      std::stable_sort(entries.begin(), entries.end(),
+                       [&](const Entry& a, const Entry& b) { return rank_of(a.did) < rank_of(b.did); });
+  } else {
+    Xapian::Enquire enquire(*db_);
+    enquire.set_query(filtered(parsed.query, *filters));
+    set_sort(enquire);
+    if (!main_facets.empty()) enquire.add_matchspy(&spy);
+    // Without vectors only the page is fetched. With them, the lexical list is fused from its
+    // first `depth` hits, and the ranking continues with the lexical hits after those: fetch
+    // enough that `depth` fused-in vector hits cannot push the page past the fetched ones.
+    const std::size_t want = request.offset + request.size;
+    const std::size_t fetch = vq ? std::max(want, depth) + depth : request.size;
+    // check_at_least = every document: the total is exact and the spy sees the whole match set.
+    const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(vq ? 0 : request.offset),
+                                               static_cast<Xapian::doccount>(fetch), all);
+    enquire.clear_matchspies();
+    response.total = mset.get_matches_estimated();
+    std::vector<Entry> lexical;
+    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
+      lexical.push_back({*it, it.get_weight(), true, (vq ? 0 : request.offset) + lexical.size() + 1, 0, 0});
+    if (!vq) {
+      entries = std::move(lexical);
+      first = 0;
+    } else {
+      // ---- mode=hybrid with vectors: reciprocal rank fusion ----
+      auto candidates = vector_candidates({});
+      if (!candidates) return std::unexpected(candidates.error());
+      std::unordered_map<Xapian::docid, std::size_t> lexical_at;  // docid -> index in `lexical`
+      for (std::size_t i = 0; i < lexical.size(); ++i) lexical_at.emplace(lexical[i].did, i);
+      std::vector<VectorCandidate> unranked;  // candidates outside the fetched lexical list
+      for (const VectorCandidate& c : *candidates)
+        if (!lexical_at.contains(c.did)) unranked.push_back(c);
+      // Those the query matches anyway (ranked further down) are already counted; the rest add
+      // to the total and the facets.
+      const auto deep = matching(unranked, filtered(parsed.query, *filters));
+      for (const VectorCandidate& c : unranked)
+        if (!deep.contains(c.did)) {
+          spy.add(c.did);
+          ++response.total;
+        }
+      std::unordered_map<Xapian::docid, std::size_t> vector_at;  // docid -> index in candidates
+      for (std::size_t i = 0; i < candidates->size(); ++i) vector_at.emplace((*candidates)[i].did, i);
+      auto entry_for = [&](Xapian::docid did) {
+        Entry e{did, 0, false, 0, 0, 0};
+        if (auto l = lexical_at.find(did); l != lexical_at.end()) {
+          e.lexical = true;
+          e.lexical_rank = l->second + 1;
+        } else {
+          e.lexical = deep.contains(did);
+        }
+        if (auto v = vector_at.find(did); v != vector_at.end()) {
+          e.vector_rank = v->second + 1;
+          e.vector_score = (*candidates)[v->second].score;
+        }
+        return e;
+      };
+      const VectorSearchOptions& vo = options_.vectors->options();
+      if (!ranks) {
+        RankedList lexical_list{{}, vo.lexical_weight}, vector_list{{}, vo.vector_weight};
+        for (std::size_t i = 0; i < lexical.size() && i < depth; ++i) lexical_list.ids.push_back(std::to_string(lexical[i].did));
+        for (const VectorCandidate& c : *candidates) vector_list.ids.push_back(std::to_string(c.did));
+        auto fused = reciprocal_rank_fusion({lexical_list, vector_list}, vo.rrf_k);
+        if (!fused) return std::unexpected(fused.error());
+        std::unordered_set<Xapian::docid> seen;
+        for (const FusedHit& f : *fused) {
+          Entry e = entry_for(static_cast<Xapian::docid>(std::stoul(f.id)));
+          e.score = f.score;
+          seen.insert(e.did);
+          entries.push_back(e);
+        }
+        // The ranking goes on with the lexical hits beyond the fused depth, scored as RRF would.
+        for (std::size_t i = depth; i < lexical.size(); ++i) {
+          if (seen.contains(lexical[i].did)) continue;
+          Entry e = entry_for(lexical[i].did);
+          e.score = vo.lexical_weight / (vo.rrf_k + static_cast<double>(i + 1));
+          entries.push_back(e);
+        }
+      } else {
+        // Sorted by date or document order: the fetched lexical hits (the first ones in that
+        // order) and the vector-only hits, merged.
+        for (const Entry& l : lexical) entries.push_back(entry_for(l.did));
+        for (const VectorCandidate& c : unranked)
+          if (!deep.contains(c.did)) entries.push_back(entry_for(c.did));
+        std::stable_sort(entries.begin(), entries.end(),
+                         [&](const Entry& a, const Entry& b) { return rank_of(a.did) < rank_of(b.did); });
+        for (Entry& e : entries) e.score = 0;
+      }
+    }
+  }
+
   for (std::size_t i = 0; i < main_facets.size(); ++i)
     computed.push_back(make_facet(kFacetDefs[main_facets[i]].name, spy.values(i), request.facet_size, *resources_));
   for (std::size_t k : own_pass_facets) {
-    Xapian::Enquire pass(*db_);
-    pass.set_query(filtered(parsed.query, *filters, kFacetDefs[k].name));
-    pass.set_weighting_scheme(Xapian::BoolWeight());  // counting only
     FacetSpy own(*table, {k});
-    pass.add_matchspy(&own);
-    pass.get_mset(0, 0, all);
-    pass.clear_matchspies();
+    if (auto ok = own_pass(k, own); !ok) return std::unexpected(ok.error());
     computed.push_back(make_facet(kFacetDefs[k].name, own.values(0), request.facet_size, *resources_));
   }
   for (const std::string& name : request.facets)
@@ -510,13 +788,28 @@ Expected<SearchResponse> Searcher::run(const SearchRequest& request, const Parse
         facet.name.clear();  // a facet asked twice is listed once
       }
 
+  // The page.
+  std::vector<Entry> page;
+  for (std::size_t i = first; i < entries.size() && page.size() < request.size; ++i) page.push_back(entries[i]);
+  if (semantic && parsed.has_text) {
+    // Say which vector hits the words match too.
+    std::vector<VectorCandidate> shown;
+    for (const Entry& e : page) shown.push_back({e.did, "", 0});
+    for (VectorCandidate& c : shown) {
+      const std::string data = db_->get_document(c.did).get_data();
+      c.id = json::parse(data).value("id", "");
+    }
+    const auto lexical = matching(shown, filtered(parsed.query, *filters));
+    for (Entry& e : page) e.lexical = lexical.contains(e.did);
+  }
+
   Highlighter highlighter(analyzer_, parsed.highlights);
   // Expansions are explained per hit by finding them the way snippets find matches.
   std::vector<Highlighter> expansion_finders;
   for (const QueryExpansion& e : parsed.expansions) expansion_finders.emplace_back(analyzer_, std::vector{e.text});
-  for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+  for (const Entry& entry : page) {
     Hit hit;
-    hit.passage = json::parse(it.get_document().get_data());
+    hit.passage = json::parse(db_->get_document(entry.did).get_data());
     for (std::size_t k = 0; k < expansion_finders.size(); ++k) {
       if (!contains_match(hit.passage, expansion_finders[k])) continue;
       for (const std::string& r : parsed.expansions[k].replacements)
@@ -524,7 +817,11 @@ Expected<SearchResponse> Searcher::run(const SearchRequest& request, const Parse
           hit.matched_expansions.push_back(r);
     }
     hit.id = hit.passage.value("id", "");
-    hit.score = it.get_weight();
+    hit.score = entry.score;
+    hit.lexical_match = entry.lexical;
+    hit.lexical_rank = entry.lexical_rank;
+    hit.vector_rank = entry.vector_rank;
+    hit.vector_score = entry.vector_score;
     Snippet snippet = highlighter.snippet(hit.passage.value("text", ""), request.snippet);
     hit.snippet_source = "text";
     // A passage can match through a footnote it cites: show that footnote then.
@@ -577,7 +874,20 @@ Expected<std::optional<SearchResponse>> Searcher::similar(const std::string& id,
                                  Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), Xapian::Query(id_term));
     parsed.has_text = true;
   }
-  auto response = run(request, parsed);
+
+  // By vectors too when the passage has one (no query to embed: its stored vector is the query).
+  std::vector<std::string> warnings;
+  VectorQuery vq;
+  if (request.mode != SearchMode::lexical) {
+    vq.store = usable_store(warnings, false);
+    if (auto vector = vq.store ? vq.store->vector(id) : std::nullopt) {
+      vq.vector = std::move(*vector);
+      vq.exclude_id = id;
+    } else if (request.mode == SearchMode::semantic && warnings.empty()) {
+      warnings.push_back("passage " + id + " has no stored vector; related passages by shared terms only");
+    }
+  }
+  auto response = run(request, parsed, vq.vector.empty() ? nullptr : &vq, std::move(warnings));
   if (!response) return std::unexpected(response.error());
   response->expansions = std::move(described);
   return std::optional<SearchResponse>(std::move(*response));

@@ -16,11 +16,25 @@
 #include "core/analyzer.h"
 #include "core/error.h"
 #include "core/query_parser.h"
+#include "core/semantic.h"
 #include "core/snippet.h"
 
 namespace treaty {
 
 struct Resources;
+
+// How a query is matched and ranked (docs/API.md, "mode").
+enum class SearchMode {
+  lexical,   // the words as typed: no thesaurus, no vectors
+  hybrid,    // plus thesaurus expansions; fused (RRF) with dense-vector hits when vectors are
+             // available (an embedder and passage vectors of its model)
+  semantic,  // dense-vector hits only (falls back to hybrid's lexical list when the query
+             // cannot be embedded, with a warning)
+};
+
+// "lexical", "hybrid", "semantic"; nullopt for anything else.
+std::optional<SearchMode> parse_search_mode(std::string_view name);
+std::string_view search_mode_name(SearchMode mode);
 
 enum class SortOrder {
   relevance,  // BM25, ties in document order
@@ -51,8 +65,7 @@ struct SearchRequest {
   std::size_t facet_size = 10;         // top values per facet (by count, then value)
   bool disjunctive = false;            // count each facet as if its own filter were not set
   SnippetOptions snippet;              // highlight tags and window size
-  bool expand = true;                  // thesaurus expansion (QueryParserOptions::thesaurus);
-                                       // searchd's mode=lexical turns it off
+  SearchMode mode = SearchMode::hybrid;
 };
 
 struct FacetValue {
@@ -75,10 +88,18 @@ struct Hit {
   nlohmann::json passage;      // the stored passage JSON (schema.h, "Document data")
   std::vector<std::string> matched_expansions;  // the query's expansions this passage contains
                                                 // (text, cited footnotes or headings): "研讨会 → 讲习班"
+  // How the passage was found, when vectors took part (SearchResponse::vector):
+  bool lexical_match = false;    // it matches the query's words (or, for similar(), its terms)
+  std::size_t lexical_rank = 0;  // 1-based rank in the lexical ranking; 0: not ranked that far
+  std::size_t vector_rank = 0;   // 1-based rank among the vector candidates; 0: not among them
+  float vector_score = 0;        // cosine similarity to the query, when vector_rank > 0
 };
 
 struct SearchResponse {
-  std::uint64_t total = 0;  // exact number of matching passages
+  SearchMode mode = SearchMode::hybrid;  // as requested
+  bool vector = false;      // dense vectors took part; false: lexical (+ thesaurus) only
+  std::uint64_t total = 0;  // exact number of matching passages; with vectors, the lexical
+                            // matches plus the vector candidates that are not among them
   SortOrder sort = SortOrder::relevance;
   std::vector<Hit> hits;
   std::vector<Facet> facets;          // in the order requested
@@ -86,8 +107,9 @@ struct SearchResponse {
   std::vector<std::string> expansions;  // every expansion searched ("研讨会 → 讲习班"), or for
                                         // similar(), the terms the passage was described by
 
-  // {"total", "sort", "hits": [passage fields + snippet, snippet_source, score,
-  // matched_expansions], "facets": {name: [{value, label, count}]}, "warnings", "expansions"}
+  // {"mode", "vector", "total", "sort", "hits": [passage fields + snippet, snippet_source,
+  // score, matched_expansions (+ "retrieval" when vector)], "facets": {name: [{value, label,
+  // count}]}, "warnings", "expansions"}
   nlohmann::json to_json() const;
 };
 
@@ -116,7 +138,12 @@ class SlotTableCache {
 struct SearcherOptions {
   QueryParserOptions query;                      // how query text becomes a Xapian query (heading boost)
   std::shared_ptr<SlotTableCache> slot_tables;   // shared by all threads' searchers; null: a private one
+  std::shared_ptr<VectorSearch> vectors;         // dense vectors, shared by all threads' searchers;
+                                                 // null: none (hybrid = lexical + thesaurus)
 };
+
+// A dense-vector query for Searcher::run (searcher.cpp).
+struct VectorQuery;
 
 // One per thread: it owns an Analyzer (not thread-safe) and uses `db`, which must outlive it.
 // Reopening `db` (Xapian::Database::reopen()) between searches is fine.
@@ -125,22 +152,31 @@ class Searcher {
   Searcher(Xapian::Database& db, const Resources& resources, SearcherOptions options = {});
 
   // Runs `request`. Expected failures (400-type): malformed query field values or filters,
-  // unknown facet names. Xapian errors are thrown (Xapian::DatabaseModifiedError: reopen and
-  // retry).
+  // unknown facet names, mode=semantic without an embedder. A query that cannot be embedded
+  // (server down, index without vectors or with another model's) is not a failure: the
+  // lexical (+ thesaurus) results come back with a warning saying why. Xapian errors are thrown
+  // (Xapian::DatabaseModifiedError: reopen and retry).
   Expected<SearchResponse> search(const SearchRequest& request);
 
-  // Passages related to passage `id`, by relevance feedback: the passage's most distinctive
-  // words and Han bigrams (Xapian's expand set over it) are searched as an OR query, ranked by
-  // BM25, never returning the passage itself. request.q and request.expand are ignored; filters,
-  // facets, sort, paging and snippets apply as in search(). nullopt: no passage has that id.
-  // Expected failures as search().
+  // Passages related to passage `id`, never the passage itself. Lexically by relevance
+  // feedback: the passage's most distinctive words and Han bigrams (Xapian's expand set over it)
+  // are searched as an OR query, ranked by BM25. By vectors, when the passage has a stored
+  // vector: its nearest neighbours (mode=semantic), or those fused with the lexical list
+  // (mode=hybrid); mode=lexical uses feedback only. request.q is ignored; filters, facets, sort,
+  // paging and snippets apply as in search(). nullopt: no passage has that id. Expected failures
+  // as search().
   Expected<std::optional<SearchResponse>> similar(const std::string& id, const SearchRequest& request);
 
   Analyzer& analyzer() { return analyzer_; }
 
  private:
-  // Runs an already translated query with the request's filters, facets, sort and paging.
-  Expected<SearchResponse> run(const SearchRequest& request, const ParsedQuery& parsed);
+  // Runs an already translated query with the request's filters, facets, sort and paging; with
+  // `vq`, fused with (hybrid) or replaced by (semantic) its vector candidates. `warnings` are
+  // added to the response's.
+  Expected<SearchResponse> run(const SearchRequest& request, const ParsedQuery& parsed, const VectorQuery* vq,
+                               std::vector<std::string> warnings = {});
+  // The store to search when vectors can take part, or nullptr with a warning saying why not.
+  std::shared_ptr<const VectorStore> usable_store(std::vector<std::string>& warnings, bool need_embedder);
 
   Xapian::Database* db_;
   const Resources* resources_;

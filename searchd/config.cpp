@@ -1,6 +1,7 @@
 #include "searchd/config.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <fstream>
 #include <functional>
@@ -64,6 +65,28 @@ std::function<bool(const toml::node&, SearchdConfig&)> boolean(bool SearchdConfi
   };
 }
 
+// A nested field, e.g. [embedder] url -> config.embedder.base_url.
+template <class T>
+std::function<bool(const toml::node&, SearchdConfig&)> nested(T& (*field)(SearchdConfig&)) {
+  return [field](const toml::node& node, SearchdConfig& c) {
+    T& target = field(c);
+    if constexpr (std::is_same_v<T, std::string>) {
+      const auto v = node.value_exact<std::string>();
+      if (!v) return false;
+      target = *v;
+    } else if constexpr (std::is_floating_point_v<T>) {
+      const auto v = node.value<double>();  // integers too
+      if (!v) return false;
+      target = *v;
+    } else {
+      const auto v = node.value_exact<int64_t>();
+      if (!v || (std::is_unsigned_v<T> && *v < 0)) return false;
+      target = static_cast<T>(*v);
+    }
+    return true;
+  };
+}
+
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> table = {
       {"index", "dir", "a string", path(&SearchdConfig::index_dir)},
@@ -85,6 +108,17 @@ const std::vector<Setting>& settings() {
       {"search", "snippet_length", "a non-negative integer", integer(&SearchdConfig::snippet_length)},
       {"search", "highlight_open", "a string", string(&SearchdConfig::highlight_open)},
       {"search", "highlight_close", "a string", string(&SearchdConfig::highlight_close)},
+      {"embedder", "url", "a string", nested<std::string>([](SearchdConfig& c) -> std::string& { return c.embedder.base_url; })},
+      {"embedder", "model", "a string", nested<std::string>([](SearchdConfig& c) -> std::string& { return c.embedder.model; })},
+      {"embedder", "api_key_env", "a string", nested<std::string>([](SearchdConfig& c) -> std::string& { return c.embedder.api_key_env; })},
+      {"embedder", "timeout_ms", "an integer", nested<long>([](SearchdConfig& c) -> long& { return c.embedder.timeout_ms; })},
+      {"embedder", "retries", "an integer", nested<int>([](SearchdConfig& c) -> int& { return c.embedder.retries; })},
+      {"embedder", "dimensions", "a non-negative integer", nested<std::size_t>([](SearchdConfig& c) -> std::size_t& { return c.embedder.dimensions; })},
+      {"semantic", "rrf_k", "a number", nested<double>([](SearchdConfig& c) -> double& { return c.semantic.rrf_k; })},
+      {"semantic", "depth", "a non-negative integer", nested<std::size_t>([](SearchdConfig& c) -> std::size_t& { return c.semantic.depth; })},
+      {"semantic", "lexical_weight", "a number", nested<double>([](SearchdConfig& c) -> double& { return c.semantic.lexical_weight; })},
+      {"semantic", "vector_weight", "a number", nested<double>([](SearchdConfig& c) -> double& { return c.semantic.vector_weight; })},
+      {"semantic", "query_cache", "a non-negative integer", nested<std::size_t>([](SearchdConfig& c) -> std::size_t& { return c.semantic.query_cache_entries; })},
   };
   return table;
 }
@@ -105,7 +139,7 @@ Expected<SearchdConfig> parse_config(std::string_view text, const std::string& s
     bool known_section = false;
     for (const Setting& s : settings()) known_section = known_section || s.section == section;
     if (!known_section)
-      return fail("unknown section or key '" + section + "' (sections: index, server, limits, search)",
+      return fail("unknown section or key '" + section + "' (sections: index, server, limits, search, embedder, semantic)",
                   source_name, line_of(section_node));
     if (!section_table) return fail("'" + section + "' must be a table ([" + section + "])", source_name, line_of(section_node));
     for (const auto& [key, node] : *section_table) {
@@ -149,6 +183,19 @@ Expected<void> validate_config(const SearchdConfig& c) {
   if (c.facet_size < 1 || c.facet_size > 1000) return fail("search.facet_size must be 1-1000");
   if (c.snippet_length < 10 || c.snippet_length > 10000) return fail("search.snippet_length must be 10-10000");
   if (c.highlight_open.size() > 64 || c.highlight_close.size() > 64) return fail("search.highlight_open/close: at most 64 bytes each");
+  if (!c.embedder.base_url.empty()) {
+    if (auto ok = validate_embedder_options(c.embedder); !ok) return fail("embedder: " + ok.error().describe());
+    if (c.embedder.timeout_ms > 60000) return fail("embedder.timeout_ms must be at most 60000 (a query waits for it)");
+    if (c.embedder.retries > 5) return fail("embedder.retries must be 0-5 (a query waits for them)");
+  } else if (!c.embedder.model.empty()) {
+    return fail("embedder.model is set but embedder.url is not");
+  }
+  if (!std::isfinite(c.semantic.rrf_k) || c.semantic.rrf_k < 0) return fail("semantic.rrf_k must be a number >= 0");
+  if (c.semantic.depth < 1 || c.semantic.depth > 10000) return fail("semantic.depth must be 1-10000");
+  if (!std::isfinite(c.semantic.lexical_weight) || c.semantic.lexical_weight < 0 ||
+      !std::isfinite(c.semantic.vector_weight) || c.semantic.vector_weight < 0)
+    return fail("semantic.lexical_weight and semantic.vector_weight must be numbers >= 0");
+  if (c.semantic.query_cache_entries > 1000000) return fail("semantic.query_cache must be at most 1000000");
   return {};
 }
 

@@ -7,7 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "core/embedder.h"
 #include "core/error.h"
+#include "core/semantic.h"
 
 namespace treaty::searchd {
 
@@ -33,6 +35,20 @@ struct SearchdConfig {
   int keep_alive_max_count = 100;         // requests served on one connection before closing it
   int keep_alive_timeout_s = 5;           // idle seconds before a keep-alive connection closes
   int read_timeout_s = 5;                 // seconds to wait for a request's bytes
+  // Query embeddings ([embedder]): base_url empty = none (hybrid = lexical + thesaurus). A query
+  // waits for the server, so the defaults are short: 3 s, one retry.
+  EmbedderOptions embedder = default_embedder();
+  VectorSearchOptions semantic;           // fusion and candidates ([semantic])
+
+  static EmbedderOptions default_embedder() {
+    EmbedderOptions e;
+    e.api_key_env = "EMBEDDING_API_KEY";
+    e.batch_size = 1;
+    e.timeout_ms = 3000;
+    e.retries = 1;
+    e.backoff_ms = 100;
+    return e;
+  }
 };
 
 // The configuration from TOML text, starting from `base`. Errors are "file:line: message":

@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <span>
 #include <thread>
 
@@ -18,6 +19,7 @@
 #include "core/index_reader.h"
 #include "core/resources.h"
 #include "core/schema.h"
+#include "core/semantic.h"
 #include "core/searcher.h"
 #include "core/utf8.h"
 #include "searchd/static_files.h"
@@ -153,15 +155,13 @@ std::expected<SearchRequest, HttpError> search_request(const httplib::Request& r
     else if (d == "false" || d == "0") r.disjunctive = false;
     else return std::unexpected(HttpError{400, "disjunctive must be true or false, got \"" + d + "\""});
   }
-  // mode: "lexical" = literal terms only; "hybrid" (default) = plus thesaurus expansions (no
-  // embedder is wired into searchd yet, so hybrid means lexical + thesaurus; the response says so).
+  // mode: lexical | hybrid (default) | semantic; Searcher::search says what each does and when
+  // semantic is refused.
   if (req.has_param("mode")) {
     const std::string m = req.get_param_value("mode");
-    if (m == "lexical") r.expand = false;
-    else if (m == "hybrid") r.expand = true;
-    else if (m == "semantic")
-      return std::unexpected(HttpError{400, "mode=semantic needs an embeddings server, and none is configured"});
-    else return std::unexpected(HttpError{400, "unknown mode \"" + m + "\" (lexical, hybrid)"});
+    const auto mode = parse_search_mode(m);
+    if (!mode) return std::unexpected(HttpError{400, "unknown mode \"" + m + "\" (lexical, hybrid, semantic)"});
+    r.mode = *mode;
   }
   r.snippet.length = c.snippet_length;
   r.snippet.open_tag = req.has_param("highlight_open") ? req.get_param_value("highlight_open") : c.highlight_open;
@@ -191,6 +191,18 @@ const char* default_message(int status) {
 }
 
 }  // namespace
+
+// The embedder of config.embedder (none when its url is empty) and the index's vectors.
+std::shared_ptr<VectorSearch> make_vector_search(const SearchdConfig& config) {
+  std::shared_ptr<Embedder> embedder;
+  if (!config.embedder.base_url.empty()) {
+    auto created = HttpEmbedder::create(config.embedder);
+    // validate_config() checked these options: failing now is a caller's bug.
+    if (!created) throw std::invalid_argument("searchd: " + created.error().describe());
+    embedder = std::move(*created);
+  }
+  return std::make_shared<VectorSearch>(config.index_dir, std::move(embedder), config.semantic);
+}
 
 struct HttpServer::Impl {
   Impl(SearchdConfig c, const Resources& r) : config(std::move(c)), resources(r) { configure(); }
@@ -325,6 +337,7 @@ struct HttpServer::Impl {
     w.reader.emplace(std::move(*reader));
     SearcherOptions options;
     options.slot_tables = slot_tables;
+    options.vectors = vectors;
     w.searcher = std::make_unique<Searcher>(w.reader->database(), resources, std::move(options));
     return {};
   }
@@ -359,18 +372,11 @@ struct HttpServer::Impl {
       if (!response) return error_reply(400, response.error().describe());
       json body = response->to_json();
       body["query"] = request->q;
-      describe_mode(body, *request);
       body["offset"] = request->offset;
       body["size"] = request->size;
       body["took_ms"] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
       return Reply{200, std::move(body)};
     });
-  }
-
-  // The fields every search-like response shares.
-  static void describe_mode(json& body, const SearchRequest& request) {
-    body["mode"] = request.expand ? "hybrid" : "lexical";
-    body["vector"] = false;  // no embeddings server configured: hybrid = lexical + thesaurus
   }
 
   Reply handle_similar(const httplib::Request& req, std::string_view) {
@@ -441,7 +447,8 @@ struct HttpServer::Impl {
       return Reply{200,
                    {{"status", "ok"},
                     {"passages", db.get_doccount()},
-                    {"last_commit", db.get_metadata(std::string(schema::kMetaLastCommit))}}};
+                    {"last_commit", db.get_metadata(std::string(schema::kMetaLastCommit))},
+                    {"vectors", vector_status()}}};
     });
   }
 
@@ -454,8 +461,26 @@ struct HttpServer::Impl {
                     {"size_bytes", s.size_bytes},
                     {"last_commit", s.last_commit},
                     {"symbols", s.symbols},
-                    {"index", config.index_dir.string()}}};
+                    {"index", config.index_dir.string()},
+                    {"vectors", vector_status()}}};
     });
+  }
+
+  // What dense-vector search can use: {"embedder": model or null, "passages": n, "model",
+  // "dimensions", "ann", "error"}.
+  json vector_status() {
+    json out = {{"embedder", vectors->has_embedder() ? json(vectors->embedder_model()) : json(nullptr)}};
+    auto store = vectors->store();
+    if (!store) {
+      out["passages"] = 0;
+      out["error"] = store.error().describe();
+      return out;
+    }
+    out["passages"] = (*store)->size();
+    out["model"] = (*store)->model();
+    out["dimensions"] = (*store)->dimensions();
+    out["ann"] = (*store)->uses_ann();
+    return out;
   }
 
   SearchdConfig config;
@@ -463,6 +488,8 @@ struct HttpServer::Impl {
   httplib::Server server;
   // Facet values and sort ranks per index revision, built once for all worker threads.
   std::shared_ptr<SlotTableCache> slot_tables = std::make_shared<SlotTableCache>();
+  // The query embedder and the index's vectors, shared by all worker threads.
+  std::shared_ptr<VectorSearch> vectors = make_vector_search(config);
   std::mutex workers_mutex;  // guards the map only; each Worker is used by its own thread
   std::map<std::thread::id, std::unique_ptr<Worker>> workers;
   std::mutex lifecycle_mutex;  // serialises start()/stop()

@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
   CLI::App app{"searchd: full-text search over the treaty index, as JSON over HTTP"};
   app.set_version_flag("--version", "searchd 0.1.0");
   std::optional<std::filesystem::path> config_file, index_dir, config_dir, web_root;
-  std::optional<std::string> host;
+  std::optional<std::string> host, embed_url, embed_model, embed_key_env;
   std::optional<int> port, threads;
   bool quiet = false;
   app.add_option("--config", config_file, "TOML configuration file (see config/searchd.toml)");
@@ -38,6 +38,9 @@ int main(int argc, char** argv) {
   app.add_option("--host", host, "address to listen on (default 127.0.0.1)");
   app.add_option("--port", port, "TCP port (default 8080; 0: any free port)");
   app.add_option("--threads", threads, "worker threads = concurrent connections (default: one per CPU, at least 8)");
+  app.add_option("--embed-url", embed_url, "OpenAI-compatible embeddings server for queries, e.g. http://127.0.0.1:8081/v1");
+  app.add_option("--embed-model", embed_model, "embedding model (the one the index's vectors were made with)");
+  app.add_option("--embed-key-env", embed_key_env, "environment variable holding the embeddings API key");
   app.add_flag("--quiet", quiet, "no access log");
   try {
     app.parse(argc, argv);
@@ -64,6 +67,9 @@ int main(int argc, char** argv) {
   if (port) config.port = *port;
   if (threads) config.threads = *threads;
   if (quiet) config.access_log = false;
+  if (embed_url) config.embedder.base_url = *embed_url;
+  if (embed_model) config.embedder.model = *embed_model;
+  if (embed_key_env) config.embedder.api_key_env = *embed_key_env;
   if (config.config_dir.empty()) config.config_dir = TREATY_DEFAULT_CONFIG_DIR;
   if (config.web_root.empty()) config.web_root = TREATY_DEFAULT_WEB_ROOT;
   if (auto ok = validate_config(config); !ok) {

@@ -28,8 +28,10 @@
 #include "core/passage_fields.h"
 #include "core/resources.h"
 #include "core/schema.h"
+#include "core/vector_store.h"
 #include "searchd/config.h"
 #include "searchd/http_server.h"
+#include "tests/fake_embedding_server.h"
 #include "tests/test_support.h"
 
 using namespace treaty;
@@ -673,8 +675,8 @@ highlight_close = "</em>"
   const std::vector<std::pair<std::string, std::string>> bad = {
       {"[server]\nport = \"80\"\n", "searchd.toml:2: server.port must be an integer"},
       {"[server]\nportt = 80\n", "searchd.toml:2: unknown key 'portt' in [server]"},
-      {"\n\n[colour]\nx = 1\n", "searchd.toml:3: unknown section or key 'colour' (sections: index, server, limits, search)"},
-      {"port = 80\n", "searchd.toml:1: unknown section or key 'port' (sections: index, server, limits, search)"},
+      {"\n\n[colour]\nx = 1\n", "searchd.toml:3: unknown section or key 'colour' (sections: index, server, limits, search, embedder, semantic)"},
+      {"port = 80\n", "searchd.toml:1: unknown section or key 'port' (sections: index, server, limits, search, embedder, semantic)"},
       {"[limits]\nmax_url_bytes = -5\n", "searchd.toml:2: limits.max_url_bytes must be a non-negative integer"},
       {"[server\n", "searchd.toml:1: "},
   };
@@ -779,4 +781,123 @@ TEST_CASE_METHOD(Fixture, "GET /similar: related passages, never the passage its
   check_error(client.get("/similar?id=" + enc("UNEP/CBD/NP/COP-MOP/1/6#99")), 404);
   check_error(client.get("/similar"), 400);
   check_error(client.get("/similar?id=" + enc(id) + "&size=0"), 400);
+}
+
+TEST_CASE_METHOD(Fixture, "dense vectors through searchd: semantic, hybrid, fallbacks, /similar, /health") {
+  index_seed();
+  // Passage vectors of the embedding server's model, as `indexer --embed-url` stores them.
+  test::FakeEmbeddingServer embeddings(test::FakeEmbeddingServer::Options{.dimensions = 128});
+  {
+    auto doc = parse_document(test::read_file(test::seed_path()), ParseOptions{test::seed_path().string(), ""});
+    REQUIRE(doc);
+    VectorStore store;
+    REQUIRE(store.set_model("fake-model"));
+    std::vector<PassageVector> rows;
+    for (const Passage& p : doc->passages) rows.push_back({p.id, test::fake_embedding(p.text, 128)});
+    REQUIRE(store.replace_document(doc->symbol, rows));
+    REQUIRE(store.save(index_dir));
+  }
+  searchd::SearchdConfig c = config();
+  c.embedder.base_url = embeddings.base_url();
+  c.embedder.model = "fake-model";
+  c.embedder.retries = 0;
+  start(c);
+  HttpClient client(port);
+
+  // mode=semantic: vector hits only; the shuffled string matches nothing lexically.
+  const json semantic = client.get("/search?mode=semantic&size=5&q=" + enc("方约缔")).parsed();
+  CHECK(semantic["mode"] == "semantic");
+  CHECK(semantic["vector"] == true);
+  CHECK(semantic["warnings"].empty());
+  REQUIRE(semantic["hits"].size() == 5);
+  CHECK(semantic["hits"][0]["retrieval"]["vector_rank"] == 1);
+  CHECK(semantic["hits"][0]["retrieval"]["lexical"] == false);
+  CHECK(semantic["total"] == 53);  // depth 100 > the seed's 53 passages
+  REQUIRE(embeddings.request_count() == 1);
+  CHECK(embeddings.requests()[0].inputs == std::vector<std::string>{"方约缔"});
+  CHECK(embeddings.requests()[0].model == "fake-model");
+
+  // mode=hybrid (the default): fused; the lexical matches carry their lexical rank.
+  const json hybrid = client.get("/search?q=" + enc("讲习班") + "&size=100").parsed();
+  CHECK(hybrid["mode"] == "hybrid");
+  CHECK(hybrid["vector"] == true);
+  CHECK(hybrid["total"] == 53);
+  int lexical_hits = 0;
+  for (const json& h : hybrid["hits"]) lexical_hits += h["retrieval"]["lexical"].get<bool>() ? 1 : 0;
+  const json lexical = client.get("/search?mode=lexical&size=100&q=" + enc("讲习班")).parsed();
+  CHECK(lexical["vector"] == false);
+  CHECK_FALSE(lexical["hits"][0].contains("retrieval"));
+  CHECK(lexical_hits >= lexical["total"].get<int>());
+
+  // The embedding server fails: lexical (+ thesaurus) results, a warning, never a 500.
+  embeddings.enqueue({.status = 500}, 3);
+  const json failed = client.get("/search?q=" + enc("非洲 研讨会")).parsed();
+  CHECK(failed["vector"] == false);
+  REQUIRE(failed["warnings"].size() == 1);
+  CHECK(failed["warnings"][0].get<std::string>().find("could not be embedded") != std::string::npos);
+  CHECK(failed["total"].get<int>() > 0);
+  const HttpResponse failed_semantic = client.get("/search?mode=semantic&q=" + enc("非洲 讲习班"));
+  CHECK(failed_semantic.status == 200);
+  CHECK(failed_semantic.parsed()["vector"] == false);
+  CHECK(failed_semantic.parsed()["warnings"].size() == 1);
+
+  // /similar by the stored vector (no embedding request).
+  const std::size_t before = embeddings.request_count();
+  const std::string id = "UNEP/CBD/NP/COP-MOP/1/6#27(b)";
+  const json similar = client.get("/similar?mode=semantic&size=5&id=" + enc(id)).parsed();
+  CHECK(similar["vector"] == true);
+  REQUIRE(similar["hits"].size() == 5);
+  for (const json& h : similar["hits"]) CHECK(h["id"] != id);
+  CHECK(embeddings.request_count() == before);
+
+  // /health and /stats say what vectors there are.
+  const json health = client.get("/health").parsed();
+  CHECK(health["vectors"]["embedder"] == "fake-model");
+  CHECK(health["vectors"]["passages"] == 53);
+  CHECK(health["vectors"]["model"] == "fake-model");
+  CHECK(health["vectors"]["dimensions"] == 128);
+  CHECK(client.get("/stats").parsed()["vectors"]["passages"] == 53);
+}
+
+TEST_CASE("configuration: [embedder] and [semantic]") {
+  auto c = searchd::parse_config(
+      "[embedder]\nurl = \"http://127.0.0.1:8081/v1\"\nmodel = \"bge-m3\"\napi_key_env = \"KEY\"\n"
+      "timeout_ms = 2000\nretries = 0\ndimensions = 1024\n"
+      "[semantic]\nrrf_k = 30\ndepth = 50\nlexical_weight = 1.5\nvector_weight = 1\nquery_cache = 0\n",
+      "searchd.toml");
+  REQUIRE(c);
+  CHECK(c->embedder.base_url == "http://127.0.0.1:8081/v1");
+  CHECK(c->embedder.model == "bge-m3");
+  CHECK(c->embedder.api_key_env == "KEY");
+  CHECK(c->embedder.timeout_ms == 2000);
+  CHECK(c->embedder.retries == 0);
+  CHECK(c->embedder.dimensions == 1024);
+  CHECK(c->semantic.rrf_k == 30);
+  CHECK(c->semantic.depth == 50);
+  CHECK(c->semantic.lexical_weight == 1.5);
+  CHECK(c->semantic.vector_weight == 1.0);
+  CHECK(c->semantic.query_cache_entries == 0);
+  CHECK(searchd::validate_config(*c));
+
+  auto bad_type = searchd::parse_config("[semantic]\ndepth = \"many\"\n", "searchd.toml");
+  REQUIRE_FALSE(bad_type);
+  CHECK(bad_type.error().describe() == "searchd.toml:2: semantic.depth must be a non-negative integer");
+
+  const std::vector<std::pair<std::string, std::string>> invalid = {
+      {"[embedder]\nurl = \"ftp://x/v1\"\nmodel = \"m\"\n", "embedder: embedder base_url 'ftp://x/v1' must start with http:// or https://"},
+      {"[embedder]\nurl = \"http://x/v1\"\n", "embedder: embedder model is empty"},
+      {"[embedder]\nmodel = \"m\"\n", "embedder.model is set but embedder.url is not"},
+      {"[embedder]\nurl = \"http://x/v1\"\nmodel = \"m\"\ntimeout_ms = 600000\n", "embedder.timeout_ms must be at most 60000 (a query waits for it)"},
+      {"[semantic]\ndepth = 0\n", "semantic.depth must be 1-10000"},
+      {"[semantic]\nrrf_k = -1\n", "semantic.rrf_k must be a number >= 0"},
+      {"[semantic]\nvector_weight = -1\n", "semantic.lexical_weight and semantic.vector_weight must be numbers >= 0"},
+  };
+  for (const auto& [toml, message] : invalid) {
+    INFO(toml);
+    auto parsed = searchd::parse_config(toml, "searchd.toml");
+    REQUIRE(parsed);
+    auto ok = searchd::validate_config(*parsed);
+    REQUIRE_FALSE(ok);
+    CHECK(ok.error().message == message);
+  }
 }

@@ -43,7 +43,7 @@ struct Fixture {
 
   SearchResponse search(SearchRequest r) {
     if (r.size == 10) r.size = 100;  // all of the seed's matches unless a test pages
-    r.expand = false;  // exact matching, checked by brute force; expansion has its own tests below
+    r.mode = SearchMode::lexical;  // exact matching, checked by brute force; expansion has its own tests below
     auto response = searcher.search(r);
     INFO(r.q);
     REQUIRE(response);
@@ -589,7 +589,7 @@ TEST_CASE_METHOD(Fixture, "expansion finds other wordings, in other scripts and 
       CHECK(std::find(s.expansions.begin(), s.expansions.end(), m) != s.expansions.end());
     SearchRequest lexical;
     lexical.q = c.q;
-    lexical.expand = false;
+    lexical.mode = SearchMode::lexical;
     CHECK(searcher.search(lexical)->total == c.lexical);
   }
 
@@ -632,7 +632,7 @@ TEST_CASE_METHOD(Fixture, "negated words are not expanded; expand=false searches
 
   SearchRequest r;
   r.q = "讲习班";
-  r.expand = false;
+  r.mode = SearchMode::lexical;
   r.size = 100;
   const auto lexical = searcher.search(r);
   REQUIRE(lexical);

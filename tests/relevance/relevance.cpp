@@ -113,8 +113,8 @@ Scores score(const std::vector<std::string>& ranked, const std::vector<std::stri
 }
 
 std::vector<Mode> standard_modes() {
-  return {Mode{"lexical", [](SearchRequest& r) { r.expand = false; }},
-          Mode{"expanded", [](SearchRequest& r) { r.expand = true; }}};
+  return {Mode{"lexical", [](SearchRequest& r) { r.mode = SearchMode::lexical; }},
+          Mode{"expanded", [](SearchRequest& r) { r.mode = SearchMode::hybrid; }}};
 }
 
 void build_seed_index(const std::filesystem::path& index_dir, const Resources& resources) {
