@@ -16,6 +16,9 @@
 #include "core/passage_fields.h"
 #include "core/resources.h"
 #include "core/searcher.h"
+#include "core/semantic.h"
+#include "core/vector_store.h"
+#include "tests/fake_embedding_server.h"
 #include "tests/test_support.h"
 
 namespace treaty::relevance {
@@ -112,9 +115,31 @@ Scores score(const std::vector<std::string>& ranked, const std::vector<std::stri
   return s;
 }
 
+namespace {
+
+class BagOfCharactersEmbedder final : public Embedder {
+ public:
+  Expected<std::vector<std::vector<float>>> embed(const std::vector<std::string>& texts) override {
+    std::vector<std::vector<float>> out;
+    for (const std::string& t : texts) out.push_back(test::fake_embedding(t, kVectorDimensions));
+    return out;
+  }
+  const std::string& model() const override { return model_; }
+
+ private:
+  std::string model_ = "bag-of-characters";
+};
+
+}  // namespace
+
+std::shared_ptr<Embedder> test_embedder() { return std::make_shared<BagOfCharactersEmbedder>(); }
+
 std::vector<Mode> standard_modes() {
   return {Mode{"lexical", [](SearchRequest& r) { r.mode = SearchMode::lexical; }},
-          Mode{"expanded", [](SearchRequest& r) { r.mode = SearchMode::hybrid; }}};
+          Mode{"expanded", [](SearchRequest& r) { r.mode = SearchMode::hybrid; }},
+          Mode{"hybrid+vec", [](SearchRequest& r) { r.mode = SearchMode::hybrid; }, true},
+          Mode{"hybrid+vec/2", [](SearchRequest& r) { r.mode = SearchMode::hybrid; }, true, 0.5},
+          Mode{"semantic", [](SearchRequest& r) { r.mode = SearchMode::semantic; }, true}};
 }
 
 void build_seed_index(const std::filesystem::path& index_dir, const Resources& resources) {
@@ -126,12 +151,28 @@ void build_seed_index(const std::filesystem::path& index_dir, const Resources& r
   const DocumentFields fields = extract_fields(*doc, resources.normalizer, resources.gazetteer);
   writer->replace_document(*doc, fields, resources.gazetteer, analyzer);
   writer->commit();
+
+  auto embedder = test_embedder();
+  std::vector<std::string> texts;
+  for (const Passage& p : doc->passages) texts.push_back(p.text);
+  auto vectors = embedder->embed(texts);
+  VectorStore store;
+  std::vector<PassageVector> rows;
+  for (std::size_t i = 0; i < texts.size(); ++i) rows.push_back({doc->passages[i].id, (*vectors)[i]});
+  if (!store.set_model(embedder->model()) || !store.replace_document(doc->symbol, rows) || !store.save(index_dir))
+    throw std::runtime_error("cannot store the seed's passage vectors");
 }
 
 ModeReport evaluate(const std::filesystem::path& index_dir, const Resources& resources,
                     const std::vector<JudgedQuery>& queries, const Mode& mode) {
   Xapian::Database db(index_dir.string());
-  Searcher searcher(db, resources);
+  SearcherOptions options;
+  if (mode.vectors) {
+    VectorSearchOptions vector_options;
+    vector_options.vector_weight = mode.vector_weight;
+    options.vectors = std::make_shared<VectorSearch>(index_dir, test_embedder(), vector_options);
+  }
+  Searcher searcher(db, resources, options);
   ModeReport report;
   report.mode = mode.name;
   std::map<std::string, std::size_t> counts;

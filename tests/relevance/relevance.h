@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 namespace treaty {
 struct Resources;
 struct SearchRequest;
+class Embedder;
 }  // namespace treaty
 
 namespace treaty::relevance {
@@ -43,11 +45,20 @@ struct Scores {
 // The scores of one ranked list of passage ids (best first) against the relevant ids.
 Scores score(const std::vector<std::string>& ranked, const std::vector<std::string>& relevant);
 
-// How a mode configures a request (e.g. expansion on or off).
+// How a mode configures a request (e.g. expansion on or off), and whether the searcher gets
+// dense vectors (the passage vectors build_seed_index() stored, and a query embedder).
 struct Mode {
   std::string name;
   std::function<void(SearchRequest&)> configure;
+  bool vectors = false;
+  double vector_weight = 1.0;  // VectorSearchOptions::vector_weight (the lexical list weighs 1)
 };
+
+// The embedder of the vector modes: tests/fake_embedding_server.h's bag-of-characters vectors
+// (kVectorDimensions long) computed in process. Not a language model: it shows what the fusion
+// does with a weak, purely lexical signal.
+std::shared_ptr<Embedder> test_embedder();
+inline constexpr std::size_t kVectorDimensions = 256;
 
 // The modes every report compares, in order.
 std::vector<Mode> standard_modes();
@@ -66,7 +77,8 @@ struct ModeReport {
 };
 
 // Indexes the seed document (corpus/) into `index_dir` through the core API, as `indexer add`
-// does. Throws std::runtime_error when the seed does not parse.
+// does, with passage vectors from test_embedder() (as `indexer add --embed-url` stores them).
+// Throws std::runtime_error when the seed does not parse.
 void build_seed_index(const std::filesystem::path& index_dir, const Resources& resources);
 
 // Runs every query in `mode` over the index at `index_dir` and scores it. A query the searcher
