@@ -9,6 +9,7 @@
   const MULTI = ['org', 'year', 'decision', 'symbol'];  // filters; values of one are ORed
   const FACET_TITLES = { org: '组织', year: '年份', decision: '决定', symbol: '文件' };
   const FILTER_NAMES = { org: '组织', year: '年份', decision: '决定', symbol: '文件', date_from: '起', date_to: '止' };
+  const MODE_NAMES = { lexical: '仅字面', semantic: '仅语义向量' };
   const SORT_NAMES = { relevance: '相关度', date: '日期（旧→新）', '-date': '日期（新→旧）', document: '文件顺序' };
 
   const $ = (id) => document.getElementById(id);
@@ -24,6 +25,7 @@
       date_from: p.get('date_from') || '',
       date_to: p.get('date_to') || '',
       sort: p.get('sort') || '',
+      mode: p.get('mode') || '',
       page: Math.max(1, parseInt(p.get('page') || '1', 10) || 1),
       passage: p.get('passage') || '',
       similar: p.get('similar') || '',
@@ -39,6 +41,7 @@
     if (state.date_from) p.set('date_from', state.date_from);
     if (state.date_to) p.set('date_to', state.date_to);
     if (state.sort) p.set('sort', state.sort);
+    if (state.mode) p.set('mode', state.mode);
     if (state.page > 1) p.set('page', String(state.page));
     if (state.passage) p.set('passage', state.passage);
     if (state.similar) p.set('similar', state.similar);
@@ -107,6 +110,7 @@
     if (s.date_from) p.set('date_from', s.date_from);
     if (s.date_to) p.set('date_to', s.date_to);
     if (s.sort) p.set('sort', s.sort);
+    if (s.mode) p.set('mode', s.mode);
     p.set('size', String(PAGE_SIZE));
     p.set('offset', String((s.page - 1) * PAGE_SIZE));
     p.set('facets', 'org,year,decision,symbol');
@@ -211,6 +215,7 @@
     $('date_from').value = state.date_from;
     $('date_to').value = state.date_to;
     $('sort').value = SORT_NAMES[state.sort] ? state.sort : '';
+    $('mode').value = MODE_NAMES[state.mode] ? state.mode : '';
     document.title = (state.q ? state.q + ' · ' : '') + '条约检索';
   }
 
@@ -277,7 +282,8 @@
       '共 ', el('strong', { id: 'total', text: String(body.total) }), ' 条结果',
       body.total ? ' · 第 ' + first + '–' + last + ' 条' : '',
       el('span', { class: 'took', text: ' · 用时 ' + took + ' 毫秒' }),
-      body.sort ? el('span', { class: 'sort-used', text: ' · 按' + (SORT_NAMES[body.sort] || body.sort) + '排序' }) : '');
+      body.sort ? el('span', { class: 'sort-used', text: ' · 按' + (SORT_NAMES[body.sort] || body.sort) + '排序' }) : '',
+      body.vector ? el('span', { class: 'vector-used', text: ' · 含向量语义匹配' }) : '');
     const warnings = (body.warnings || []).map((w) => el('li', { text: w }));
     if (hits.length === 0) showMessage('empty', ...emptyNodes(body.total, warnings));
     else if (warnings.length) showMessage('warning', el('strong', { text: '提示：' }), el('ul', {}, warnings));
@@ -511,6 +517,15 @@
     navigate(searchChange({ date_from: $('date_from').value.trim(), date_to: $('date_to').value.trim() }));
   });
   $('sort').addEventListener('change', (e) => navigate(searchChange({ sort: e.target.value })));
+  $('mode').addEventListener('change', (e) => navigate(searchChange({ mode: e.target.value })));
+  // Semantic-only search needs an embedder in searchd: offer it only when /health reports one.
+  fetch('/health').then((r) => (r.ok ? r.json() : null)).then((h) => {
+    const semantic = $('mode').querySelector('option[value="semantic"]');
+    if (!h || !h.vectors || !h.vectors.embedder) {
+      semantic.disabled = true;
+      semantic.textContent += '（未配置向量模型）';
+    }
+  }).catch(() => {});
   const helpButton = $('help-toggle');
   const toggleHelp = (open) => {
     $('help').hidden = !open;

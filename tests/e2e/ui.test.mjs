@@ -187,6 +187,21 @@ test('pagination, reload and sort keep the state in the URL', async () => {
   await other.close();
 });
 
+test('the match mode: literal only, and semantic offered only with an embedder', async () => {
+  await page.goto(BASE + '/?q=' + encodeURIComponent('研讨会'));
+  await settled();
+  const expanded = await total();  // the default mode adds 讲习班 (thesaurus)
+  await page.selectOption('#mode', 'lexical');
+  await page.waitForURL((u) => u.searchParams.get('mode') === 'lexical');
+  await settled();
+  assert.ok(await total() < expanded, 'literal matching finds fewer passages than with synonyms');
+  await page.reload();
+  await settled();
+  assert.equal(await page.locator('#mode').inputValue(), 'lexical', 'the mode survives a reload');
+  // The e2e searchd has no embedder: semantic is shown but disabled.
+  await page.waitForFunction(() => document.querySelector('#mode option[value="semantic"]').disabled);
+});
+
 test('back and forward restore earlier states', async () => {
   await page.goto(BASE + '/');
   await settled();
