@@ -457,10 +457,12 @@ class Translator {
     return with_expansions(std::move(literal), typed);
   }
 
-  // Where the analysed text occurs in a passage: its body, or (scaled up) a section heading.
+  // Where the analysed text occurs in a passage: its body (text and cited footnotes) or a section
+  // heading above it, scaled up. With headings_match off, a heading holding the text too still
+  // ranks the passage higher but does not make it match.
   Xapian::Query match(const Analysis& analysis) const {
     return Xapian::Query(
-        Xapian::Query::OP_OR, text_query(analysis),
+        options_.headings_match ? Xapian::Query::OP_OR : Xapian::Query::OP_AND_MAYBE, text_query(analysis),
         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                       text_query(analysis, std::string(schema::kSectionText)), options_.section_boost));
   }

@@ -88,6 +88,10 @@ struct QueryParserOptions {
   // Weight multiplier for matches in section headings (added to the body match's weight), so a
   // passage under a matching heading ranks above one that only mentions the text.
   double section_boost = 2.0;
+  // true: a passage matches when a section heading above it holds the text, even if its body
+  // does not (searching 导言 lists the introduction's paragraphs). false: only its body (text and
+  // cited footnotes) matches; headings only boost (searchd's scope=text).
+  bool headings_match = true;
   // Query expansion (docs/DESIGN.md, "Thesaurus"): each positive word or phrase also matches
   // the other terms of its concepts (Thesaurus::variants()), and consecutive words forming one
   // term ("capacity building") are expanded as one. Negated words are not expanded. nullptr:

@@ -291,6 +291,15 @@ Expected<std::vector<FieldFilter>> request_filters(const SearchRequest& r, const
     }
     filters.push_back({"symbol", any_of(qs)});
   }
+  if (!r.kinds.empty()) {
+    std::vector<Xapian::Query> qs;
+    for (const std::string& kind : r.kinds) {
+      if (kind != "header" && kind != "paragraph" && kind != "item")
+        return fail("kind " + kind + " is not a passage kind (header, paragraph, item)");
+      qs.emplace_back(std::string(schema::kKind) + kind);
+    }
+    filters.push_back({"kind", any_of(qs)});
+  }
   if (!r.date_from.empty() || !r.date_to.empty()) {
     auto range = parse_date_range(r.date_from + ".." + r.date_to);
     if (!range) return std::unexpected(range.error());
@@ -529,6 +538,7 @@ Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
     return fail("mode=semantic needs an embeddings server, and none is configured ([embedder] in searchd.toml)");
 
   QueryParserOptions query_options = options_.query;
+  query_options.headings_match = request.headings;
   if (request.mode != SearchMode::lexical && !resources_->thesaurus.concepts().empty())
     query_options.thesaurus = &resources_->thesaurus;
   auto parsed = parse_query(request.q, analyzer_, resources_->gazetteer, query_options);

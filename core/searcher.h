@@ -56,6 +56,7 @@ struct SearchRequest {
   std::vector<std::string> years;      // "2014"; any of them
   std::vector<std::string> decisions;  // "XI/1", "XI/1 D", "67/212", or facet ids "cop:11/1 D"
   std::vector<std::string> symbols;    // "UNEP/CBD/COP/12/24" (any case)
+  std::vector<std::string> kinds;      // passage kinds: "header", "paragraph", "item"; any of them
   std::string date_from;               // passages with a date overlapping [date_from, date_to]:
   std::string date_to;                 //   YYYY, YYYY-MM or YYYY-MM-DD; either may be empty (open)
   std::size_t size = 10;               // hits to return
@@ -66,6 +67,8 @@ struct SearchRequest {
   bool disjunctive = false;            // count each facet as if its own filter were not set
   SnippetOptions snippet;              // highlight tags and window size
   SearchMode mode = SearchMode::hybrid;
+  bool headings = true;                // text in a section heading above a passage makes it match
+                                       // (searchd's scope=all); false: its body only (scope=text)
 };
 
 struct FacetValue {

@@ -64,8 +64,8 @@ constexpr int kMaxRetries = 20;
 
 constexpr std::string_view kSearchSingle[] = {"q",         "size",          "offset",          "sort",
                                               "facet_size", "disjunctive",  "date_from",       "date_to",
-                                              "highlight_open", "highlight_close", "mode", "id"};
-constexpr std::string_view kSearchMulti[] = {"org", "year", "decision", "symbol", "facets"};
+                                              "highlight_open", "highlight_close", "mode", "id", "scope"};
+constexpr std::string_view kSearchMulti[] = {"org", "year", "decision", "symbol", "kind", "facets"};
 
 template <std::size_t N>
 bool one_of(std::string_view s, const std::string_view (&list)[N]) {
@@ -126,6 +126,13 @@ std::expected<SearchRequest, HttpError> search_request(const httplib::Request& r
   r.years = values_of(req, "year");
   r.decisions = values_of(req, "decision");
   r.symbols = values_of(req, "symbol");
+  r.kinds = values_of(req, "kind");
+  if (req.has_param("scope")) {
+    const std::string scope = req.get_param_value("scope");
+    if (scope == "all") r.headings = true;
+    else if (scope == "text") r.headings = false;
+    else return std::unexpected(HttpError{400, "unknown scope \"" + scope + "\" (all, text)"});
+  }
   r.date_from = req.get_param_value("date_from");
   r.date_to = req.get_param_value("date_to");
 

@@ -901,3 +901,17 @@ TEST_CASE("configuration: [embedder] and [semantic]") {
     CHECK(ok.error().message == message);
   }
 }
+
+TEST_CASE_METHOD(Fixture, "scope=text and kind= narrow what matches") {
+  index_seed();
+  start();
+  HttpClient client(port);
+  CHECK(client.get("/search?q=" + enc("导言")).parsed()["total"] == 5);  // the heading of 1-5
+  CHECK(client.get("/search?scope=text&q=" + enc("导言")).parsed()["total"] == 0);
+  CHECK(client.get("/search?scope=all&q=" + enc("导言")).parsed()["total"] == 5);
+  CHECK(client.get("/search?mode=lexical&q=" + enc("缔约方大会")).parsed()["total"] == 9);
+  CHECK(client.get("/search?mode=lexical&kind=paragraph,item&q=" + enc("缔约方大会")).parsed()["total"] == 8);
+  CHECK(client.get("/search?kind=header").parsed()["total"] == 1);
+  check_error(client.get("/search?q=x&scope=headings"), 400);
+  check_error(client.get("/search?q=x&kind=chapter"), 400);
+}

@@ -75,12 +75,15 @@ struct Fixture {
 };
 
 // Brute force: does `s` occur in the passage's text, a cited footnote or a section heading?
-bool contains_text(const json& p, const std::string& s) {
+// Does the passage's body (text, cited footnotes) hold `s`, or, with `headings`, a section
+// heading above it?
+bool contains_text(const json& p, const std::string& s, bool headings = true) {
   if (p["text"].get<std::string>().find(s) != std::string::npos) return true;
   for (const json& f : p["footnotes"])
     if (f["text"].get<std::string>().find(s) != std::string::npos) return true;
-  for (const json& h : p["section"])
-    if (h.get<std::string>().find(s) != std::string::npos) return true;
+  if (headings)
+    for (const json& h : p["section"])
+      if (h.get<std::string>().find(s) != std::string::npos) return true;
   return false;
 }
 
@@ -193,6 +196,46 @@ TEST_CASE_METHOD(Fixture, "phrases, exclusions and OR agree with brute force ove
           return contains_text(p, "秘书处") && (contains_text(p, "粮农") || contains_text(p, "环境规划署"));
         }));
   CHECK(search("的").total == expect([](const json& p) { return contains_text(p, "的"); }).size());
+}
+
+TEST_CASE_METHOD(Fixture, "scope=text: only the passage body matches; kind filters passage kinds") {
+  const std::vector<json> all = all_passages();
+  for (const std::string q : {"导言", "名古屋议定书", "菌", "合作", "的", "信息交换所"}) {
+    INFO(q);
+    SearchRequest r;
+    r.q = q;
+    r.headings = false;
+    Paras expected;
+    for (const json& p : all)
+      if (contains_text(p, q, false)) expected.insert(p["para"].get<std::string>());
+    const SearchResponse s = search(r);
+    CHECK(paras(s) == expected);
+    CHECK(s.total == expected.size());
+  }
+  SearchRequest r;
+  r.q = "导言";
+  r.headings = false;
+  CHECK(search(r).total == 0);  // only in the heading of paragraphs 1-5
+
+  // A heading holding the words still ranks its passages first.
+  r.q = "世界菌种收集联合会";
+  const SearchResponse boosted = search(r);
+  REQUIRE_FALSE(boosted.hits.empty());
+  CHECK(boosted.hits[0].passage["para"] == "34");
+
+  SearchRequest kinds;
+  kinds.q = "缔约方大会";
+  kinds.kinds = {"paragraph", "item"};
+  CHECK(paras(search(kinds)) == Paras{"2", "3", "4", "7", "15", "27(b)", "27(d)", "29"});
+  kinds.kinds = {"header"};
+  CHECK(paras(search(kinds)) == Paras{"header"});
+  kinds.kinds = {"item"};
+  kinds.q.clear();
+  CHECK(search(kinds).total == 15);
+  kinds.kinds = {"chapter"};
+  auto bad = searcher.search(kinds);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message == "kind chapter is not a passage kind (header, paragraph, item)");
 }
 
 TEST_CASE_METHOD(Fixture, "Traditional and full-width queries return what their Simplified/ASCII forms return") {
