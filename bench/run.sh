@@ -32,9 +32,10 @@ export OURS_INDEX_ARGS='--quiet --index {index} add {docs}'
 export OURS_SEARCHD_ARGS='--index {index} --host 127.0.0.1 --port {port} --quiet'
 # Same work as the peers: top 10 by relevance, exact total, top-10 organization facet, no
 # thesaurus expansion (the peers match literal substrings only), in the paragraphs' own text
-# (scope=text: not through section headings; kind: not the document header blocks, which the
-# peers' records do not have). bench/PROFILE.md accounts for the counts that still differ.
-export OURS_URL='http://127.0.0.1:{port}/search?q={q}&size=10&facets=org&facet_size=10&mode=lexical&scope=text&kind=paragraph,item'
+# (scope=text: not through section headings), one record per numbered paragraph like the peers'
+# (group=paragraph: items searched with their lead-in; kind=paragraph: not the document header
+# blocks, which the peers' records do not have). bench/PROFILE.md accounts for the differences.
+export OURS_URL='http://127.0.0.1:{port}/search?q={q}&size=10&facets=org&facet_size=10&mode=lexical&scope=text&group=paragraph&kind=paragraph'
 export OURS_HITS='total'
 export OURS_READY_PATH='/health'
 

@@ -49,6 +49,19 @@ Xapian::Document build_passage_document(const Document& doc, std::size_t index,
   for (int n : p.footnotes)
     for (const Footnote& f : doc.footnotes)
       if (f.number == n) pos = add_text_terms(xd, analyzer.analyze(f.text), pos);
+  // A paragraph's lead-in also carries its items' text under its own prefix, so a search by
+  // whole paragraphs (group=paragraph) finds words spread over the lead-in and an item.
+  if (p.kind == PassageKind::paragraph) {
+    Xapian::termpos item_pos = 1;
+    for (std::size_t i = index + 1; i < doc.passages.size(); ++i) {
+      const Passage& item = doc.passages[i];
+      if (item.kind != PassageKind::item || item.number != p.number) break;
+      item_pos = add_text_terms(xd, analyzer.analyze(item.text), item_pos, std::string(schema::kItemText));
+      for (int n : item.footnotes)
+        for (const Footnote& f : doc.footnotes)
+          if (f.number == n) item_pos = add_text_terms(xd, analyzer.analyze(f.text), item_pos, std::string(schema::kItemText));
+    }
+  }
   // Section headings under their own prefix, so searchd can boost heading matches.
   Xapian::termpos section_pos = 1;
   for (const std::string& heading : p.section_path)

@@ -460,9 +460,13 @@ class Translator {
   // Where the analysed text occurs in a passage: its body (text and cited footnotes) or a section
   // heading above it, scaled up. With headings_match off, a heading holding the text too still
   // ranks the passage higher but does not make it match.
+  // With whole_paragraphs, a lead-in's items count as its body.
   Xapian::Query match(const Analysis& analysis) const {
+    Xapian::Query body = text_query(analysis);
+    if (options_.whole_paragraphs)
+      body = Xapian::Query(Xapian::Query::OP_OR, body, text_query(analysis, std::string(schema::kItemText)));
     return Xapian::Query(
-        options_.headings_match ? Xapian::Query::OP_OR : Xapian::Query::OP_AND_MAYBE, text_query(analysis),
+        options_.headings_match ? Xapian::Query::OP_OR : Xapian::Query::OP_AND_MAYBE, body,
         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                       text_query(analysis, std::string(schema::kSectionText)), options_.section_boost));
   }

@@ -92,6 +92,9 @@ struct QueryParserOptions {
   // does not (searching 导言 lists the introduction's paragraphs). false: only its body (text and
   // cited footnotes) matches; headings only boost (searchd's scope=text).
   bool headings_match = true;
+  // true: a paragraph's lead-in passage also matches through its items' text (schema::kItemText),
+  // so words may be spread over the lead-in and its items (group=paragraph).
+  bool whole_paragraphs = false;
   // Query expansion (docs/DESIGN.md, "Thesaurus"): each positive word or phrase also matches
   // the other terms of its concepts (Thesaurus::variants()), and consecutive words forming one
   // term ("capacity building") are expanded as one. Negated words are not expanded. nullptr:

@@ -9,7 +9,7 @@
 namespace treaty::schema {
 
 // Stored in the index metadata under kMetaSchemaVersion; searchd refuses other versions.
-inline constexpr std::string_view kSchemaVersion = "1";
+inline constexpr std::string_view kSchemaVersion = "2";  // 2: kItemText
 
 // ---- Term prefixes --------------------------------------------------------------------------
 // Text (body and footnotes of a passage; see text_terms.h):
@@ -18,6 +18,9 @@ inline constexpr std::string_view kHanBigram = "B";   // B缔约 two adjacent Ha
 // unprefixed: alnum units ("unep", "2014", "xi"; positional), Han words ("缔约方"; no positions),
 // compounds ("unep/cbd/cop/12/24", "xi/1"; no positions).
 inline constexpr std::string_view kSectionText = "S";  // section headings' text, same scheme with this prefix
+inline constexpr std::string_view kItemText = "P";     // on a paragraph with items, lead-in passage only:
+                                                       // the items' text (and their footnotes), same
+                                                       // scheme with this prefix, for group=paragraph
 
 // Identity and structure (boolean filters, wdf 0):
 inline constexpr std::string_view kPassageId = "Q";    // QUNEP/CBD/NP/COP-MOP/1/6#27(b)

@@ -300,6 +300,11 @@ Expected<std::vector<FieldFilter>> request_filters(const SearchRequest& r, const
     }
     filters.push_back({"kind", any_of(qs)});
   }
+  if (r.paragraphs) {
+    // Items are part of their paragraph's lead-in passage (kItemText).
+    filters.push_back({"group", Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(std::string(schema::kKind) + "header"),
+                                              Xapian::Query(std::string(schema::kKind) + "paragraph"))});
+  }
   if (!r.date_from.empty() || !r.date_to.empty()) {
     auto range = parse_date_range(r.date_from + ".." + r.date_to);
     if (!range) return std::unexpected(range.error());
@@ -539,6 +544,7 @@ Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
 
   QueryParserOptions query_options = options_.query;
   query_options.headings_match = request.headings;
+  query_options.whole_paragraphs = request.paragraphs;
   if (request.mode != SearchMode::lexical && !resources_->thesaurus.concepts().empty())
     query_options.thesaurus = &resources_->thesaurus;
   auto parsed = parse_query(request.q, analyzer_, resources_->gazetteer, query_options);

@@ -67,6 +67,9 @@ struct SearchRequest {
   bool disjunctive = false;            // count each facet as if its own filter were not set
   SnippetOptions snippet;              // highlight tags and window size
   SearchMode mode = SearchMode::hybrid;
+  bool paragraphs = false;             // one hit per numbered paragraph: a paragraph's items are
+                                       // searched as part of its lead-in passage, never returned
+                                       // on their own (searchd's group=paragraph)
   bool headings = true;                // text in a section heading above a passage makes it match
                                        // (searchd's scope=all); false: its body only (scope=text)
 };

@@ -64,7 +64,7 @@ constexpr int kMaxRetries = 20;
 
 constexpr std::string_view kSearchSingle[] = {"q",         "size",          "offset",          "sort",
                                               "facet_size", "disjunctive",  "date_from",       "date_to",
-                                              "highlight_open", "highlight_close", "mode", "id", "scope"};
+                                              "highlight_open", "highlight_close", "mode", "id", "scope", "group"};
 constexpr std::string_view kSearchMulti[] = {"org", "year", "decision", "symbol", "kind", "facets"};
 
 template <std::size_t N>
@@ -132,6 +132,12 @@ std::expected<SearchRequest, HttpError> search_request(const httplib::Request& r
     if (scope == "all") r.headings = true;
     else if (scope == "text") r.headings = false;
     else return std::unexpected(HttpError{400, "unknown scope \"" + scope + "\" (all, text)"});
+  }
+  if (req.has_param("group")) {
+    const std::string group = req.get_param_value("group");
+    if (group == "passage") r.paragraphs = false;
+    else if (group == "paragraph") r.paragraphs = true;
+    else return std::unexpected(HttpError{400, "unknown group \"" + group + "\" (passage, paragraph)"});
   }
   r.date_from = req.get_param_value("date_from");
   r.date_to = req.get_param_value("date_to");

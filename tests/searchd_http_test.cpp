@@ -912,6 +912,15 @@ TEST_CASE_METHOD(Fixture, "scope=text and kind= narrow what matches") {
   CHECK(client.get("/search?mode=lexical&q=" + enc("缔约方大会")).parsed()["total"] == 9);
   CHECK(client.get("/search?mode=lexical&kind=paragraph,item&q=" + enc("缔约方大会")).parsed()["total"] == 8);
   CHECK(client.get("/search?kind=header").parsed()["total"] == 1);
+  // group=paragraph: 27 stands for its items (非洲联盟委员会 is only in 27(a)).
+  const json grouped = client.get("/search?group=paragraph&mode=lexical&size=100&q=" + enc("协作 非洲联盟委员会")).parsed();
+  bool has_27 = false;
+  for (const json& h : grouped["hits"]) {
+    CHECK(h["kind"] != "item");
+    has_27 = has_27 || h["para"] == "27";
+  }
+  CHECK(has_27);
+  check_error(client.get("/search?q=x&group=document"), 400);
   check_error(client.get("/search?q=x&scope=headings"), 400);
   check_error(client.get("/search?q=x&kind=chapter"), 400);
 }

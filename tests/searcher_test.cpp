@@ -238,6 +238,51 @@ TEST_CASE_METHOD(Fixture, "scope=text: only the passage body matches; kind filte
   CHECK(bad.error().message == "kind chapter is not a passage kind (header, paragraph, item)");
 }
 
+TEST_CASE_METHOD(Fixture, "group=paragraph: one hit per paragraph, words spread over its lead-in and items") {
+  // Each paragraph's whole body: its passages' texts and footnotes, by paragraph ("27" for 27(b)).
+  std::map<std::string, std::vector<json>> paragraphs;
+  for (const json& p : all_passages()) {
+    const std::string para = p["para"].get<std::string>();
+    paragraphs[para.substr(0, para.find('('))].push_back(p);
+  }
+  auto all_in = [](const std::vector<json>& ps, const std::vector<std::string>& words) {
+    return std::all_of(words.begin(), words.end(), [&](const std::string& w) {
+      return std::any_of(ps.begin(), ps.end(), [&](const json& p) { return contains_text(p, w, false); });
+    });
+  };
+  const std::vector<std::vector<std::string>> queries = {
+      {"缔约方大会"}, {"讲习班", "加勒比"}, {"能力建设", "太平洋"}, {"名古屋议定书", "粮农"}, {"区域", "讲习班", "2014"}};
+  bool spread_seen = false;
+  for (const std::vector<std::string>& words : queries) {
+    std::string q;
+    for (const std::string& w : words) q += (q.empty() ? "" : " ") + w;
+    INFO(q);
+    Paras expected;
+    for (const auto& [para, ps] : paragraphs)
+      if (all_in(ps, words)) {
+        expected.insert(para);
+        // Found only by combining passages: no single passage holds every word.
+        spread_seen = spread_seen || std::none_of(ps.begin(), ps.end(), [&](const json& p) { return all_in({p}, words); });
+      }
+    SearchRequest r;
+    r.q = q;
+    r.paragraphs = true;
+    r.headings = false;
+    const SearchResponse s = search(r);
+    CHECK(paras(s) == expected);
+    CHECK(s.total == expected.size());
+  }
+  CHECK(spread_seen);  // the queries exercise words spread over a lead-in and its items
+
+  // No items among the hits, with or without text.
+  SearchRequest browse;
+  browse.paragraphs = true;
+  browse.size = 100;
+  const SearchResponse b = search(browse);
+  CHECK(b.total == 38);  // the header and paragraphs 1-37
+  for (const Hit& h : b.hits) CHECK(h.passage["kind"] != "item");
+}
+
 TEST_CASE_METHOD(Fixture, "Traditional and full-width queries return what their Simplified/ASCII forms return") {
   const std::vector<std::pair<std::string, std::string>> rows = {
       {"名古屋議定書", "名古屋议定书"}, {"締約方", "缔约方"},   {"締約方大會", "缔约方大会"},
