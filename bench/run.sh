@@ -34,8 +34,9 @@ export OURS_SEARCHD_ARGS='--index {index} --host 127.0.0.1 --port {port} --quiet
 # thesaurus expansion (the peers match literal substrings only), in the paragraphs' own text
 # (scope=text: not through section headings), one record per numbered paragraph like the peers'
 # (group=paragraph: items searched with their lead-in; kind=paragraph: not the document header
-# blocks, which the peers' records do not have). bench/PROFILE.md accounts for the differences.
-export OURS_URL='http://127.0.0.1:{port}/search?q={q}&size=10&facets=org&facet_size=10&mode=lexical&scope=text&group=paragraph&kind=paragraph'
+# blocks, which the peers' records do not have), hits as ids and scores only (fields=id,score, as
+# Groonga is asked for _key,_score). bench/PROFILE.md accounts for the differences.
+export OURS_URL='http://127.0.0.1:{port}/search?q={q}&size=10&facets=org&facet_size=10&mode=lexical&scope=text&group=paragraph&kind=paragraph&fields=id,score'
 export OURS_HITS='total'
 export OURS_READY_PATH='/health'
 

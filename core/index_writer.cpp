@@ -102,6 +102,7 @@ Xapian::Document build_passage_document(const Document& doc, std::size_t index,
   char ordinal[16];
   std::snprintf(ordinal, sizeof ordinal, "%05zu", index);
   xd.add_value(schema::kSlotOrder, doc.symbol + schema::kValueSeparator + ordinal);
+  xd.add_value(schema::kSlotId, p.id);
   if (have_day) xd.add_value(schema::kSlotDate, Xapian::sortable_serialise(first_day));
   if (!ranges.empty()) xd.add_value(schema::kSlotDateRanges, joined(ranges));
   if (!fields.orgs.empty()) xd.add_value(schema::kSlotOrgs, joined(fields.orgs));

@@ -9,7 +9,7 @@
 namespace treaty::schema {
 
 // Stored in the index metadata under kMetaSchemaVersion; searchd refuses other versions.
-inline constexpr std::string_view kSchemaVersion = "2";  // 2: kItemText
+inline constexpr std::string_view kSchemaVersion = "2";  // 2: kItemText, kSlotId
 
 // ---- Term prefixes --------------------------------------------------------------------------
 // Text (body and footnotes of a passage; see text_terms.h):
@@ -48,6 +48,8 @@ inline constexpr Xapian::valueno kSlotYears = 4;      // years covered ("2014")
 inline constexpr Xapian::valueno kSlotDecisions = 5;  // decision ids ("cop:11/1 D")
 inline constexpr Xapian::valueno kSlotSymbols = 6;    // symbols cited or own
 inline constexpr Xapian::valueno kSlotMonths = 7;     // months covered ("2014-06")
+inline constexpr Xapian::valueno kSlotId = 8;         // the passage id, so hits asked only for ids
+                                                      // need not parse the stored JSON
 
 // ---- Document data --------------------------------------------------------------------------
 // Xapian::Document::get_data() holds the passage as JSON: id, doc, para, kind, section (path),

@@ -375,6 +375,17 @@ class SimilarTermDecider : public Xapian::ExpandDecider {
   const Xapian::Database& db_;
 };
 
+// Every name in `fields` is one of kHitFields.
+Expected<void> check_fields(const std::vector<std::string>& fields) {
+  for (const std::string& f : fields)
+    if (std::find(std::begin(kHitFields), std::end(kHitFields), f) == std::end(kHitFields)) {
+      std::string known;
+      for (std::string_view k : kHitFields) known += (known.empty() ? "" : ", ") + std::string(k);
+      return fail("unknown field \"" + f + "\" (fields: " + known + ")");
+    }
+  return {};
+}
+
 // How many terms describe a passage for similar(): enough to find passages on the same topic
 // in other words, few enough that one shared common word does not decide.
 constexpr Xapian::termcount kSimilarTerms = 20;
@@ -429,6 +440,13 @@ json SearchResponse::to_json() const {
                         {"lexical_rank", rank(h.lexical_rank)},
                         {"vector_rank", rank(h.vector_rank)},
                         {"vector_score", h.vector_rank == 0 ? json(nullptr) : json(h.vector_score)}};
+    }
+    if (!fields.empty()) {
+      json picked = json::object();
+      for (const std::string& f : fields)
+        if (f == "id") picked["id"] = h.id;  // also when the passage was not read
+        else if (auto it = j.find(f); it != j.end()) picked[f] = *it;
+      j = std::move(picked);
     }
     hits_json.push_back(std::move(j));
   }
@@ -539,6 +557,7 @@ std::shared_ptr<const VectorStore> Searcher::usable_store(std::vector<std::strin
 Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
   for (const std::string& name : request.facets)
     if (!find_facet(name)) return fail("unknown facet \"" + name + "\" (facets: org, year, decision, symbol, month)");
+  if (auto ok = check_fields(request.fields); !ok) return std::unexpected(ok.error());
   if (request.mode == SearchMode::semantic && !(options_.vectors && options_.vectors->has_embedder()))
     return fail("mode=semantic needs an embeddings server, and none is configured ([embedder] in searchd.toml)");
 
@@ -574,6 +593,7 @@ Expected<SearchResponse> Searcher::run(const SearchRequest& request, const Parse
   SearchResponse response;
   response.mode = request.mode;
   response.vector = vq != nullptr;
+  response.fields = request.fields;
   response.warnings = parsed.warnings;
   response.warnings.insert(response.warnings.end(), warnings.begin(), warnings.end());
   for (const QueryExpansion& e : parsed.expansions)
@@ -823,21 +843,41 @@ Expected<SearchResponse> Searcher::run(const SearchRequest& request, const Parse
   // Expansions are explained per hit by finding them the way snippets find matches.
   std::vector<Highlighter> expansion_finders;
   for (const QueryExpansion& e : parsed.expansions) expansion_finders.emplace_back(analyzer_, std::vector{e.text});
+  auto wanted = [&](std::string_view f) {
+    return request.fields.empty() || std::find(request.fields.begin(), request.fields.end(), f) != request.fields.end();
+  };
+  const bool want_snippet = wanted("snippet") || wanted("snippet_source");
+  const bool want_expansions = wanted("matched_expansions");
+  // Only the id (from its value slot), score and ranks asked for: the stored JSON is not read.
+  const bool want_passage = want_snippet || want_expansions ||
+                            std::any_of(std::begin(kHitFields), std::end(kHitFields), [&](std::string_view f) {
+                              return f != "id" && f != "score" && f != "retrieval" && wanted(f);
+                            });
   for (const Entry& entry : page) {
     Hit hit;
-    hit.passage = json::parse(db_->get_document(entry.did).get_data());
-    for (std::size_t k = 0; k < expansion_finders.size(); ++k) {
+    hit.score = entry.score;
+    hit.lexical_match = entry.lexical;
+    hit.lexical_rank = entry.lexical_rank;
+    hit.vector_rank = entry.vector_rank;
+    hit.vector_score = entry.vector_score;
+    const Xapian::Document doc = db_->get_document(entry.did, Xapian::DOC_ASSUME_VALID);
+    if (!want_passage) {
+      hit.id = doc.get_value(schema::kSlotId);
+      response.hits.push_back(std::move(hit));
+      continue;
+    }
+    hit.passage = json::parse(doc.get_data());
+    for (std::size_t k = 0; want_expansions && k < expansion_finders.size(); ++k) {
       if (!contains_match(hit.passage, expansion_finders[k])) continue;
       for (const std::string& r : parsed.expansions[k].replacements)
         if (std::find(hit.matched_expansions.begin(), hit.matched_expansions.end(), r) == hit.matched_expansions.end())
           hit.matched_expansions.push_back(r);
     }
     hit.id = hit.passage.value("id", "");
-    hit.score = entry.score;
-    hit.lexical_match = entry.lexical;
-    hit.lexical_rank = entry.lexical_rank;
-    hit.vector_rank = entry.vector_rank;
-    hit.vector_score = entry.vector_score;
+    if (!want_snippet) {
+      response.hits.push_back(std::move(hit));
+      continue;
+    }
     Snippet snippet = highlighter.snippet(hit.passage.value("text", ""), request.snippet);
     hit.snippet_source = "text";
     // A passage can match through a footnote it cites: show that footnote then.
@@ -860,6 +900,7 @@ Expected<SearchResponse> Searcher::run(const SearchRequest& request, const Parse
 Expected<std::optional<SearchResponse>> Searcher::similar(const std::string& id, const SearchRequest& request) {
   for (const std::string& name : request.facets)
     if (!find_facet(name)) return fail("unknown facet \"" + name + "\" (facets: org, year, decision, symbol, month)");
+  if (auto ok = check_fields(request.fields); !ok) return std::unexpected(ok.error());
   const std::string id_term = std::string(schema::kPassageId) + id;
   Xapian::PostingIterator posting = db_->postlist_begin(id_term);
   if (posting == db_->postlist_end(id_term)) return std::optional<SearchResponse>();

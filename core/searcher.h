@@ -47,6 +47,12 @@ enum class SortOrder {
 std::optional<SortOrder> parse_sort_order(std::string_view name);
 std::string_view sort_order_name(SortOrder order);
 
+// Fields a hit can have: the stored passage's (schema.h, "Document data") and the search's own.
+inline constexpr std::string_view kHitFields[] = {
+    "id",      "doc",     "para",    "kind",    "section", "text",          "footnotes",        "orgs",
+    "dates",   "decisions", "symbols", "order", "lines",   "title",         "snippet",          "snippet_source",
+    "score",   "matched_expansions", "retrieval"};
+
 // Facets a request may ask for.
 inline constexpr std::string_view kFacetNames[] = {"org", "year", "decision", "symbol", "month"};
 
@@ -67,6 +73,9 @@ struct SearchRequest {
   bool disjunctive = false;            // count each facet as if its own filter were not set
   SnippetOptions snippet;              // highlight tags and window size
   SearchMode mode = SearchMode::hybrid;
+  std::vector<std::string> fields;     // hit fields to return (kHitFields); empty: all. Without
+                                       // snippet/snippet_source, no snippet is made; with only
+                                       // id/score/retrieval, the stored passage is not read
   bool paragraphs = false;             // one hit per numbered paragraph: a paragraph's items are
                                        // searched as part of its lead-in passage, never returned
                                        // on their own (searchd's group=paragraph)
@@ -112,6 +121,7 @@ struct SearchResponse {
   std::vector<std::string> warnings;  // e.g. unknown organization
   std::vector<std::string> expansions;  // every expansion searched ("研讨会 → 讲习班"), or for
                                         // similar(), the terms the passage was described by
+  std::vector<std::string> fields;      // SearchRequest::fields: what to_json() puts in each hit
 
   // {"mode", "vector", "total", "sort", "hits": [passage fields + snippet, snippet_source,
   // score, matched_expansions (+ "retrieval" when vector)], "facets": {name: [{value, label,

@@ -65,7 +65,7 @@ constexpr int kMaxRetries = 20;
 constexpr std::string_view kSearchSingle[] = {"q",         "size",          "offset",          "sort",
                                               "facet_size", "disjunctive",  "date_from",       "date_to",
                                               "highlight_open", "highlight_close", "mode", "id", "scope", "group"};
-constexpr std::string_view kSearchMulti[] = {"org", "year", "decision", "symbol", "kind", "facets"};
+constexpr std::string_view kSearchMulti[] = {"org", "year", "decision", "symbol", "kind", "facets", "fields"};
 
 template <std::size_t N>
 bool one_of(std::string_view s, const std::string_view (&list)[N]) {
@@ -127,6 +127,9 @@ std::expected<SearchRequest, HttpError> search_request(const httplib::Request& r
   r.decisions = values_of(req, "decision");
   r.symbols = values_of(req, "symbol");
   r.kinds = values_of(req, "kind");
+  r.fields = values_of(req, "fields");
+  for (const std::string& f : r.fields)
+    if (!one_of(f, kHitFields)) return std::unexpected(HttpError{400, "unknown field \"" + f + "\" (see docs/API.md, fields)"});
   if (req.has_param("scope")) {
     const std::string scope = req.get_param_value("scope");
     if (scope == "all") r.headings = true;

@@ -920,6 +920,11 @@ TEST_CASE_METHOD(Fixture, "scope=text and kind= narrow what matches") {
     has_27 = has_27 || h["para"] == "27";
   }
   CHECK(has_27);
+  const json lean = client.get("/search?fields=id,score&q=" + enc("导言")).parsed();
+  REQUIRE(lean["hits"].size() == 5);
+  CHECK(lean["hits"][0].size() == 2);
+  for (const json& h : lean["hits"]) CHECK(h["id"].get<std::string>().starts_with("UNEP/CBD/NP/COP-MOP/1/6#"));
+  check_error(client.get("/search?q=x&fields=id,bogus"), 400);
   check_error(client.get("/search?q=x&group=document"), 400);
   check_error(client.get("/search?q=x&scope=headings"), 400);
   check_error(client.get("/search?q=x&kind=chapter"), 400);

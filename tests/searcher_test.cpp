@@ -283,6 +283,31 @@ TEST_CASE_METHOD(Fixture, "group=paragraph: one hit per paragraph, words spread 
   for (const Hit& h : b.hits) CHECK(h.passage["kind"] != "item");
 }
 
+TEST_CASE_METHOD(Fixture, "fields: hits hold only what was asked for") {
+  SearchRequest r;
+  r.q = "缔约方大会";
+  const SearchResponse full = search(r);
+  r.fields = {"id", "score"};
+  const SearchResponse lean = search(r);
+  REQUIRE(lean.hits.size() == full.hits.size());
+  const json j = lean.to_json();
+  for (std::size_t i = 0; i < lean.hits.size(); ++i) {
+    CHECK(lean.hits[i].id == full.hits[i].id);
+    CHECK(lean.hits[i].score == Approx(full.hits[i].score));
+    CHECK(lean.hits[i].snippet.empty());
+    CHECK(j["hits"][i] == json{{"id", full.hits[i].id}, {"score", full.hits[i].score}});
+  }
+  CHECK(lean.total == full.total);
+  r.fields = {"para", "snippet"};
+  const json some = search(r).to_json();
+  CHECK(some["hits"][0].size() == 2);
+  CHECK(some["hits"][0]["snippet"].get<std::string>().find("<mark>") != std::string::npos);
+  r.fields = {"id", "nonsense"};
+  auto bad = searcher.search(r);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message.starts_with("unknown field \"nonsense\" (fields: id, doc, para"));
+}
+
 TEST_CASE_METHOD(Fixture, "Traditional and full-width queries return what their Simplified/ASCII forms return") {
   const std::vector<std::pair<std::string, std::string>> rows = {
       {"名古屋議定書", "名古屋议定书"}, {"締約方", "缔约方"},   {"締約方大會", "缔约方大会"},
