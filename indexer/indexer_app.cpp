@@ -169,19 +169,35 @@ struct VectorSink {
   }
 };
 
+// Passages a bulk-load shard writes between commits. Xapian buffers a transaction's postings in
+// memory and each new passage costs more as the buffer grows; shards are private until the final
+// rename, so committing them early loses nothing. Measured on the 1,000-document bench corpus
+// (2 threads): never 23.7 s / 555 MB peak RSS, every 4,000 17-20 s / 244 MB, every 1,000
+// 13.8-14.7 s / 85 MB, every 250 14.4 s / 43 MB.
+constexpr std::size_t kShardCommitPassages = 1000;
+
 // Parses, analyses, embeds (when `vectors` has an embedder) and writes documents[i] for
-// i = next++, into `writer`. Returns an error message on an index or embedding failure (the
+// i = next++, into `writer`; with `commit_every` > 0, commits whenever that many passages were
+// written since the last commit. Returns an error message on an index or embedding failure (the
 // caller abandons the run).
 std::optional<std::string> index_some(const std::vector<Validated>& documents, std::atomic<std::size_t>& next,
                                       const Options& options, const Resources& res, IndexWriter& writer,
-                                      VectorSink& vectors, Progress& progress, const std::atomic<bool>& stop) {
+                                      VectorSink& vectors, Progress& progress, const std::atomic<bool>& stop,
+                                      std::size_t commit_every = 0) {
   Analyzer analyzer(res.normalizer, res.lexicon);
+  std::size_t uncommitted = 0;
   try {
     for (std::size_t i = next++; i < documents.size() && !stop; i = next++) {
       auto parsed = parse_file(documents[i].path, options.symbol, res);
       if (!parsed) return parsed.error().describe();  // changed since validation
       if (auto error = vectors.add(parsed->doc)) return error;
-      progress.passages += writer.replace_document(parsed->doc, parsed->fields, res.gazetteer, analyzer);
+      const std::size_t written = writer.replace_document(parsed->doc, parsed->fields, res.gazetteer, analyzer);
+      progress.passages += written;
+      uncommitted += written;
+      if (commit_every > 0 && uncommitted >= commit_every) {
+        writer.commit();
+        uncommitted = 0;
+      }
       ++progress.documents;
       std::error_code ec;
       progress.bytes += fs::file_size(documents[i].path, ec);
@@ -249,7 +265,8 @@ Expected<void> bulk_load(const std::vector<Validated>& documents, const Options&
       threads,
       [&] {
         IndexWriter& writer = writers[slot++];
-        auto error = index_some(documents, next, options, res, writer, vectors, progress, stop);
+        auto error = index_some(documents, next, options, res, writer, vectors, progress, stop,
+                                kShardCommitPassages);
         if (!error) {
           try {
             writer.commit();

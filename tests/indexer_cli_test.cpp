@@ -272,6 +272,25 @@ TEST_CASE("a bulk load into a new index is all or nothing, in parallel or not") 
   CHECK_FALSE(fs::exists(index));
 }
 
+TEST_CASE("a bulk load commits its shard as it goes and loses nothing") {
+  // 400 documents of 3 passages into one shard: past the 1,000 passages after which a shard
+  // commits (kShardCommitPassages), so the run crosses an intermediate commit.
+  test::TempDir tmp;
+  const fs::path docs = tmp.path() / "docs";
+  fs::create_directories(docs);
+  for (int i = 0; i < 400; ++i)
+    test::write_file(docs / ("d" + std::to_string(i) + ".txt"), small_document("UNEP/CBD/NP/COP-MOP/8/" + std::to_string(i)));
+  const fs::path index = tmp.path() / "index";
+  const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " add --threads 1 " + quoted(docs));
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  auto reader = IndexReader::open(index);
+  REQUIRE(reader);
+  CHECK(reader->stats().documents == 400);
+  CHECK(reader->stats().passages == 1200);
+  for (int i : {0, 199, 333, 399}) CHECK(reader->passage("UNEP/CBD/NP/COP-MOP/8/" + std::to_string(i) + "#2"));
+}
+
 TEST_CASE("with an embeddings server, passage vectors are stored with the index and kept in step") {
   test::TempDir tmp;
   test::FakeEmbeddingServer server;
