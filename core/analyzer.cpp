@@ -121,6 +121,19 @@ Analysis Analyzer::analyze(std::string_view text, bool with_words) {
     out.words.push_back(Word{to_utf8(w), static_cast<uint32_t>(han_unit[h_first]), static_cast<uint32_t>(len)});
   };
 
+  // Every lexicon term occurring in a Han run, wherever it starts.
+  for (std::size_t first = 0; first < han_index.size();) {
+    std::size_t end = first + 1;
+    while (end < han_index.size() && han_index[end] == han_index[end - 1] + 1) ++end;
+    const std::u32string_view run = std::u32string_view(t).substr(0, han_index[end - 1] + 1);
+    for (std::size_t k = first; k < end; ++k)
+      lexicon_->for_each_match(run, han_index[k], [&](std::size_t len) {
+        out.lexicon_terms.push_back(Word{to_utf8(run.substr(han_index[k], len)), static_cast<uint32_t>(han_unit[k]),
+                                         static_cast<uint32_t>(len)});
+      });
+    first = end;
+  }
+
   // Each Han run: forward maximum matching with the lexicon, ICU's breaks elsewhere; a lexicon
   // term starting inside an ICU word cuts it there, so treaty terms always win.
   std::size_t h = 0;

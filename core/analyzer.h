@@ -53,6 +53,11 @@ struct Analysis {
   std::vector<Unit> units;
   std::vector<Word> words;
   std::vector<Compound> compounds;
+  // Every occurrence of a lexicon term inside a run of joined Han characters, overlapping ones
+  // included (缔约方大会 holds 缔约方 and 缔约方大会): a passage holds the term as a substring
+  // exactly when it has one, so a query that is one lexicon term needs no phrase check
+  // (text_terms.h). Filled with `words`.
+  std::vector<Word> lexicon_terms;
 };
 
 class Analyzer {

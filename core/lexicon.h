@@ -2,6 +2,7 @@
 // 缔约方 into 缔|约|方 and takes no user dictionary).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <filesystem>
 #include <functional>
@@ -29,6 +30,15 @@ class Lexicon {
 
   // Length in code points of the longest term that starts at text[pos]; 0 when none.
   std::size_t longest_match(std::u32string_view text, std::size_t pos) const;
+
+  // Calls f(length) for every term starting at text[pos], shortest first.
+  template <class F>
+  void for_each_match(std::u32string_view text, std::size_t pos, F&& f) const {
+    if (pos >= text.size()) return;
+    const std::size_t longest = std::min(max_length_, text.size() - pos);
+    for (std::size_t len = 2; len <= longest; ++len)
+      if (terms_.contains(text.substr(pos, len))) f(len);
+  }
 
   std::size_t size() const { return terms_.size(); }
 

@@ -9,12 +9,14 @@
 namespace treaty::schema {
 
 // Stored in the index metadata under kMetaSchemaVersion; searchd refuses other versions.
-inline constexpr std::string_view kSchemaVersion = "2";  // 2: kItemText, kSlotId
+inline constexpr std::string_view kSchemaVersion = "3";  // 2: kItemText, kSlotId; 3: kLexiconTerm
 
 // ---- Term prefixes --------------------------------------------------------------------------
 // Text (body and footnotes of a passage; see text_terms.h):
 inline constexpr std::string_view kHanChar = "H";     // H缔   one Han character, positional
 inline constexpr std::string_view kHanBigram = "B";   // B缔约 two adjacent Han characters, positional
+inline constexpr std::string_view kLexiconTerm = "L"; // L遗传资源 a lexicon term occurring as a substring
+                                                      // (any occurrence, overlapping); no positions
 // unprefixed: alnum units ("unep", "2014", "xi"; positional), Han words ("缔约方"; no positions),
 // compounds ("unep/cbd/cop/12/24", "xi/1"; no positions).
 inline constexpr std::string_view kSectionText = "S";  // section headings' text, same scheme with this prefix

@@ -40,6 +40,7 @@ Xapian::termpos add_text_terms(Xapian::Document& doc, const Analysis& analysis,
     }
   }
   for (const Word& w : analysis.words) doc.add_term(prefix + w.term);
+  for (const Word& w : analysis.lexicon_terms) doc.add_term(prefix + std::string(schema::kLexiconTerm) + w.term);
   for (const Compound& c : analysis.compounds)
     if (c.term.size() <= kMaxTermBytes) doc.add_term(prefix + c.term);
   // The gap keeps phrases from matching across the end of one text and the start of the next.
@@ -72,6 +73,14 @@ Xapian::Query text_query(const Analysis& analysis, const std::string& prefix) {
                             ? elements.front()
                             : Xapian::Query(Xapian::Query::OP_PHRASE, elements.begin(), elements.end(),
                                             static_cast<Xapian::termcount>(elements.size()));
+  // The text is one lexicon term (one run of joined Han characters): its L term says exactly
+  // where it occurs, without reading positions.
+  if (elements.size() > 1)
+    for (const Word& w : analysis.lexicon_terms)
+      if (w.first_unit == 0 && w.unit_count == units.size()) {
+        match = Xapian::Query(prefix + std::string(schema::kLexiconTerm) + w.term);
+        break;
+      }
 
   std::vector<Xapian::Query> boosts;
   for (const Word& w : analysis.words) boosts.emplace_back(prefix + w.term);

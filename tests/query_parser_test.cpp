@@ -154,10 +154,11 @@ TEST_CASE_METHOD(Fixture, "field terms: org via the gazetteer, year, decision, s
 }
 
 TEST_CASE_METHOD(Fixture, "words go through the analyzer: body and section-heading terms") {
-  // 缔约方: bigrams at consecutive positions (matching), the lexicon word (ranking), the same
-  // under the section prefix.
-  CHECK(terms("缔约方") ==
-        std::set<std::string>{"B缔约", "B约方", "缔约方", "SB缔约", "SB约方", "S缔约方"});
+  // 缔约方, a lexicon term: its L term (matching, no positions needed), the lexicon word
+  // (ranking), the same under the section prefix. 缔约各方: bigrams at consecutive positions.
+  CHECK(terms("缔约方") == std::set<std::string>{"L缔约方", "缔约方", "SL缔约方", "S缔约方"});
+  CHECK(terms("缔约各方") == std::set<std::string>{"B缔约", "B约各", "B各方", "缔", "约", "各方", "SB缔约",
+                                                   "SB约各", "SB各方", "S缔", "S约", "S各方"});
   CHECK(terms("締約方") == terms("缔约方"));   // Traditional
   CHECK(terms("ＵＮＥＰ") == terms("unep"));  // full-width, case
   CHECK(terms("约") == std::set<std::string>{"H约", "约", "SH约", "S约"});  // ICU: a one-character word
@@ -240,7 +241,8 @@ TEST_CASE_METHOD(Fixture, "thesaurus expansion: variants, multi-word terms, stop
   const ParsedQuery workshop = expand("研讨会");
   CHECK(replacements(workshop) == Strings{"研讨会 → 讲习班", "研讨会 → 研习班", "研讨会 → workshop",
                                           "研讨会 → workshops", "研讨会 → seminar", "研讨会 → seminars"});
-  CHECK(has_term(workshop, "B讲习"));    // Chinese expansions are exact substrings: their bigrams
+  CHECK(has_term(workshop, "L讲习班"));  // Chinese expansions are exact substrings (a lexicon term here)
+  CHECK(has_term(workshop, "B研习"));    // or their bigrams
   CHECK(has_term(workshop, "workshop"));  // English ones their words
   CHECK(workshop.highlights.front() == "研讨会");
   CHECK(workshop.highlights.size() == 1 + workshop.expansions.size());  // expansions are highlighted

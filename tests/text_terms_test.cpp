@@ -58,7 +58,8 @@ TEST_CASE_METHOD(Fixture, "query terms: character, bigram, phrase of bigrams") {
   const std::vector<Row> rows = {
       {"缔", "Query((H缔 AND_MAYBE 缔))"},
       {"缔约", "Query((B缔约 AND_MAYBE (缔 OR 约)))"},
-      {"缔約方", "Query(((B缔约 PHRASE 2 B约方) AND_MAYBE 缔约方))"},
+      {"缔約方", "Query((L缔约方 AND_MAYBE 缔约方))"},  // a lexicon term: no phrase needed
+      {"缔约各方", "Query(((B缔约 PHRASE 3 B约各 PHRASE 3 B各方) AND_MAYBE (缔 OR 约 OR 各方)))"},
   };
   for (const Row& row : rows) {
     CAPTURE(row.query);
