@@ -9,12 +9,15 @@
 namespace treaty::schema {
 
 // Stored in the index metadata under kMetaSchemaVersion; searchd refuses other versions.
-inline constexpr std::string_view kSchemaVersion = "3";  // 2: kItemText, kSlotId; 3: kLexiconTerm
+inline constexpr std::string_view kSchemaVersion = "4";  // 2: kItemText, kSlotId; 3: kLexiconTerm;
+                                                         // 4: kAlnumPair
 
 // ---- Term prefixes --------------------------------------------------------------------------
 // Text (body and footnotes of a passage; see text_terms.h):
 inline constexpr std::string_view kHanChar = "H";     // H缔   one Han character, positional
 inline constexpr std::string_view kHanBigram = "B";   // B缔约 two adjacent Han characters, positional
+inline constexpr std::string_view kAlnumPair = "J";   // J3/5 two alnum parts of a compound with the
+                                                      // character joining them, positional
 inline constexpr std::string_view kLexiconTerm = "L"; // L遗传资源 a lexicon term occurring as a substring
                                                       // (any occurrence, overlapping); no positions
 // unprefixed: alnum units ("unep", "2014", "xi"; positional), Han words ("缔约方"; no positions),

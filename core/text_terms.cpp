@@ -16,6 +16,25 @@ std::string bigram_term(const std::string& prefix, const Unit& a, const Unit& b)
   return prefix + std::string(schema::kHanBigram) + a.term + b.term;
 }
 
+// For each unit that is a compound part followed by another ("3" in "3/5"), the term of the
+// pair with its joiner ("J3/5"), indexed by unit; "" elsewhere.
+std::vector<std::string> pair_terms(const Analysis& analysis, const std::string& prefix) {
+  std::vector<std::string> out(analysis.units.size());
+  for (const Compound& c : analysis.compounds) {
+    std::size_t offset = 0;  // in c.term, the compound as written: part joiner part joiner ...
+    for (std::uint32_t i = 0; i + 1 < c.unit_count; ++i) {
+      const Unit& a = analysis.units[c.first_unit + i];
+      const Unit& b = analysis.units[c.first_unit + i + 1];
+      offset += a.term.size();
+      if (offset >= c.term.size()) break;
+      std::string term = prefix + std::string(schema::kAlnumPair) + a.term + c.term[offset] + b.term;
+      offset += 1;
+      if (term.size() <= kMaxTermBytes) out[c.first_unit + i] = std::move(term);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Xapian::termpos add_text_terms(Xapian::Document& doc, const Analysis& analysis,
@@ -39,6 +58,9 @@ Xapian::termpos add_text_terms(Xapian::Document& doc, const Analysis& analysis,
       doc.add_posting(prefix + u.term, pos);
     }
   }
+  const std::vector<std::string> pairs = pair_terms(analysis, prefix);
+  for (std::size_t k = 0; k < pairs.size(); ++k)
+    if (!pairs[k].empty()) doc.add_posting(pairs[k], base + static_cast<Xapian::termpos>(k));
   for (const Word& w : analysis.words) doc.add_term(prefix + w.term);
   for (const Word& w : analysis.lexicon_terms) doc.add_term(prefix + std::string(schema::kLexiconTerm) + w.term);
   for (const Compound& c : analysis.compounds)
@@ -56,6 +78,9 @@ Xapian::Query text_query(const Analysis& analysis, const std::string& prefix) {
   // already covered by the bigram before it adds nothing and is dropped.
   std::vector<Xapian::Query> elements;
   elements.reserve(units.size());
+  // A compound part followed by another is matched with its joiner: "3/5" is J3/5 then 5, so
+  // it never matches "4.3.5".
+  const std::vector<std::string> pairs = pair_terms(analysis, prefix);
   for (std::size_t k = 0; k < units.size(); ++k) {
     const Unit& u = units[k];
     if (u.kind == UnitKind::han) {
@@ -65,6 +90,8 @@ Xapian::Query text_query(const Analysis& analysis, const std::string& prefix) {
       } else if (!(k + 1 == units.size() && u.joins_previous)) {
         elements.emplace_back(han_term(prefix, u));
       }
+    } else if (!pairs[k].empty()) {
+      elements.emplace_back(pairs[k]);
     } else {
       elements.emplace_back(prefix + u.term.substr(0, kMaxTermBytes));
     }

@@ -162,7 +162,8 @@ TEST_CASE_METHOD(Fixture, "words go through the analyzer: body and section-headi
   CHECK(terms("締約方") == terms("缔约方"));   // Traditional
   CHECK(terms("ＵＮＥＰ") == terms("unep"));  // full-width, case
   CHECK(terms("约") == std::set<std::string>{"H约", "约", "SH约", "S约"});  // ICU: a one-character word
-  CHECK(terms("XI/1") == std::set<std::string>{"xi", "1", "xi/1", "Sxi", "S1", "Sxi/1"});
+  // A compound: its parts with their joiner (Jxi/1) then the last part, at consecutive positions.
+  CHECK(terms("XI/1") == std::set<std::string>{"Jxi/1", "1", "xi/1", "SJxi/1", "S1", "Sxi/1"});
 }
 
 TEST_CASE_METHOD(Fixture, "highlights, has_text and warnings") {

@@ -100,6 +100,9 @@ TEST_CASE_METHOD(Fixture, "symbols, decisions and dates match as whole and in pa
   CHECK(search("XI/1 E").size() == 1);
   CHECK(search("XI/1 D").empty());
   CHECK(search("3/5").size() == 1);
+  CHECK(search("3.5").empty());  // the joiner counts: "3/5" is not "3.5" (nor "4.3.5")
+  CHECK(search("cop/12/24") == std::set<Xapian::docid>{4});  // a compound inside a longer one
+  CHECK(search("cbd/12").empty());
   CHECK(search("2014年6月9日") == std::set<Xapian::docid>{5});
   CHECK(search("6月9日-13日") == std::set<Xapian::docid>{5});
   CHECK(search("2014年6月10日").empty());
