@@ -101,10 +101,12 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_blank_byte(char c) { return c == ' ' || c == '\t'; }
 
 // Appends a hard-wrapped line to `out`: Chinese joins without a space, two Latin/digit
-// sides keep one.
+// sides keep one, except around a '/': a symbol or decision number wrapped at its slash
+// ("第 67/" + "212 号", "UNEP/CBD/" + "COP/12") is one token again.
 void join_into(std::string& out, std::string_view line) {
   if (line.empty()) return;
-  if (!out.empty() && !is_wide(last_cp(out)) && !is_wide(first_cp(line))) out += ' ';
+  const bool at_slash = (!out.empty() && out.back() == '/') || line.front() == '/';
+  if (!out.empty() && !at_slash && !is_wide(last_cp(out)) && !is_wide(first_cp(line))) out += ' ';
   out += line;
 }
 

@@ -335,7 +335,7 @@ TEST_CASE("seed: nothing is lost", "[parser][seed]") {
   CHECK(strip_whitespace(parsed) == source);
 }
 
-TEST_CASE("hard-wrapped lines: Chinese joins without a space, Latin keeps one", "[parser]") {
+TEST_CASE("hard-wrapped lines: Chinese joins without a space, Latin keeps one but a slash none", "[parser]") {
   struct Case {
     std::string first, second, joined;
   };
@@ -347,6 +347,9 @@ TEST_CASE("hard-wrapped lines: Chinese joins without a space, Latin keeps one", 
       {"see decision", "XI/1", "see decision XI/1"},
       {"在 2013", "2014 年", "在 2013 2014 年"},
       {"提出简报;", "参加", "提出简报;参加"},
+      {"根据第 67/", "212 号决议", "根据第 67/212 号决议"},  // wrapped at a slash: one token again
+      {"根据第 67", "/212 号决议", "根据第 67/212 号决议"},
+      {"UNEP/CBD/", "COP/12/24", "UNEP/CBD/COP/12/24"},
   };
   for (const Case& c : cases) {
     INFO(c.first << " | " << c.second);
