@@ -831,10 +831,7 @@ Expected<SearchResponse> Searcher::run(const SearchRequest& request, const Parse
     // Say which vector hits the words match too.
     std::vector<VectorCandidate> shown;
     for (const Entry& e : page) shown.push_back({e.did, "", 0});
-    for (VectorCandidate& c : shown) {
-      const std::string data = db_->get_document(c.did).get_data();
-      c.id = json::parse(data).value("id", "");
-    }
+    for (VectorCandidate& c : shown) c.id = db_->get_document(c.did, Xapian::DOC_ASSUME_VALID).get_value(schema::kSlotId);
     const auto lexical = matching(shown, filtered(parsed.query, *filters));
     for (Entry& e : page) e.lexical = lexical.contains(e.did);
   }
