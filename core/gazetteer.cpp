@@ -342,19 +342,9 @@ Expected<Gazetteer> Gazetteer::load(const std::filesystem::path& path, const Nor
 
 Expected<Gazetteer> Gazetteer::parse(std::string_view toml_text, const std::string& source_name,
                                      const Normalizer& normalizer) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, source_name);
-  } catch (const toml::parse_error& e) {
-    return fail("TOML syntax error: " + std::string(e.description()), source_name,
-                static_cast<int>(e.source().begin.line));
-  }
-  for (const auto& [key, node] : root) {
-    if (key.str() != "org")
-      return fail("unknown top-level key '" + std::string(key.str()) + "'", source_name, line_of(node));
-  }
-  const toml::array* entries = root["org"].as_array();
-  if (!entries) return fail("no [[org]] entries", source_name);
+  auto root = toml_fields::parse_entries_file(toml_text, source_name, "org", "no [[org]] entries");
+  if (!root) return std::unexpected(root.error());
+  const toml::array* entries = (*root)["org"].as_array();
 
   Gazetteer g;
   g.normalizer_ = &normalizer;

@@ -44,22 +44,24 @@ Xapian::Document build_passage_document(const Document& doc, std::size_t index,
   const Passage& p = doc.passages[index];
   Xapian::Document xd;
 
-  // Body text, then the cited footnotes' texts (searchable with the passage that cites them).
-  Xapian::termpos pos = add_text_terms(xd, analyzer.analyze(p.text), 1);
-  for (int n : p.footnotes)
-    for (const Footnote& f : doc.footnotes)
-      if (f.number == n) pos = add_text_terms(xd, analyzer.analyze(f.text), pos);
-  // A paragraph's lead-in also carries its items' text under its own prefix, so a search by
+  // A passage's text, then the texts of the footnotes it cites, from `pos` on.
+  auto add_body = [&](const Passage& passage, Xapian::termpos pos, const std::string& prefix) {
+    pos = add_text_terms(xd, analyzer.analyze(passage.text), pos, prefix);
+    for (int n : passage.footnotes)
+      for (const Footnote& f : doc.footnotes)
+        if (f.number == n) pos = add_text_terms(xd, analyzer.analyze(f.text), pos, prefix);
+    return pos;
+  };
+  // Body text and cited footnotes (searchable with the passage that cites them).
+  add_body(p, 1, {});
+  // A paragraph's lead-in also carries its items' bodies under their own prefix, so a search by
   // whole paragraphs (group=paragraph) finds words spread over the lead-in and an item.
   if (p.kind == PassageKind::paragraph) {
     Xapian::termpos item_pos = 1;
     for (std::size_t i = index + 1; i < doc.passages.size(); ++i) {
       const Passage& item = doc.passages[i];
       if (item.kind != PassageKind::item || item.number != p.number) break;
-      item_pos = add_text_terms(xd, analyzer.analyze(item.text), item_pos, std::string(schema::kItemText));
-      for (int n : item.footnotes)
-        for (const Footnote& f : doc.footnotes)
-          if (f.number == n) item_pos = add_text_terms(xd, analyzer.analyze(f.text), item_pos, std::string(schema::kItemText));
+      item_pos = add_body(item, item_pos, std::string(schema::kItemText));
     }
   }
   // Section headings under their own prefix, so searchd can boost heading matches.

@@ -375,9 +375,11 @@ class SimilarTermDecider : public Xapian::ExpandDecider {
   const Xapian::Database& db_;
 };
 
-// Every name in `fields` is one of kHitFields.
-Expected<void> check_fields(const std::vector<std::string>& fields) {
-  for (const std::string& f : fields)
+// The request's facet and field names are known ones.
+Expected<void> check_request(const SearchRequest& request) {
+  for (const std::string& name : request.facets)
+    if (!find_facet(name)) return fail("unknown facet \"" + name + "\" (facets: org, year, decision, symbol, month)");
+  for (const std::string& f : request.fields)
     if (std::find(std::begin(kHitFields), std::end(kHitFields), f) == std::end(kHitFields)) {
       std::string known;
       for (std::string_view k : kHitFields) known += (known.empty() ? "" : ", ") + std::string(k);
@@ -555,9 +557,7 @@ std::shared_ptr<const VectorStore> Searcher::usable_store(std::vector<std::strin
 }
 
 Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
-  for (const std::string& name : request.facets)
-    if (!find_facet(name)) return fail("unknown facet \"" + name + "\" (facets: org, year, decision, symbol, month)");
-  if (auto ok = check_fields(request.fields); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_request(request); !ok) return std::unexpected(ok.error());
   if (request.mode == SearchMode::semantic && !(options_.vectors && options_.vectors->has_embedder()))
     return fail("mode=semantic needs an embeddings server, and none is configured ([embedder] in searchd.toml)");
 
@@ -895,9 +895,7 @@ Expected<SearchResponse> Searcher::run(const SearchRequest& request, const Parse
 }
 
 Expected<std::optional<SearchResponse>> Searcher::similar(const std::string& id, const SearchRequest& request) {
-  for (const std::string& name : request.facets)
-    if (!find_facet(name)) return fail("unknown facet \"" + name + "\" (facets: org, year, decision, symbol, month)");
-  if (auto ok = check_fields(request.fields); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_request(request); !ok) return std::unexpected(ok.error());
   const std::string id_term = std::string(schema::kPassageId) + id;
   Xapian::PostingIterator posting = db_->postlist_begin(id_term);
   if (posting == db_->postlist_end(id_term)) return std::optional<SearchResponse>();

@@ -27,38 +27,30 @@ VectorSearch::FileIdentity VectorSearch::identify() const {
 
 Expected<std::shared_ptr<const VectorStore>> VectorSearch::store() {
   const FileIdentity now = identify();
+  // What was last loaded; call with store_mutex_ held.
+  auto current = [this]() -> Expected<std::shared_ptr<const VectorStore>> {
+    if (!store_error_.empty()) return fail(store_error_);
+    return store_;
+  };
   std::unique_lock load_lock(load_mutex_, std::defer_lock);
   {
     std::lock_guard lock(store_mutex_);
-    const bool current = loaded_ && identity_ == now;
-    if (current || loaded_) {
-      // A changed file is loaded by whoever gets the load lock; the rest use what is there.
-      if (current || !load_lock.try_lock()) {
-        if (!store_error_.empty()) return fail(store_error_);
-        return store_;
-      }
-    }
+    if (loaded_ && identity_ == now) return current();
+    // A changed file is loaded by whoever gets the load lock; the others keep the old store.
+    if (loaded_ && !load_lock.try_lock()) return current();
   }
   if (!load_lock.owns_lock()) load_lock.lock();  // first load: everyone waits for it
   {
     std::lock_guard lock(store_mutex_);
-    if (loaded_ && identity_ == now) {  // another thread loaded it meanwhile
-      if (!store_error_.empty()) return fail(store_error_);
-      return store_;
-    }
+    if (loaded_ && identity_ == now) return current();  // another thread loaded it meanwhile
   }
   auto loaded = VectorStore::load(index_dir_, store_options_);
   std::lock_guard lock(store_mutex_);
   loaded_ = true;
   identity_ = now;
-  if (!loaded) {
-    store_error_ = loaded.error().describe();
-    store_.reset();
-    return fail(store_error_);
-  }
-  store_error_.clear();
-  store_ = std::make_shared<const VectorStore>(std::move(*loaded));
-  return store_;
+  store_error_ = loaded ? std::string() : loaded.error().describe();
+  store_ = loaded ? std::make_shared<const VectorStore>(std::move(*loaded)) : nullptr;
+  return current();
 }
 
 Expected<std::vector<float>> VectorSearch::embed_query(const std::string& text) {

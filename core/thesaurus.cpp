@@ -154,19 +154,9 @@ Expected<Thesaurus> Thesaurus::parse(std::string_view toml_text, const std::stri
     valid_utf8(toml_text, &bad);
     return fail("invalid UTF-8", source_name, line_of_offset(toml_text, bad));
   }
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, source_name);
-  } catch (const toml::parse_error& e) {
-    return fail("TOML syntax error: " + std::string(e.description()), source_name,
-                static_cast<int>(e.source().begin.line));
-  }
-  for (const auto& [key, node] : root) {
-    if (key.str() != "concept")
-      return fail("unknown top-level key '" + std::string(key.str()) + "'", source_name, line_of(node));
-  }
-  const toml::array* entries = root["concept"].as_array();
-  if (!entries) return fail("no [[concept]] tables", source_name);
+  auto root = toml_fields::parse_entries_file(toml_text, source_name, "concept", "no [[concept]] tables");
+  if (!root) return std::unexpected(root.error());
+  const toml::array* entries = (*root)["concept"].as_array();
 
   Thesaurus t;
   t.options_ = options;

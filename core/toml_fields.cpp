@@ -28,6 +28,21 @@ Expected<std::vector<SourcedString>> string_array_key(const toml::table& entry, 
   return out;
 }
 
+Expected<toml::table> parse_entries_file(std::string_view text, const std::string& file, std::string_view array_key,
+                                         const std::string& missing) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    return fail("TOML syntax error: " + std::string(e.description()), file, static_cast<int>(e.source().begin.line));
+  }
+  for (const auto& [key, node] : root)
+    if (key.str() != array_key)
+      return fail("unknown top-level key '" + std::string(key.str()) + "'", file, line_of(node));
+  if (!root[array_key].as_array()) return fail(missing, file);
+  return root;
+}
+
 bool valid_id(std::string_view id) {
   if (id.empty() || id.front() < 'a' || id.front() > 'z') return false;
   return std::all_of(id.begin(), id.end(), [](char c) {

@@ -28,6 +28,12 @@ Expected<SourcedString> string_key(const toml::table& entry, std::string_view ke
 Expected<std::vector<SourcedString>> string_array_key(const toml::table& entry, std::string_view key,
                                                      const std::string& file);
 
+// Parses a file whose only top-level key is the array of tables `array_key` ([[org]],
+// [[concept]]). Errors name `file` (and the line where known): TOML syntax, another top-level
+// key, no such array (`missing` is that message).
+Expected<toml::table> parse_entries_file(std::string_view text, const std::string& file, std::string_view array_key,
+                                         const std::string& missing);
+
 // Ids are lower-case ASCII: a letter first, then letters, digits, '_' or '-'.
 bool valid_id(std::string_view id);
 

@@ -34,7 +34,8 @@
     return state;
   }
 
-  function toQuery(state) {
+  // The search itself (query, filters, sort, mode), shared by the page URL and the API URL.
+  function searchParams(state) {
     const p = new URLSearchParams();
     if (state.q) p.set('q', state.q);
     for (const k of MULTI) for (const v of state[k]) p.append(k, v);
@@ -42,6 +43,11 @@
     if (state.date_to) p.set('date_to', state.date_to);
     if (state.sort) p.set('sort', state.sort);
     if (state.mode) p.set('mode', state.mode);
+    return p;
+  }
+
+  function toQuery(state) {
+    const p = searchParams(state);
     if (state.page > 1) p.set('page', String(state.page));
     if (state.passage) p.set('passage', state.passage);
     if (state.similar) p.set('similar', state.similar);
@@ -104,13 +110,7 @@
   }
 
   function searchUrl(s) {
-    const p = new URLSearchParams();
-    if (s.q) p.set('q', s.q);
-    for (const k of MULTI) for (const v of s[k]) p.append(k, v);
-    if (s.date_from) p.set('date_from', s.date_from);
-    if (s.date_to) p.set('date_to', s.date_to);
-    if (s.sort) p.set('sort', s.sort);
-    if (s.mode) p.set('mode', s.mode);
+    const p = searchParams(s);
     p.set('size', String(PAGE_SIZE));
     p.set('offset', String((s.page - 1) * PAGE_SIZE));
     p.set('facets', 'org,year,decision,symbol');
