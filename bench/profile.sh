@@ -216,7 +216,7 @@ a = ap.parse_args()
 def is_han(c):
     o = ord(c)
     return 0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F
-def units(text):  # core/analyzer.cpp's units, without OpenCC t2s (the queries are Simplified)
+def units(text):  # core/text/analyzer.cpp's units, without OpenCC t2s (the queries are Simplified)
     t = unicodedata.normalize("NFKC", text).lower(); out, i = [], 0
     while i < len(t):
         c = t[i]
@@ -226,7 +226,7 @@ def units(text):  # core/analyzer.cpp's units, without OpenCC t2s (the queries a
         while j < len(t) and t[j].isalnum() and not is_han(t[j]): j += 1
         out.append((t[i:j], "alnum", False)); i = j
     return out
-def text_query(text, prefix=""):  # core/text_terms.cpp's match part
+def text_query(text, prefix=""):  # core/index/text_terms.cpp's match part
     us = units(text); els = []
     for k, (term, kind, joins) in enumerate(us):
         if kind == "han":
@@ -290,11 +290,11 @@ cat > "$tools/qvariants.cpp" <<'EOF'
 #include <string>
 #include <vector>
 #include <xapian.h>
-#include "core/analyzer.h"
-#include "core/resources.h"
-#include "core/schema.h"
-#include "core/snippet.h"
-#include "core/text_terms.h"
+#include "core/text/analyzer.h"
+#include "core/search/resources.h"
+#include "core/index/schema.h"
+#include "core/search/snippet.h"
+#include "core/index/text_terms.h"
 using namespace treaty;
 #define NOINLINE __attribute__((noinline))
 static Xapian::doccount g_all = 0;
@@ -502,7 +502,7 @@ if [ -z "${SKIP_QUERY_PROFILE:-}" ]; then
   lib_line=$(grep -o '/usr/[^ ]*\.so\|-l[a-z]*' "$build/searchd/CMakeFiles/searchd.dir/link.txt" | grep -v httplib | tr '\n' ' ')
   # shellcheck disable=SC2086
   g++ -std=c++23 -O2 -g -DNDEBUG -fno-ipa-icf -I"$root" -isystem /usr/include/opencc "$tools/qvariants.cpp" \
-    -o "$tools/qvariants" "$build/core/libtreaty_core.a" $lib_line
+    -o "$tools/qvariants" "$build"/core/libtreaty_{search,vectors,index,documents,text,base}.a $lib_line
   cats=(treaty-term common-word phrase decision)
   : >"$out/qvariants-native.tsv"
   qv_args=()

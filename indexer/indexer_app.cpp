@@ -16,15 +16,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/analyzer.h"
-#include "core/document_json.h"
-#include "core/embedder.h"
-#include "core/index_reader.h"
-#include "core/index_writer.h"
-#include "core/parser.h"
-#include "core/passage_fields.h"
-#include "core/resources.h"
-#include "core/vector_store.h"
+#include "core/text/analyzer.h"
+#include "core/index/document_json.h"
+#include "core/vectors/embedder.h"
+#include "core/index/index_reader.h"
+#include "core/index/index_writer.h"
+#include "core/documents/parser.h"
+#include "core/documents/passage_fields.h"
+#include "core/search/resources.h"
+#include "core/vectors/vector_store.h"
 
 namespace treaty::indexer {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/embedder.h"
+#include "core/vectors/embedder.h"
 
 namespace treaty::indexer {
 

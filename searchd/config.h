@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/embedder.h"
-#include "core/error.h"
-#include "core/semantic.h"
+#include "core/vectors/embedder.h"
+#include "core/base/error.h"
+#include "core/vectors/semantic.h"
 
 namespace treaty::searchd {
 

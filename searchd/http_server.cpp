@@ -16,12 +16,12 @@
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
-#include "core/index_reader.h"
-#include "core/resources.h"
-#include "core/schema.h"
-#include "core/semantic.h"
-#include "core/searcher.h"
-#include "core/utf8.h"
+#include "core/index/index_reader.h"
+#include "core/search/resources.h"
+#include "core/index/schema.h"
+#include "core/vectors/semantic.h"
+#include "core/search/searcher.h"
+#include "core/base/utf8.h"
 #include "searchd/static_files.h"
 
 namespace treaty::searchd {

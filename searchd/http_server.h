@@ -9,7 +9,7 @@
 
 #include <memory>
 
-#include "core/error.h"
+#include "core/base/error.h"
 #include "searchd/config.h"
 
 namespace treaty {

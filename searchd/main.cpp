@@ -7,8 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "core/index_reader.h"
-#include "core/resources.h"
+#include "core/index/index_reader.h"
+#include "core/search/resources.h"
 #include "searchd/config.h"
 #include "searchd/http_server.h"
 

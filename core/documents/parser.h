@@ -1,0 +1,36 @@
+// Reads a COP-MOP document from its PDF text extract.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/documents/document.h"
+#include "core/base/error.h"
+
+namespace treaty {
+
+struct ParseOptions {
+  // Name used in error messages and stored as Document::source (usually the file path).
+  std::string source_name;
+  // The document symbol to use when the text has none (or to override it); empty: find it in
+  // the header block or the running headers.
+  std::string symbol;
+};
+
+// Parses the PDF text extract `text`:
+//   - rejoins hard-wrapped lines (Chinese joins without a space, Latin words keep theirs);
+//   - drops running headers (the symbol line, "Page N") and page-layout whitespace anywhere,
+//     mid-paragraph included;
+//   - moves footnote texts (after the long blank rule at page bottoms) to Document::footnotes,
+//     removes their markers from the body and records them on the citing passage;
+//   - splits the header block, sections, numbered paragraphs and (a), (b) items into passages.
+// Every character of the source except running headers, page numbers, footnote markers and
+// layout whitespace ends up in exactly one of: a section heading, a passage text, a footnote.
+// Errors: empty text, invalid UTF-8 (with its line), no symbol found and none given.
+Expected<Document> parse_document(std::string_view text, const ParseOptions& options);
+
+// True if `s` (trimmed) is a UN document symbol such as UNEP/CBD/NP/COP-MOP/1/6 or A/RES/67/212:
+// upper-case letters first, at least three '/'-separated parts.
+bool looks_like_symbol(std::string_view s);
+
+}  // namespace treaty

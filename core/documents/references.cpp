@@ -1,0 +1,289 @@
+#include "core/documents/references.h"
+
+#include <array>
+#include <unordered_set>
+
+namespace treaty {
+namespace {
+
+constexpr std::string_view kOrdinal = "第";
+constexpr std::string_view kNumberMark = "号";
+
+struct Suffix {
+  std::string_view text;
+  DecisionKind kind;
+};
+constexpr std::array<Suffix, 3> kSuffixes = {{
+    {"决定", DecisionKind::cop_decision},
+    {"建议", DecisionKind::recommendation},
+    {"决议", DecisionKind::unga_resolution},
+}};
+
+// "第 X/1 号和第 X/2 号决定", "第 X/1、X/2 号决定": the kind comes from the last one.
+constexpr std::array<std::string_view, 5> kListConnectors = {"和", "及", "与", "、", ","};
+
+// Bounds the rescans after a chain that never reaches 号决定 (keeps scanning linear).
+constexpr std::size_t kMaxListItems = 16;
+
+constexpr int kMaxRoman = 39;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
+bool is_letter(char c) { return is_upper(c) || is_lower(c); }
+char to_upper(char c) { return is_lower(c) ? static_cast<char>(c - 'a' + 'A') : c; }
+char to_lower(char c) { return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_roman_letter(char c) {
+  const char u = to_upper(c);
+  return u == 'I' || u == 'V' || u == 'X';
+}
+
+std::size_t skip_spaces(std::string_view s, std::size_t i) {
+  while (i < s.size() && is_space(s[i])) ++i;
+  return i;
+}
+
+bool has_at(std::string_view s, std::size_t i, std::string_view lit) {
+  return i <= s.size() && s.substr(i).starts_with(lit);
+}
+
+// A positive number of at most `max_digits` digits at s[i..]; advances i.
+std::optional<int> read_number(std::string_view s, std::size_t& i, std::size_t max_digits) {
+  std::size_t j = i;
+  int value = 0;
+  while (j < s.size() && is_digit(s[j]) && j - i < max_digits) value = value * 10 + (s[j++] - '0');
+  if (j == i || (j < s.size() && is_digit(s[j])) || value == 0) return std::nullopt;
+  i = j;
+  return value;
+}
+
+struct Core {
+  int session = 0;
+  int number = 0;
+  std::string part;
+  std::size_t end = 0;
+};
+
+// "XI/1 D", "11/1", "xi/1d", "67/212" at s[i] (spaces allowed around '/' and before the part).
+// `whole` demands that nothing but spaces follows (for user filters).
+std::optional<Core> read_core(std::string_view s, std::size_t i, bool whole) {
+  Core core;
+  if (i < s.size() && is_digit(s[i])) {
+    const auto session = read_number(s, i, 3);
+    if (!session) return std::nullopt;
+    core.session = *session;
+  } else {
+    std::size_t j = i;
+    while (j < s.size() && is_letter(s[j])) ++j;
+    core.session = roman_to_int(s.substr(i, j - i));
+    if (core.session == 0) return std::nullopt;
+    i = j;
+  }
+  i = skip_spaces(s, i);
+  if (i >= s.size() || s[i] != '/') return std::nullopt;
+  i = skip_spaces(s, i + 1);
+  const auto number = read_number(s, i, 4);
+  if (!number) return std::nullopt;
+  core.number = *number;
+  core.end = i;
+  // A part is one letter standing alone: "XI/1 D", "XI/1D", but not "XI/1 Dec".
+  const std::size_t p = skip_spaces(s, i);
+  if (p < s.size() && is_letter(s[p]) && (p + 1 == s.size() || !is_letter(s[p + 1]))) {
+    core.part = std::string(1, to_upper(s[p]));
+    core.end = p + 1;
+  }
+  if (whole && skip_spaces(s, core.end) != s.size()) return std::nullopt;
+  return core;
+}
+
+std::string session_number(int session, int number) {
+  return std::to_string(session) + "/" + std::to_string(number);
+}
+
+// Parses the reference(s) after the 第 at s[start]; returns where scanning resumes.
+std::size_t parse_reference(std::string_view s, std::size_t start, std::vector<DecisionRef>& out) {
+  std::vector<DecisionRef> items;
+  std::size_t item_begin = start;
+  std::size_t i = start + kOrdinal.size();
+  for (;;) {
+    auto core = read_core(s, skip_spaces(s, i), /*whole=*/false);
+    if (!core) return start + kOrdinal.size();
+    DecisionRef ref;
+    ref.session = core->session;
+    ref.number = core->number;
+    ref.part = std::move(core->part);
+    ref.begin = item_begin;
+    ref.end = core->end;
+    i = skip_spaces(s, core->end);
+    if (has_at(s, i, kNumberMark)) {
+      ref.end = i + kNumberMark.size();
+      i = skip_spaces(s, ref.end);
+      for (const auto& suffix : kSuffixes) {
+        if (!has_at(s, i, suffix.text)) continue;
+        ref.end = i + suffix.text.size();
+        const std::size_t end = ref.end;
+        items.push_back(std::move(ref));
+        for (auto& item : items) {
+          item.kind = suffix.kind;
+          item.text = std::string(s.substr(item.begin, item.end - item.begin));
+          out.push_back(std::move(item));
+        }
+        return end;
+      }
+    }
+    items.push_back(std::move(ref));
+    std::size_t next = 0;
+    for (auto c : kListConnectors)
+      if (has_at(s, i, c)) next = i + c.size();
+    if (next == 0 || items.size() >= kMaxListItems) return start + kOrdinal.size();
+    i = skip_spaces(s, next);
+    item_begin = i;
+    if (has_at(s, i, kOrdinal)) i += kOrdinal.size();
+  }
+}
+
+}  // namespace
+
+std::string DecisionRef::id() const {
+  std::string out;
+  switch (kind) {
+    case DecisionKind::cop_decision: out = "cop:"; break;
+    case DecisionKind::recommendation: out = "rec:"; break;
+    case DecisionKind::unga_resolution: out = "unga:"; break;
+  }
+  out += session_number(session, number);
+  if (!part.empty()) out += " " + part;
+  return out;
+}
+
+std::string DecisionRef::label() const {
+  std::string out;
+  switch (kind) {
+    case DecisionKind::cop_decision: {
+      const std::string roman = int_to_roman(session);
+      out = "COP " + (roman.empty() ? std::to_string(session) : roman) + "/" +
+            std::to_string(number);
+      break;
+    }
+    case DecisionKind::recommendation:
+      out = "Recommendation " + session_number(session, number);
+      break;
+    case DecisionKind::unga_resolution:
+      out = "UNGA resolution " + session_number(session, number);
+      break;
+  }
+  if (!part.empty()) out += " " + part;
+  return out;
+}
+
+std::string DecisionRef::key() const { return session_number(session, number); }
+
+std::string DecisionRef::part_key() const {
+  if (part.empty()) return {};
+  std::string out = key() + " ";
+  for (char c : part) out += to_lower(c);
+  return out;
+}
+
+std::vector<DecisionRef> extract_decisions(std::string_view normalized) {
+  std::vector<DecisionRef> out;
+  std::size_t i = normalized.find(kOrdinal);
+  while (i != std::string_view::npos) {
+    i = normalized.find(kOrdinal, parse_reference(normalized, i, out));
+  }
+  return out;
+}
+
+std::optional<std::string> decision_filter_key(std::string_view text) {
+  const std::size_t begin = skip_spaces(text, 0);
+  const auto core = read_core(text, begin, /*whole=*/true);
+  if (!core) return std::nullopt;
+  std::string key = session_number(core->session, core->number);
+  if (!core->part.empty()) key += " " + std::string(1, to_lower(core->part[0]));
+  return key;
+}
+
+int roman_to_int(std::string_view roman) {
+  if (roman.empty() || roman.size() > 8) return 0;
+  int value = 0;
+  for (std::size_t k = 0; k < roman.size(); ++k) {
+    if (!is_roman_letter(roman[k])) return 0;
+    const char c = to_upper(roman[k]);
+    const char next = k + 1 < roman.size() ? to_upper(roman[k + 1]) : '\0';
+    const int v = c == 'X' ? 10 : c == 'V' ? 5 : 1;
+    const int v_next = next == 'X' ? 10 : next == 'V' ? 5 : next == 'I' ? 1 : 0;
+    value += v < v_next ? -v : v;
+  }
+  if (value < 1 || value > kMaxRoman) return 0;
+  // Only the canonical spelling counts ("IIII", "VX" and "IIX" are not numerals).
+  std::string canonical = int_to_roman(value);
+  for (std::size_t k = 0; k < roman.size(); ++k)
+    if (to_upper(roman[k]) != canonical[k]) return 0;
+  return canonical.size() == roman.size() ? value : 0;
+}
+
+std::string int_to_roman(int n) {
+  if (n < 1 || n > kMaxRoman) return {};
+  constexpr std::array<std::string_view, 10> kUnits = {"",  "I",  "II",  "III",  "IV",
+                                                       "V", "VI", "VII", "VIII", "IX"};
+  std::string out(static_cast<std::size_t>(n / 10), 'X');
+  out += kUnits[static_cast<std::size_t>(n % 10)];
+  return out;
+}
+
+std::vector<std::string> extract_symbols(std::string_view text) {
+  std::vector<std::string> out;
+  std::unordered_set<std::string> seen;
+  // A word is a run of symbol characters plus ':' and '_', so a URL stays one word and is skipped.
+  const auto in_word = [](char c) {
+    return is_letter(c) || is_digit(c) || c == '/' || c == '.' || c == '-' || c == ':' || c == '_';
+  };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (!in_word(text[i])) {
+      ++i;
+      continue;
+    }
+    const std::size_t begin = i;
+    while (i < text.size() && in_word(text[i])) ++i;
+    std::string_view word = text.substr(begin, i - begin);
+    while (!word.empty() && (word.back() == '.' || word.back() == '/' || word.back() == '-' ||
+                             word.back() == ':'))
+      word.remove_suffix(1);
+    if (!is_letter(word.empty() ? '\0' : word.front())) continue;
+    if (word.find("://") != std::string_view::npos || word.find(':') != std::string_view::npos ||
+        word.find('_') != std::string_view::npos)
+      continue;
+    const std::string lower_head = [&] {
+      std::string h;
+      for (char c : word.substr(0, 4)) h += to_lower(c);
+      return h;
+    }();
+    if (lower_head.starts_with("http") || lower_head.starts_with("www.")) continue;
+    // At least three non-empty parts, an all-letter first part, and a digit somewhere: UN
+    // symbols always carry a number, which keeps out "and/or/not" in case-folded text.
+    std::size_t parts = 1;
+    bool empty_part = false, has_digit = false, letters_first = true;
+    for (std::size_t k = 0; k < word.size(); ++k) {
+      const char c = word[k];
+      if (c == '/') {
+        ++parts;
+        empty_part = empty_part || word[k - 1] == '/';
+      } else if (is_digit(c)) {
+        has_digit = true;
+        if (parts == 1) letters_first = false;
+      } else if (!is_letter(c) && parts == 1) {
+        letters_first = false;
+      }
+    }
+    if (parts < 3 || empty_part || !has_digit || !letters_first) continue;
+    std::string symbol;
+    symbol.reserve(word.size());
+    for (char c : word) symbol += to_upper(c);
+    if (seen.insert(symbol).second) out.push_back(std::move(symbol));
+  }
+  return out;
+}
+
+}  // namespace treaty

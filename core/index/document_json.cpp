@@ -1,0 +1,108 @@
+#include "core/index/document_json.h"
+
+#include "core/documents/gazetteer.h"
+
+namespace treaty {
+
+using nlohmann::json;
+
+const char* kind_name(PassageKind kind) {
+  switch (kind) {
+    case PassageKind::header: return "header";
+    case PassageKind::paragraph: return "paragraph";
+    case PassageKind::item: return "item";
+  }
+  return "paragraph";
+}
+
+namespace {
+
+json footnote_json(const Footnote& f) {
+  return {{"number", f.number}, {"text", f.text}, {"links", f.links}};
+}
+
+}  // namespace
+
+json passage_to_json(const Document& doc, std::size_t index, const PassageFields& fields,
+                     const Gazetteer& gazetteer) {
+  const Passage& p = doc.passages[index];
+  json footnotes = json::array();
+  for (int n : p.footnotes)
+    for (const Footnote& f : doc.footnotes)
+      if (f.number == n) footnotes.push_back(footnote_json(f));
+  json orgs = json::array();
+  for (const std::string& id : fields.orgs) {
+    const Organization* org = gazetteer.find_by_id(id);
+    orgs.push_back({{"id", id},
+                    {"label", org ? org->name_zh : id},
+                    {"acronym", org ? org->acronym : ""}});
+  }
+  json dates = json::array();
+  for (const DateRange& d : fields.dates)
+    dates.push_back({{"from", d.from.iso()}, {"to", d.to.iso()}, {"text", d.text}});
+  json decisions = json::array();
+  for (const DecisionRef& d : fields.decisions)
+    decisions.push_back({{"id", d.id()}, {"label", d.label()}, {"text", d.text}});
+  return {{"id", p.id},
+          {"doc", doc.symbol},
+          {"para", p.para},
+          {"kind", kind_name(p.kind)},
+          {"order", index},
+          {"section", p.section_path},
+          {"text", p.text},
+          {"footnotes", footnotes},
+          {"orgs", orgs},
+          {"dates", dates},
+          {"decisions", decisions},
+          {"symbols", fields.symbols},
+          {"title", doc.header.title},
+          {"lines", {p.first_line, p.last_line}}};
+}
+
+json document_summary_json(const Document& doc, const DocumentFields& fields) {
+  const HeaderInfo& h = doc.header;
+  json sections = json::array();
+  for (const Section& s : doc.sections)
+    sections.push_back({{"label", s.label}, {"title", s.title}, {"level", s.level},
+                        {"heading", s.heading()}, {"first_passage", s.first_passage}});
+  json ids = json::array();
+  for (const Passage& p : doc.passages) ids.push_back(p.id);
+  json aliases = json::object();
+  for (const auto& [alias, id] : fields.mined_aliases) aliases[alias] = id;
+  // "2014 年 10 月 13 日至 17 日，大韩民国平昌": dates before the comma, venue after it.
+  std::string dates = h.dates_venue, venue;
+  for (std::string_view comma : {"，", ","}) {
+    if (auto at = h.dates_venue.rfind(comma); at != std::string::npos) {
+      dates = h.dates_venue.substr(0, at);
+      venue = h.dates_venue.substr(at + comma.size());
+      break;
+    }
+  }
+  return {{"symbol", doc.symbol},
+          {"source", doc.source},
+          {"header",
+           {{"symbol_line", h.symbol_line}, {"meeting", h.meeting}, {"session", h.session},
+            {"dates_venue", h.dates_venue}, {"dates", dates}, {"venue", venue}, {"agenda_item", h.agenda_item}, {"title", h.title},
+            {"doc_type", h.doc_type}, {"other_lines", h.other_lines}}},
+          {"sections", sections},
+          {"passage_ids", ids},
+          {"mined_aliases", aliases}};
+}
+
+json document_to_json(const Document& doc, const DocumentFields& fields, const Gazetteer& gazetteer) {
+  json out = document_summary_json(doc, fields);
+  json passages = json::array();
+  for (std::size_t i = 0; i < doc.passages.size(); ++i)
+    passages.push_back(passage_to_json(doc, i, fields.passages[i], gazetteer));
+  json footnotes = json::array();
+  for (const Footnote& f : doc.footnotes) {
+    json j = footnote_json(f);
+    j["line"] = f.line;
+    footnotes.push_back(j);
+  }
+  out["passages"] = passages;
+  out["footnotes"] = footnotes;
+  return out;
+}
+
+}  // namespace treaty

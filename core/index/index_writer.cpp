@@ -1,0 +1,183 @@
+#include "core/index/index_writer.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "core/text/analyzer.h"
+#include "core/index/document_json.h"
+#include "core/index/schema.h"
+#include "core/index/text_terms.h"
+
+namespace treaty {
+namespace {
+
+std::string prefixed(std::string_view prefix, std::string_view value) {
+  std::string term(prefix);
+  term += value;
+  return term;
+}
+
+std::string joined(const std::vector<std::string>& values) {
+  std::string out;
+  for (const auto& v : values) {
+    if (!out.empty()) out += schema::kValueSeparator;
+    out += v;
+  }
+  return out;
+}
+
+std::string utc_now_iso() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+Xapian::Document build_passage_document(const Document& doc, std::size_t index,
+                                        const PassageFields& fields, const Gazetteer& gazetteer,
+                                        Analyzer& analyzer) {
+  const Passage& p = doc.passages[index];
+  Xapian::Document xd;
+
+  // A passage's text, then the texts of the footnotes it cites, from `pos` on.
+  auto add_body = [&](const Passage& passage, Xapian::termpos pos, const std::string& prefix) {
+    pos = add_text_terms(xd, analyzer.analyze(passage.text), pos, prefix);
+    for (int n : passage.footnotes)
+      for (const Footnote& f : doc.footnotes)
+        if (f.number == n) pos = add_text_terms(xd, analyzer.analyze(f.text), pos, prefix);
+    return pos;
+  };
+  // Body text and cited footnotes (searchable with the passage that cites them).
+  add_body(p, 1, {});
+  // A paragraph's lead-in also carries its items' bodies under their own prefix, so a search by
+  // whole paragraphs (group=paragraph) finds words spread over the lead-in and an item.
+  if (p.kind == PassageKind::paragraph) {
+    Xapian::termpos item_pos = 1;
+    for (std::size_t i = index + 1; i < doc.passages.size(); ++i) {
+      const Passage& item = doc.passages[i];
+      if (item.kind != PassageKind::item || item.number != p.number) break;
+      item_pos = add_body(item, item_pos, std::string(schema::kItemText));
+    }
+  }
+  // Section headings under their own prefix, so searchd can boost heading matches.
+  Xapian::termpos section_pos = 1;
+  for (const std::string& heading : p.section_path)
+    section_pos = add_text_terms(xd, analyzer.analyze(heading), section_pos, std::string(schema::kSectionText));
+
+  xd.add_boolean_term(prefixed(schema::kPassageId, p.id));
+  xd.add_boolean_term(prefixed(schema::kDocSymbol, doc.symbol));
+  xd.add_boolean_term(prefixed(schema::kKind, kind_name(p.kind)));
+  for (const std::string& org : fields.orgs) xd.add_boolean_term(prefixed(schema::kOrg, org));
+
+  std::vector<std::string> years, months, ranges;
+  int first_day = 0;
+  bool have_day = false;
+  for (const DateRange& d : fields.dates) {
+    for (int y : d.years()) {
+      const std::string s = std::to_string(y);
+      xd.add_boolean_term(prefixed(schema::kYear, s));
+      if (std::find(years.begin(), years.end(), s) == years.end()) years.push_back(s);
+    }
+    for (int ym : d.months()) {
+      xd.add_boolean_term(prefixed(schema::kMonth, std::to_string(ym)));
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%04d-%02d", ym / 100, ym % 100);
+      if (std::find(months.begin(), months.end(), buf) == months.end()) months.emplace_back(buf);
+    }
+    ranges.push_back(std::to_string(d.first_day()) + ":" + std::to_string(d.last_day()));
+    if (!have_day || d.first_day() < first_day) first_day = d.first_day();
+    have_day = true;
+  }
+  std::vector<std::string> decision_ids;
+  for (const DecisionRef& d : fields.decisions) {
+    xd.add_boolean_term(prefixed(schema::kDecision, d.key()));
+    if (!d.part.empty()) xd.add_boolean_term(prefixed(schema::kDecision, d.part_key()));
+    decision_ids.push_back(d.id());
+  }
+  for (const std::string& s : fields.symbols) xd.add_boolean_term(prefixed(schema::kSymbol, s));
+
+  char ordinal[16];
+  std::snprintf(ordinal, sizeof ordinal, "%05zu", index);
+  xd.add_value(schema::kSlotOrder, doc.symbol + schema::kValueSeparator + ordinal);
+  xd.add_value(schema::kSlotId, p.id);
+  if (have_day) xd.add_value(schema::kSlotDate, Xapian::sortable_serialise(first_day));
+  if (!ranges.empty()) xd.add_value(schema::kSlotDateRanges, joined(ranges));
+  if (!fields.orgs.empty()) xd.add_value(schema::kSlotOrgs, joined(fields.orgs));
+  if (!years.empty()) xd.add_value(schema::kSlotYears, joined(years));
+  if (!months.empty()) xd.add_value(schema::kSlotMonths, joined(months));
+  if (!decision_ids.empty()) xd.add_value(schema::kSlotDecisions, joined(decision_ids));
+  if (!fields.symbols.empty()) xd.add_value(schema::kSlotSymbols, joined(fields.symbols));
+
+  xd.set_data(passage_to_json(doc, index, fields, gazetteer).dump());
+  return xd;
+}
+
+IndexWriter::IndexWriter(Xapian::WritableDatabase db)
+    : db_(std::make_unique<Xapian::WritableDatabase>(std::move(db))) {
+  // Everything until commit() stays in one transaction: an interrupted or failed run leaves the
+  // index exactly at its last commit, even past Xapian's automatic flush threshold.
+  db_->begin_transaction(true);
+}
+
+IndexWriter::IndexWriter(IndexWriter&&) noexcept = default;
+IndexWriter& IndexWriter::operator=(IndexWriter&&) noexcept = default;
+
+IndexWriter::~IndexWriter() {
+  if (!db_) return;
+  try {
+    db_->cancel_transaction();
+    db_->close();
+  } catch (const Xapian::Error&) {
+    // Nothing useful to do while unwinding; the last commit is intact.
+  }
+}
+
+Expected<IndexWriter> IndexWriter::open(const std::filesystem::path& dir) {
+  try {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return fail("cannot create index directory: " + ec.message(), dir.string());
+    Xapian::WritableDatabase db(dir.string(), Xapian::DB_CREATE_OR_OPEN);
+    const std::string version = db.get_metadata(std::string(schema::kMetaSchemaVersion));
+    if (!version.empty() && version != schema::kSchemaVersion)
+      return fail("index has schema version " + version + ", this indexer writes " +
+                      std::string(schema::kSchemaVersion) + "; rebuild it in a new directory",
+                  dir.string());
+    return IndexWriter(std::move(db));
+  } catch (const Xapian::DatabaseLockError&) {
+    return fail("index is locked by another writer (is another indexer running?)", dir.string());
+  } catch (const Xapian::Error& e) {
+    return fail("cannot open index for writing: " + e.get_description(), dir.string());
+  }
+}
+
+std::size_t IndexWriter::replace_document(const Document& doc, const DocumentFields& fields,
+                                          const Gazetteer& gazetteer, Analyzer& analyzer) {
+  db_->delete_document(prefixed(schema::kDocSymbol, doc.symbol));
+  for (std::size_t i = 0; i < doc.passages.size(); ++i)
+    db_->add_document(build_passage_document(doc, i, fields.passages[i], gazetteer, analyzer));
+  db_->set_metadata(prefixed(schema::kMetaDocPrefix, doc.symbol), document_summary_json(doc, fields).dump());
+  return doc.passages.size();
+}
+
+std::size_t IndexWriter::remove_document(std::string_view symbol) {
+  const std::string term = prefixed(schema::kDocSymbol, symbol);
+  const std::size_t count = db_->get_termfreq(term);
+  if (count > 0) db_->delete_document(term);
+  db_->set_metadata(prefixed(schema::kMetaDocPrefix, symbol), "");
+  return count;
+}
+
+void IndexWriter::commit() {
+  db_->set_metadata(std::string(schema::kMetaSchemaVersion), std::string(schema::kSchemaVersion));
+  db_->set_metadata(std::string(schema::kMetaLastCommit), utc_now_iso());
+  db_->commit_transaction();
+  db_->begin_transaction(true);
+}
+
+}  // namespace treaty

@@ -1,0 +1,34 @@
+// How analysed text becomes Xapian terms, for documents and for queries alike (see schema.h).
+#pragma once
+
+#include <string>
+#include <xapian.h>
+
+#include "core/text/analyzer.h"
+
+namespace treaty {
+
+// Adds the terms of `analysis` to `doc`:
+//   unit terms (Han characters with schema::kHanChar, alnum units unprefixed) at positions
+//   base, base+1, ... (a Han character inside a run of joined characters gets no position, only
+//   the first and last of each run do); Han bigrams (schema::kHanBigram) at the position of their
+//   first character;
+//   words, compounds and lexicon terms (schema::kLexiconTerm, every occurrence) without
+//   positions (wdf only).
+// `prefix` is prepended to every term (empty for body text). Returns the first position after
+// the text plus a gap, so that phrases cannot match across two texts added one after the other.
+Xapian::termpos add_text_terms(Xapian::Document& doc, const Analysis& analysis,
+                               Xapian::termpos base, const std::string& prefix = {});
+
+// A query that matches exactly the passages in which the analysed text occurs as a contiguous
+// sequence of units (ignoring spaces and punctuation), e.g. a Chinese substring of any length:
+//   one Han character  -> its character term; two -> their bigram;
+//   longer             -> a phrase of the overlapping bigrams (plus lone characters and alnum
+//                         units, all at consecutive positions). Inside a quoted phrase, a space or
+//                         punctuation between two Han characters must be a break in the text too;
+//   a lexicon term      -> its lexicon-term term (the same passages, no position checks).
+// Word and compound terms of the text are added with OP_AND_MAYBE so they only affect ranking.
+// An analysis with no units gives an empty Xapian::Query (matches nothing).
+Xapian::Query text_query(const Analysis& analysis, const std::string& prefix = {});
+
+}  // namespace treaty

@@ -1,0 +1,156 @@
+// IndexWriter / IndexReader and the Xapian documents they store, on a hand-built Document.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "core/text/analyzer.h"
+#include "core/index/index_reader.h"
+#include "core/index/index_writer.h"
+#include "core/search/resources.h"
+#include "core/index/schema.h"
+#include "tests/support/test_support.h"
+
+using namespace treaty;
+
+namespace {
+
+struct Fixture {
+  std::unique_ptr<Resources> res = test::project_resources();
+  Analyzer analyzer{res->normalizer, res->lexicon};
+  test::TempDir tmp;
+
+  // Two passages: a header and paragraph 1 citing footnote 1, under one section.
+  static Document make_document(const std::string& symbol, const std::string& para_text) {
+    Document doc;
+    doc.symbol = symbol;
+    doc.header.title = "测试文件";
+    doc.sections.push_back(Section{"一", "导言", 1, 3, 1});
+    Passage header;
+    header.id = symbol + "#header";
+    header.kind = PassageKind::header;
+    header.para = "header";
+    header.text = "测试文件";
+    Passage p;
+    p.id = symbol + "#1";
+    p.para = "1";
+    p.number = 1;
+    p.text = para_text;
+    p.section_path = {"一. 导言"};
+    p.footnotes = {1};
+    doc.passages = {header, p};
+    doc.footnotes.push_back(Footnote{1, "见 UNEP/CBD/COP/12/24。", {}, 9});
+    return doc;
+  }
+
+  static std::set<std::string> terms(const Xapian::Document& d, const std::string& prefix) {
+    std::set<std::string> out;
+    for (auto it = d.termlist_begin(); it != d.termlist_end(); ++it)
+      if ((*it).rfind(prefix, 0) == 0) out.insert(*it);
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(Fixture, "a passage document carries text, field terms, values and data") {
+  const Document doc = make_document("UNEP/CBD/T/1", "粮农组织在 2014 年 6 月 9 日-13 日执行第 XI/1 D 号决定。");
+  const DocumentFields fields = extract_fields(doc, res->normalizer, res->gazetteer);
+  const Xapian::Document d = build_passage_document(doc, 1, fields.passages[1], res->gazetteer, analyzer);
+
+  CHECK(terms(d, "Q") == std::set<std::string>{"QUNEP/CBD/T/1#1"});
+  CHECK(terms(d, "XP") == std::set<std::string>{"XPUNEP/CBD/T/1"});
+  CHECK(terms(d, "XKIND") == std::set<std::string>{"XKINDparagraph"});
+  CHECK(terms(d, "XO") == std::set<std::string>{"XOfao"});
+  CHECK(terms(d, "XY") == std::set<std::string>{"XY2014"});
+  CHECK(terms(d, "XM") == std::set<std::string>{"XM201406"});
+  CHECK(terms(d, "XD") == std::set<std::string>{"XD11/1", "XD11/1 d"});
+  CHECK(terms(d, "XSYM") == std::set<std::string>{"XSYMUNEP/CBD/COP/12/24"});  // from the footnote
+  CHECK(terms(d, "B粮农").size() == 1);
+  CHECK(terms(d, "SB导言").size() == 1);        // section heading text, own prefix
+  CHECK(terms(d, "cop").size() == 1);           // footnote text is searchable with the passage
+
+  CHECK(d.get_value(schema::kSlotOrder) == std::string("UNEP/CBD/T/1\x1f") + "00001");
+  CHECK(Xapian::sortable_unserialise(d.get_value(schema::kSlotDate)) == days_from_civil(2014, 6, 9));
+  CHECK(d.get_value(schema::kSlotDateRanges) ==
+        std::to_string(days_from_civil(2014, 6, 9)) + ":" + std::to_string(days_from_civil(2014, 6, 13)));
+  CHECK(d.get_value(schema::kSlotOrgs) == "fao");
+  CHECK(d.get_value(schema::kSlotYears) == "2014");
+  CHECK(d.get_value(schema::kSlotMonths) == "2014-06");
+  CHECK(d.get_value(schema::kSlotDecisions) == "cop:11/1 D");
+  CHECK(d.get_value(schema::kSlotSymbols) == "UNEP/CBD/COP/12/24");
+
+  const auto data = nlohmann::json::parse(d.get_data());
+  CHECK(data["id"] == "UNEP/CBD/T/1#1");
+  CHECK(data["section"] == nlohmann::json::array({"一. 导言"}));
+  CHECK(data["footnotes"][0]["text"] == "见 UNEP/CBD/COP/12/24。");
+  CHECK(data["orgs"][0]["id"] == "fao");
+  CHECK(data["orgs"][0]["label"] == "联合国粮食和农业组织");
+  CHECK(data["dates"][0]["from"] == "2014-06-09");
+  CHECK(data["dates"][0]["to"] == "2014-06-13");
+  CHECK(data["decisions"][0]["id"] == "cop:11/1 D");
+}
+
+TEST_CASE_METHOD(Fixture, "writer replaces, removes and commits; reader sees commits after reopen") {
+  const auto path = tmp.path() / "index";
+  auto writer = IndexWriter::open(path);
+  REQUIRE(writer);
+  Document a = make_document("UNEP/CBD/T/1", "第一段。");
+  writer->replace_document(a, extract_fields(a, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+  writer->commit();
+
+  auto reader = IndexReader::open(path);
+  REQUIRE(reader);
+  CHECK(reader->stats().passages == 2);
+  CHECK(reader->passage("UNEP/CBD/T/1#1").value()["text"] == "第一段。");
+
+  // Replace with new text, add a second document: invisible until commit.
+  a.passages[1].text = "新的第一段。";
+  writer->replace_document(a, extract_fields(a, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+  Document b = make_document("UNEP/CBD/T/2", "另一份文件。");
+  writer->replace_document(b, extract_fields(b, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+  reader->reopen();
+  CHECK(reader->stats().passages == 2);
+  writer->commit();
+  reader->reopen();
+  CHECK(reader->stats().passages == 4);
+  CHECK(reader->stats().symbols == std::vector<std::string>{"UNEP/CBD/T/1", "UNEP/CBD/T/2"});
+  CHECK(reader->passage("UNEP/CBD/T/1#1").value()["text"] == "新的第一段。");
+
+  CHECK(writer->remove_document("UNEP/CBD/T/1") == 2);
+  CHECK(writer->remove_document("UNEP/CBD/NONE") == 0);
+  writer->commit();
+  reader->reopen();
+  CHECK(reader->stats().passages == 2);
+  CHECK_FALSE(reader->passage("UNEP/CBD/T/1#1"));
+  CHECK_FALSE(reader->document("UNEP/CBD/T/1"));
+  CHECK(reader->document("UNEP/CBD/T/2"));
+}
+
+TEST_CASE_METHOD(Fixture, "uncommitted changes vanish with the writer") {
+  const auto path = tmp.path() / "index";
+  {
+    auto writer = IndexWriter::open(path);
+    REQUIRE(writer);
+    writer->commit();  // an empty but valid index
+    Document a = make_document("UNEP/CBD/T/1", "不会提交。");
+    writer->replace_document(a, extract_fields(a, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+  }
+  auto reader = IndexReader::open(path);
+  REQUIRE(reader);
+  CHECK(reader->stats().passages == 0);
+}
+
+TEST_CASE_METHOD(Fixture, "opening errors are values") {
+  const auto file = tmp.path() / "not-a-dir";
+  test::write_file(file, "x");
+  CHECK_FALSE(IndexReader::open(tmp.path() / "missing"));
+  CHECK_FALSE(IndexReader::open(file));
+  auto w = IndexWriter::open(file / "sub");
+  REQUIRE_FALSE(w);
+  CHECK(w.error().file == (file / "sub").string());
+  auto first = IndexWriter::open(tmp.path() / "locked");
+  REQUIRE(first);
+  auto second = IndexWriter::open(tmp.path() / "locked");
+  REQUIRE_FALSE(second);
+  CHECK(second.error().message.find("locked") != std::string::npos);
+}

@@ -1,0 +1,345 @@
+// End-to-end: runs the real indexer binary on temporary directories and reads the index back.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+
+#include <nlohmann/json.hpp>
+
+#include "core/index/index_reader.h"
+#include "core/index/index_writer.h"
+#include "core/vectors/vector_store.h"
+#include "tests/support/fake_embedding_server.h"
+#include "tests/support/test_support.h"
+
+using namespace treaty;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct RunResult {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+// Runs the indexer with `args` (already shell-quoted as needed), capturing both streams;
+// `wrapper` (e.g. "timeout -s INT 1") runs before it.
+RunResult run_indexer(const test::TempDir& tmp, const std::string& args, const std::string& wrapper = "") {
+  const fs::path out = tmp.path() / "stdout.txt";
+  const fs::path err = tmp.path() / "stderr.txt";
+  const std::string cmd = wrapper + " '" + TREATY_INDEXER_BIN + "' --quiet " + args + " >'" + out.string() +
+                          "' 2>'" + err.string() + "'";
+  const int status = std::system(cmd.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::read_file(out), test::read_file(err)};
+}
+
+std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+
+constexpr std::size_t kSeedPassages = 53;  // header + 37 paragraphs + 15 items
+const std::string kSeedSymbol = "UNEP/CBD/NP/COP-MOP/1/6";
+
+// A small well-formed document with its own symbol.
+std::string small_document(const std::string& symbol) {
+  return " 联合国 \n\n" + symbol + " \n\n执行秘书的说明 \n\n一.     导言 \n\n"
+         "1. 粮农组织与环境规划署在 2015 年 3 月合作。 \n\n2. 第 X/1 号决定。 \n";
+}
+
+}  // namespace
+
+TEST_CASE("indexer add builds a passage index of corpus/ that reads back") {
+  test::TempDir tmp;
+  const fs::path index = tmp.path() / "index";
+  const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(test::source_dir() / "corpus"));
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const auto summary = nlohmann::json::parse(r.out);
+  CHECK(summary["documents"] == 1);
+  CHECK(summary["passages"] == kSeedPassages);
+
+  auto reader = IndexReader::open(index);
+  REQUIRE(reader);
+  const IndexStats stats = reader->stats();
+  CHECK(stats.documents == 1);
+  CHECK(stats.passages == kSeedPassages);
+  CHECK(stats.symbols == std::vector<std::string>{kSeedSymbol});
+  CHECK_FALSE(stats.last_commit.empty());
+  CHECK(stats.size_bytes > 0);
+
+  auto p21 = reader->passage(kSeedSymbol + "#21");
+  REQUIRE(p21);
+  const std::string text21 = (*p21)["text"];
+  CHECK(text21.find("区域经济委员会") != std::string::npos);
+  CHECK(text21.find("Page 5") == std::string::npos);
+
+  auto p12 = reader->passage(kSeedSymbol + "#12");
+  REQUIRE(p12);
+  REQUIRE((*p12)["footnotes"].size() == 1);
+  CHECK((*p12)["footnotes"][0]["number"] == 1);
+  CHECK((*p12)["symbols"] == nlohmann::json::array({"UNEP/CBD/NP/COP-MOP/1/INF/5"}));
+
+  auto item = reader->passage(kSeedSymbol + "#27(b)");
+  REQUIRE(item);
+  CHECK((*item)["kind"] == "item");
+  CHECK_FALSE(reader->passage(kSeedSymbol + "#99"));
+
+  auto doc = reader->document(kSeedSymbol);
+  REQUIRE(doc);
+  CHECK((*doc)["passage_ids"].size() == kSeedPassages);
+  CHECK((*doc)["header"]["title"] == "与其他公约、国际组织和倡议的合作");
+
+  // Field terms as the schema promises.
+  Xapian::Database& db = reader->database();
+  CHECK(db.get_termfreq("XD10/1") == 1);        // X/1: para 7 only
+  CHECK(db.get_termfreq("XD11/1") == 2);        // XI/1 D (para 2) and XI/1 E (para 3)
+  CHECK(db.get_termfreq("XD11/1 d") == 1);
+  CHECK(db.get_termfreq("XSYMUNEP/CBD/COP/12/24") == 1);
+  CHECK(db.get_termfreq("XOsprep") >= 1);
+  CHECK(db.get_termfreq("XY2014") >= 5);
+  CHECK(db.get_termfreq("XM201406") >= 1);
+  CHECK(db.get_termfreq("B缔约") >= 1);
+
+  SECTION("re-adding the same document replaces it") {
+    const RunResult again = run_indexer(tmp, "add --index " + quoted(index) + " " + quoted(test::seed_path()));
+    INFO(again.err);
+    REQUIRE(again.code == 0);
+    reader->reopen();
+    CHECK(reader->stats().passages == kSeedPassages);
+  }
+
+  SECTION("remove deletes every passage of a document; an unknown symbol is an error") {
+    const RunResult removed = run_indexer(tmp, "--index " + quoted(index) + " remove " + kSeedSymbol);
+    INFO(removed.err);
+    CHECK(removed.code == 0);
+    reader->reopen();
+    CHECK(reader->stats().passages == 0);
+    CHECK_FALSE(reader->document(kSeedSymbol));
+    const RunResult unknown = run_indexer(tmp, "--index " + quoted(index) + " remove UNEP/CBD/NOPE/1");
+    CHECK(unknown.code == 1);
+    CHECK(unknown.err.find("UNEP/CBD/NOPE/1") != std::string::npos);
+  }
+
+  SECTION("a bad document in a run leaves the index at its last commit") {
+    const fs::path docs = tmp.path() / "docs";
+    fs::create_directories(docs);
+    test::write_file(docs / "a-good.txt", small_document("UNEP/CBD/NP/COP-MOP/9/1"));
+    test::write_file(docs / "b-bad.txt", "1. 好的一行 \n\n第二行\xFF坏 \n");
+    const RunResult bad = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(docs));
+    CHECK(bad.code == 1);
+    CHECK(bad.err.find("b-bad.txt:3") != std::string::npos);
+    CHECK(bad.err.find("UTF-8") != std::string::npos);
+    reader->reopen();
+    CHECK(reader->stats().documents == 1);  // the good document was not committed either
+
+    const RunResult skip = run_indexer(tmp, "--index " + quoted(index) + " add --keep-going " + quoted(docs));
+    CHECK(skip.code == 1);  // still reports the failure
+    reader->reopen();
+    CHECK(reader->stats().documents == 2);
+    CHECK(reader->passage("UNEP/CBD/NP/COP-MOP/9/1#2"));
+  }
+}
+
+TEST_CASE("indexer rejects bad input with a message naming the file") {
+  test::TempDir tmp;
+  const fs::path index = tmp.path() / "index";
+  struct Row {
+    std::string name;
+    std::string bytes;
+    std::string message;  // expected in stderr
+  };
+  const std::vector<Row> rows = {
+      {"empty.txt", "", "empty"},
+      {"blank.txt", " \n\n  \n", "empty"},
+      {"latin1.txt", "1. caf\xE9 \n", "UTF-8"},
+      {"nosymbol.txt", "1. 没有文号的文件。 \n", "--symbol"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.name);
+    const fs::path file = tmp.path() / row.name;
+    test::write_file(file, row.bytes);
+    const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(file));
+    CHECK(r.code == 1);
+    CHECK(r.err.find(row.name) != std::string::npos);
+    CHECK(r.err.find(row.message) != std::string::npos);
+  }
+  const RunResult missing = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(tmp.path() / "nope.txt"));
+  CHECK(missing.code == 1);
+  CHECK(missing.err.find("nope.txt") != std::string::npos);
+
+  // Nothing was ever committed.
+  const bool nothing_committed =
+      run_indexer(tmp, "--index " + quoted(index) + " stats").code != 0 || IndexReader::open(index)->stats().passages == 0;
+  CHECK(nothing_committed);
+
+  // The same document, given its symbol, indexes fine.
+  const RunResult with_symbol = run_indexer(
+      tmp, "--index " + quoted(index) + " add --symbol UNEP/CBD/TEST/1 " + quoted(tmp.path() / "nosymbol.txt"));
+  INFO(with_symbol.err);
+  CHECK(with_symbol.code == 0);
+  auto reader = IndexReader::open(index);
+  REQUIRE(reader);
+  CHECK(reader->passage("UNEP/CBD/TEST/1#1"));
+}
+
+TEST_CASE("a second writer gets a clear 'locked' error") {
+  test::TempDir tmp;
+  const fs::path index = tmp.path() / "index";
+  auto writer = IndexWriter::open(index);
+  REQUIRE(writer);
+  const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(test::seed_path()));
+  CHECK(r.code == 3);
+  CHECK(r.err.find("locked") != std::string::npos);
+}
+
+TEST_CASE("indexer inspect prints the parsed document and leaves no index behind") {
+  test::TempDir tmp;
+  const fs::path index = tmp.path() / "index";
+  const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " inspect " + quoted(test::seed_path()));
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["symbol"] == kSeedSymbol);
+  CHECK(doc["passages"].size() == kSeedPassages);
+  CHECK(doc["footnotes"].size() == 4);
+  CHECK(doc["passages"][0]["para"] == "header");
+  CHECK_FALSE(fs::exists(index));
+}
+
+TEST_CASE("indexer stats on a missing index fails with exit code 3") {
+  test::TempDir tmp;
+  const RunResult r = run_indexer(tmp, "--index " + quoted(tmp.path() / "none") + " stats");
+  CHECK(r.code == 3);
+  CHECK(r.err.find("none") != std::string::npos);
+}
+
+TEST_CASE("an interrupted run leaves the index at its last commit") {
+  test::TempDir tmp;
+  const fs::path index = tmp.path() / "index";
+  REQUIRE(run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(test::seed_path())).code == 0);
+
+  // Many copies of the seed under other symbols: far more than can be indexed in a second.
+  const std::string seed = test::read_file(test::seed_path());
+  const std::string running_header = kSeedSymbol + " \n";
+  const fs::path docs = tmp.path() / "docs";
+  fs::create_directories(docs);
+  for (int i = 0; i < 400; ++i) {
+    std::string copy = seed;
+    const std::string symbol = "UNEP/CBD/TEST/" + std::to_string(i) + " \n";
+    for (auto at = copy.find(running_header); at != std::string::npos; at = copy.find(running_header, at + 1))
+      copy.replace(at, running_header.size(), symbol);
+    test::write_file(docs / ("copy-" + std::to_string(i) + ".txt"), copy);
+  }
+  const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(docs), "timeout -s INT 1");
+  CHECK(r.code == 124);  // timeout(1): the indexer was interrupted by SIGINT
+
+  auto reader = IndexReader::open(index);
+  REQUIRE(reader);
+  CHECK(reader->stats().documents == 1);
+  CHECK(reader->stats().passages == kSeedPassages);
+}
+
+TEST_CASE("a bulk load into a new index is all or nothing, in parallel or not") {
+  test::TempDir tmp;
+  const fs::path docs = tmp.path() / "docs";
+  fs::create_directories(docs);
+  for (int i = 0; i < 6; ++i)
+    test::write_file(docs / ("d" + std::to_string(i) + ".txt"), small_document("UNEP/CBD/NP/COP-MOP/9/" + std::to_string(i)));
+  for (const char* threads : {"1", "3"}) {
+    CAPTURE(threads);
+    const fs::path index = tmp.path() / (std::string("index-") + threads);
+    const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " add --threads " + threads + " " + quoted(docs));
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK(nlohmann::json::parse(r.out)["mode"] == "bulk");
+    auto reader = IndexReader::open(index);
+    REQUIRE(reader);
+    CHECK(reader->stats().documents == 6);
+    CHECK(reader->stats().passages == 18);  // header + 2 paragraphs each
+    CHECK(reader->passage("UNEP/CBD/NP/COP-MOP/9/5#2"));
+    CHECK(reader->document("UNEP/CBD/NP/COP-MOP/9/3"));
+    // No build directories are left beside the index.
+    for (const auto& entry : fs::directory_iterator(tmp.path()))
+      CHECK(entry.path().filename().string().find(".build-") == std::string::npos);
+  }
+  // A symbol given twice fails the whole run before anything is written.
+  test::write_file(docs / "z-dup.txt", small_document("UNEP/CBD/NP/COP-MOP/9/2"));
+  const fs::path index = tmp.path() / "index-dup";
+  const RunResult dup = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(docs));
+  CHECK(dup.code == 1);
+  CHECK(dup.err.find("z-dup.txt") != std::string::npos);
+  CHECK(dup.err.find("d2.txt") != std::string::npos);
+  CHECK_FALSE(fs::exists(index));
+}
+
+TEST_CASE("a bulk load commits its shard as it goes and loses nothing") {
+  // 400 documents of 3 passages into one shard: past the 1,000 passages after which a shard
+  // commits (kShardCommitPassages), so the run crosses an intermediate commit.
+  test::TempDir tmp;
+  const fs::path docs = tmp.path() / "docs";
+  fs::create_directories(docs);
+  for (int i = 0; i < 400; ++i)
+    test::write_file(docs / ("d" + std::to_string(i) + ".txt"), small_document("UNEP/CBD/NP/COP-MOP/8/" + std::to_string(i)));
+  const fs::path index = tmp.path() / "index";
+  const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " add --threads 1 " + quoted(docs));
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  auto reader = IndexReader::open(index);
+  REQUIRE(reader);
+  CHECK(reader->stats().documents == 400);
+  CHECK(reader->stats().passages == 1200);
+  for (int i : {0, 199, 333, 399}) CHECK(reader->passage("UNEP/CBD/NP/COP-MOP/8/" + std::to_string(i) + "#2"));
+}
+
+TEST_CASE("with an embeddings server, passage vectors are stored with the index and kept in step") {
+  test::TempDir tmp;
+  test::FakeEmbeddingServer server;
+  const fs::path index = tmp.path() / "index";
+  const std::string embed = " --embed-url " + server.base_url() + " --embed-model fake-model";
+
+  const RunResult bulk = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(test::seed_path()) + embed);
+  INFO(bulk.err);
+  REQUIRE(bulk.code == 0);
+  CHECK(nlohmann::json::parse(bulk.out)["vectors"] == kSeedPassages);
+  auto store = VectorStore::load(index);
+  REQUIRE(store);
+  CHECK(store->size() == kSeedPassages);
+  CHECK(store->model() == "fake-model");
+  const auto v21 = store->vector(kSeedSymbol + "#21");
+  REQUIRE(v21);
+  CHECK(v21->size() == 64);
+
+  SECTION("a failing server stops the run before anything is written") {
+    server.enqueue({.status = 500}, 100);
+    const fs::path docs = tmp.path() / "docs";
+    fs::create_directories(docs);
+    test::write_file(docs / "new.txt", small_document("UNEP/CBD/NP/COP-MOP/9/9"));
+    const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(docs) + embed);
+    CHECK(r.code == 5);
+    CHECK(r.err.find("embedding failed") != std::string::npos);
+    auto reader = IndexReader::open(index);
+    REQUIRE(reader);
+    CHECK(reader->stats().documents == 1);
+    CHECK(VectorStore::load(index)->size() == kSeedPassages);
+  }
+
+  SECTION("another model is refused; removing a document removes its vectors") {
+    const RunResult other = run_indexer(
+        tmp, "--index " + quoted(index) + " add " + quoted(test::seed_path()) + " --embed-url " + server.base_url() +
+                 " --embed-model other-model");
+    CHECK(other.code == 4);
+    const RunResult removed = run_indexer(tmp, "--index " + quoted(index) + " remove " + kSeedSymbol);
+    INFO(removed.err);
+    CHECK(removed.code == 0);
+    CHECK(VectorStore::load(index)->size() == 0);
+  }
+
+  SECTION("an unreachable server is a clear error") {
+    const RunResult r = run_indexer(tmp, "--index " + quoted(tmp.path() / "other") + " add " +
+                                             quoted(test::seed_path()) +
+                                             " --embed-url http://127.0.0.1:9/v1 --embed-model m --embed-timeout-ms 500");
+    CHECK(r.code == 5);
+    CHECK(r.err.find("127.0.0.1:9") != std::string::npos);
+    CHECK_FALSE(fs::exists(tmp.path() / "other"));
+  }
+}

@@ -1,0 +1,931 @@
+// searchd's HTTP layer, in-process on an ephemeral port, through a minimal HTTP/1.1 client
+// (plain sockets, keep-alive) so requests can also be malformed on purpose.
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/text/analyzer.h"
+#include "core/index/index_writer.h"
+#include "core/documents/parser.h"
+#include "core/documents/passage_fields.h"
+#include "core/search/resources.h"
+#include "core/index/schema.h"
+#include "core/vectors/vector_store.h"
+#include "searchd/config.h"
+#include "searchd/http_server.h"
+#include "tests/support/fake_embedding_server.h"
+#include "tests/support/test_support.h"
+
+using namespace treaty;
+using nlohmann::json;
+
+namespace {
+
+// ---- A small HTTP/1.1 client --------------------------------------------------------------------
+
+struct HttpResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  json parsed() const { return json::parse(body); }
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(int port) : port_(port) {}
+  ~HttpClient() { disconnect(); }
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // GET on the kept-alive connection (reconnecting once if the server closed it meanwhile).
+  HttpResponse get(const std::string& target, const std::string& method = "GET") {
+    const std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (fd_ < 0 && !connect_to_server()) break;
+      if (auto r = exchange(request)) return *r;
+      disconnect();
+    }
+    return {};  // status 0: no answer
+  }
+
+  // Sends raw bytes on a fresh connection and reads one response.
+  HttpResponse raw(const std::string& bytes) {
+    disconnect();
+    if (!connect_to_server()) return {};
+    auto r = exchange(bytes);
+    disconnect();
+    return r ? *r : HttpResponse{};
+  }
+
+ private:
+  bool connect_to_server() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd_ < 0) return false;
+    timeval tv{10, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    int one = 1;
+    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port_));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      disconnect();
+      return false;
+    }
+    buffer_.clear();
+    return true;
+  }
+
+  void disconnect() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    buffer_.clear();
+  }
+
+  bool fill() {
+    char chunk[16384];
+    const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+    if (n <= 0) return false;
+    buffer_.append(chunk, static_cast<std::size_t>(n));
+    return true;
+  }
+
+  std::optional<HttpResponse> exchange(const std::string& request) {
+    for (std::size_t sent = 0; sent < request.size();) {
+      const ssize_t n = ::send(fd_, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return std::nullopt;
+      sent += static_cast<std::size_t>(n);
+    }
+    std::size_t header_end;
+    while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos)
+      if (!fill()) return std::nullopt;
+    HttpResponse r;
+    std::istringstream head(buffer_.substr(0, header_end));
+    std::string line;
+    std::getline(head, line);
+    if (line.size() < 12) return std::nullopt;
+    r.status = std::stoi(line.substr(9, 3));
+    while (std::getline(head, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      const std::size_t colon = line.find(':');
+      if (colon == std::string::npos) continue;
+      std::string name = line.substr(0, colon);
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      r.headers[name] = line.substr(line.find_first_not_of(' ', colon + 1));
+    }
+    const std::size_t length = r.headers.count("content-length") ? std::stoul(r.headers["content-length"]) : 0;
+    while (buffer_.size() < header_end + 4 + length)
+      if (!fill()) return std::nullopt;
+    r.body = buffer_.substr(header_end + 4, length);
+    buffer_.erase(0, header_end + 4 + length);
+    if (r.headers["connection"] == "close") disconnect();
+    return r;
+  }
+
+  int port_;
+  int fd_ = -1;
+  std::string buffer_;
+};
+
+// Percent-encodes everything but unreserved characters.
+std::string enc(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+// ---- Index and server ---------------------------------------------------------------------------
+
+struct Fixture {
+  std::unique_ptr<Resources> res =
+      std::move(*Resources::load(ResourcePaths::in_directory(test::source_dir() / "config")));
+  test::TempDir tmp;
+  std::filesystem::path index_dir = tmp.path() / "index";
+  std::unique_ptr<searchd::HttpServer> server;
+  int port = 0;
+
+  static constexpr const char* kSeedSymbol = "UNEP/CBD/NP/COP-MOP/1/6";
+  static constexpr const char* kSynthSymbol = "TEST/SYNTH/1";
+
+  searchd::SearchdConfig config() const {
+    searchd::SearchdConfig c;
+    c.index_dir = index_dir;
+    c.port = 0;
+    c.threads = 12;  // more than the 8 concurrent keep-alive clients below
+    c.access_log = false;
+    return c;
+  }
+
+  void start(const searchd::SearchdConfig& c) {
+    REQUIRE(searchd::validate_config(c));
+    server = std::make_unique<searchd::HttpServer>(c, *res);
+    auto bound = server->start();
+    REQUIRE(bound);
+    port = *bound;
+    REQUIRE(port > 0);
+    REQUIRE(server->is_running());
+  }
+  void start() { start(config()); }
+
+  void write(const Document& doc, IndexWriter& writer) {
+    Analyzer analyzer(res->normalizer, res->lexicon);
+    writer.replace_document(doc, extract_fields(doc, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+    writer.commit();
+  }
+
+  void index_seed() {
+    auto doc = parse_document(test::read_file(test::seed_path()), ParseOptions{test::seed_path().string(), ""});
+    REQUIRE(doc);
+    auto writer = IndexWriter::open(index_dir);
+    REQUIRE(writer);
+    write(*doc, *writer);
+  }
+
+  // A small second document: a header and one paragraph with a word the seed lacks.
+  static Document synthetic(const std::string& paragraph) {
+    Document doc;
+    doc.symbol = kSynthSymbol;
+    doc.source = "synthetic";
+    doc.header.title = "合成测试文件";
+    Passage header;
+    header.id = schema::passage_id(doc.symbol, "header");
+    header.kind = PassageKind::header;
+    header.para = "header";
+    header.text = "合成测试文件";
+    Passage p;
+    p.id = schema::passage_id(doc.symbol, "1");
+    p.para = "1";
+    p.number = 1;
+    p.text = paragraph;
+    doc.passages = {header, p};
+    return doc;
+  }
+
+  HttpResponse get(const std::string& target) {
+    HttpClient client(port);
+    return client.get(target);
+  }
+};
+
+// The error shape every failure uses.
+void check_error(const HttpResponse& r, int status) {
+  CHECK(r.status == status);
+  CHECK(r.headers.at("content-type").starts_with("application/json"));
+  const json j = r.parsed();
+  REQUIRE(j.contains("error"));
+  CHECK(j.at("error").at("code") == status);
+  CHECK_FALSE(j.at("error").at("message").get<std::string>().empty());
+  CHECK(j.size() == 1);
+  CHECK(j.at("error").size() == 2);
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(Fixture, "GET /search: hits, snippets, filters, facets, sorting") {
+  index_seed();
+  start();
+  HttpClient client(port);
+
+  HttpResponse r = client.get("/search?q=" + enc("区域经济委员会"));
+  REQUIRE(r.status == 200);
+  CHECK(r.headers.at("content-type") == "application/json; charset=utf-8");
+  CHECK(r.headers.count("server-timing") == 1);
+  json j = r.parsed();
+  CHECK(j["query"] == "区域经济委员会");
+  CHECK(j["total"] == 1);
+  CHECK(j["offset"] == 0);
+  CHECK(j["size"] == 10);
+  CHECK(j["took_ms"].get<double>() >= 0);
+  REQUIRE(j["hits"].size() == 1);
+  CHECK(j["hits"][0]["id"] == "UNEP/CBD/NP/COP-MOP/1/6#21");
+  CHECK(j["hits"][0]["snippet"].get<std::string>().find("<mark>区域经济委员会</mark>") != std::string::npos);
+
+  // Traditional, full-width, phrases and fields give what the plain forms give.
+  // (mode=lexical: the thesaurus also finds the misspelt 《名古屋议定》 of 23(b).)
+  CHECK(client.get("/search?mode=lexical&q=" + enc("名古屋議定書")).parsed()["total"] == 33);
+  CHECK(client.get("/search?mode=lexical&q=" + enc("\"名古屋议定书\"")).parsed()["total"] == 33);
+  CHECK(client.get("/search?q=" + enc("名古屋議定書")).parsed()["total"] == 34);
+  CHECK(client.get("/search?q=" + enc("２０１４")).parsed()["total"] == 11);
+  CHECK(client.get("/search?q=" + enc("decision:XI/1")).parsed()["total"] == 2);
+  CHECK(client.get("/search?q=" + enc("67/212")).parsed()["total"] == 3);
+
+  // Request filters: repeated or comma-separated values are ORed, fields ANDed.
+  CHECK(client.get("/search?org=unep&org=sprep").parsed()["total"] == 7);
+  CHECK(client.get("/search?org=unep,sprep").parsed()["total"] == 7);
+  CHECK(client.get("/search?org=" + enc("环境规划署") + "&date_from=2014-06-10").parsed()["total"] == 1);
+  CHECK(client.get("/search?decision=X/1").parsed()["hits"][0]["para"] == "7");
+  CHECK(client.get("/search?decision=" + enc("XI/1")).parsed()["total"] == 2);
+  CHECK(client.get("/search?year=2014").parsed()["total"] == 11);
+  CHECK(client.get("/search?date_from=2014-05&date_to=2014-06").parsed()["total"] == 6);
+  CHECK(client.get("/search?symbol=" + enc("UNEP/CBD/COP/12/24")).parsed()["hits"][0]["para"] == "33");
+  j = client.get("/search?org=nosuchorg").parsed();
+  CHECK(j["total"] == 0);
+  CHECK(j["warnings"].size() == 1);
+
+  // Paging and sorting.
+  j = client.get("/search?size=5&offset=50").parsed();
+  CHECK(j["total"] == 53);
+  CHECK(j["sort"] == "document");
+  REQUIRE(j["hits"].size() == 3);
+  CHECK(j["hits"][2]["para"] == "37");
+  j = client.get("/search?q=" + enc("名古屋议定书") + "&sort=-date&size=1").parsed();
+  CHECK(j["sort"] == "-date");
+  CHECK(j["hits"][0]["para"] == "36");
+  j = client.get("/search?q=" + enc("名古屋议定书") + "&sort=date&size=1").parsed();
+  CHECK(j["hits"][0]["para"] == "29");
+
+  // Facets, plain and disjunctive.
+  j = client.get("/search?org=unep&org=sprep&facets=org,year&facet_size=2").parsed();
+  const json top_orgs = json::parse(R"js([{"value":"unep","label":"联合国环境规划署 (UNEP)","count":6},
+                                          {"value":"nagoya_protocol","label":"名古屋议定书","count":4}])js");
+  CHECK(j["facets"]["org"] == top_orgs);
+  CHECK(j["facets"]["year"].size() == 2);
+  j = client.get("/search?org=unep&org=sprep&facets=org&facets=decision&facet_size=1&disjunctive=true").parsed();
+  CHECK(j["total"] == 7);
+  CHECK(j["facets"]["org"] == json::parse(R"([{"value":"nagoya_protocol","label":"名古屋议定书","count":33}])"));
+  CHECK(j["facets"]["decision"] == json::parse(R"([{"value":"unga:67/212","label":"UNGA resolution 67/212","count":1}])"));
+
+  // Highlight tags per request.
+  j = client.get("/search?q=" + enc("菌") + "&highlight_open=" + enc("<em>") + "&highlight_close=" + enc("</em>")).parsed();
+  CHECK(j["hits"][0]["snippet"].get<std::string>().find("世界<em>菌</em>种") != std::string::npos);
+}
+
+TEST_CASE_METHOD(Fixture, "GET /passages/{id}: raw or encoded id") {
+  index_seed();
+  start();
+  HttpClient client(port);
+  for (const std::string& target : std::vector<std::string>{"/passages/UNEP/CBD/NP/COP-MOP/1/6%2327(b)",
+                                   "/passages/UNEP%2FCBD%2FNP%2FCOP-MOP%2F1%2F6%2327%28b%29",
+                                   "/passages/" + enc("UNEP/CBD/NP/COP-MOP/1/6#27(b)")}) {
+    INFO(target);
+    const HttpResponse r = client.get(target);
+    REQUIRE(r.status == 200);
+    const json j = r.parsed();
+    CHECK(j["id"] == "UNEP/CBD/NP/COP-MOP/1/6#27(b)");
+    CHECK(j["para"] == "27(b)");
+    CHECK(j["kind"] == "item");
+    CHECK(j["text"].get<std::string>().starts_with("加勒比共同体（加共体）"));
+  }
+  const json with_note = client.get("/passages/UNEP/CBD/NP/COP-MOP/1/6%2312").parsed();
+  REQUIRE(with_note["footnotes"].size() == 1);
+  CHECK(with_note["footnotes"][0]["number"] == 1);
+  check_error(client.get("/passages/UNEP/CBD/NP/COP-MOP/1/6%2399"), 404);
+  check_error(client.get("/passages/UNEP/CBD/NP/COP-MOP/1/6"), 404);
+  check_error(client.get("/passages/"), 404);
+}
+
+TEST_CASE_METHOD(Fixture, "GET /documents/{symbol}: header fields and passages in order") {
+  index_seed();
+  start();
+  HttpClient client(port);
+  for (const std::string& target : std::vector<std::string>
+       {"/documents/UNEP/CBD/NP/COP-MOP/1/6", "/documents/UNEP%2FCBD%2FNP%2FCOP-MOP%2F1%2F6",
+        "/documents/unep/cbd/np/cop-mop/1/6"}) {
+    INFO(target);
+    const HttpResponse r = client.get(target);
+    REQUIRE(r.status == 200);
+    const json j = r.parsed();
+    CHECK(j["symbol"] == kSeedSymbol);
+    CHECK(j["header"]["title"] == "与其他公约、国际组织和倡议的合作");
+    CHECK(j["header"]["doc_type"] == "执行秘书的说明");
+    REQUIRE(j["passages"].size() == 53);
+    REQUIRE(j["passage_ids"].size() == 53);
+    for (std::size_t i = 0; i < 53; ++i) {
+      CHECK(j["passages"][i]["id"] == j["passage_ids"][i]);
+      CHECK(j["passages"][i]["order"] == i);
+    }
+    CHECK(j["passages"][0]["para"] == "header");
+    CHECK(j["passages"][52]["para"] == "37");
+  }
+  check_error(client.get("/documents/UNEP/CBD/NP/COP-MOP/1/99"), 404);
+  check_error(client.get("/documents/"), 404);
+}
+
+TEST_CASE_METHOD(Fixture, "GET /health and /stats") {
+  index_seed();
+  start();
+  HttpClient client(port);
+  HttpResponse r = client.get("/health");
+  REQUIRE(r.status == 200);
+  json j = r.parsed();
+  CHECK(j["status"] == "ok");
+  CHECK(j["passages"] == 53);
+  CHECK(std::regex_match(j["last_commit"].get<std::string>(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
+  r = client.get("/stats");
+  REQUIRE(r.status == 200);
+  j = r.parsed();
+  CHECK(j["documents"] == 1);
+  CHECK(j["passages"] == 53);
+  CHECK(j["symbols"] == json::array({kSeedSymbol}));
+  CHECK(j["size_bytes"].get<std::uint64_t>() > 0);
+  CHECK(j["last_commit"] == client.get("/health").parsed()["last_commit"]);
+}
+
+TEST_CASE_METHOD(Fixture, "client errors: status code and JSON error body, never 500") {
+  index_seed();
+  start();
+  HttpClient client(port);
+  const std::vector<std::pair<std::string, int>> rows = {
+      {"/search?size=0", 400},
+      {"/search?size=101", 400},
+      {"/search?size=abc", 400},
+      {"/search?size=-1", 400},
+      {"/search?size=", 400},
+      {"/search?size=99999999999999999999999", 400},
+      {"/search?offset=10001", 400},
+      {"/search?offset=x", 400},
+      {"/search?facet_size=0", 400},
+      {"/search?sort=newest", 400},
+      {"/search?facets=colour", 400},
+      {"/search?facets=org,colour", 400},
+      {"/search?disjunctive=maybe", 400},
+      {"/search?date_from=2014-13", 400},
+      {"/search?date_to=2014-02-30", 400},
+      {"/search?date_from=2015&date_to=2014", 400},
+      {"/search?year=20x4", 400},
+      {"/search?decision=foo", 400},
+      {"/search?q=" + enc("date:2014-13"), 400},
+      {"/search?q=" + enc("year:abc"), 400},
+      {"/search?q=%FF", 400},                   // invalid UTF-8
+      {"/search?q=%E7%BC", 400},                // truncated UTF-8
+      {"/search?org=%C0%AF", 400},              // overlong
+      {"/search?%FF=1", 400},                   // invalid UTF-8 in a name
+      {"/passages/%FF", 400},                   // in the path
+      {"/search?size=10&size=20", 400},         // a single-valued parameter twice
+      {"/search?colour=red", 400},              // unknown parameter
+      {"/nowhere", 404},
+      {"/", 404},
+      {"/search/", 404},
+      {"/search?q=" + std::string(4097, 'a'), 413},
+      {"/search?q=" + std::string(4090, 'a') + enc("缔约方"), 413},  // 4099 bytes decoded
+      {"/search?q=" + std::string(8100, 'a'), 413},                 // under the URL limit, over q's
+      {"/search?q=" + std::string(9 * 1024, 'a'), 413},             // over cpp-httplib's 8 KB line limit
+  };
+  for (const auto& [target, status] : rows) {
+    INFO(target.substr(0, 80));
+    check_error(client.get(target), status);
+  }
+  check_error(client.get("/search", "POST"), 405);
+  check_error(client.get("/search", "DELETE"), 405);
+  check_error(HttpClient(port).raw("GARBAGE\r\n\r\n"), 400);
+
+  // A q of exactly 4096 bytes is fine; the 9 KB URL's message says what was too long.
+  CHECK(client.get("/search?q=" + std::string(4096, 'a')).status == 200);
+  CHECK(client.get("/search?q=" + std::string(9 * 1024, 'a')).parsed()["error"]["message"] == "request URL too long");
+
+  // Odd queries are not errors.
+  for (const std::string& q : std::vector<std::string>{"(((", "\"", "-", "OR", "-(-(-a))", "：", "date:..", "🙂", "%", "\\", "a:b:c"}) {
+    INFO(q);
+    CHECK(client.get("/search?q=" + enc(q)).status == 200);
+  }
+}
+
+TEST_CASE_METHOD(Fixture, "a URL over the configured limit is 413 from searchd itself") {
+  index_seed();
+  searchd::SearchdConfig c = config();
+  c.max_url_bytes = 1024;
+  c.max_query_bytes = 1000;
+  start(c);
+  HttpClient client(port);
+  const HttpResponse r = client.get("/search?q=a&org=" + std::string(1100, 'b'));
+  check_error(r, 413);
+  CHECK(r.parsed()["error"]["message"] == "request URL is 1116 bytes; the limit is 1024");
+  CHECK(client.get("/search?q=a").status == 200);
+}
+
+TEST_CASE_METHOD(Fixture, "no index: 503, then serves once the index appears") {
+  start();  // index_dir does not exist yet
+  HttpClient client(port);
+  for (const char* target : {"/search?q=a", "/health", "/stats", "/passages/x%23y", "/documents/X/Y/1"}) {
+    INFO(target);
+    check_error(client.get(target), 503);
+  }
+  CHECK(client.get("/search?q=a").parsed()["error"]["message"].get<std::string>().starts_with("index unavailable: "));
+  check_error(client.get("/nowhere"), 404);        // routing still works
+  check_error(client.get("/search?size=0"), 400);  // parameters are checked first
+
+  index_seed();
+  HttpResponse r = client.get("/search?q=" + enc("区域经济委员会"));
+  REQUIRE(r.status == 200);
+  CHECK(r.parsed()["total"] == 1);
+  CHECK(client.get("/health").status == 200);
+}
+
+TEST_CASE_METHOD(Fixture, "documents committed while searchd runs are visible without a restart") {
+  index_seed();
+  start();
+  HttpClient client(port);
+  const std::string q = "/search?q=" + enc("独角兽");
+  CHECK(client.get(q).parsed()["total"] == 0);
+  check_error(client.get(std::string("/documents/") + kSynthSymbol), 404);
+  {
+    auto writer = IndexWriter::open(index_dir);
+    REQUIRE(writer);
+    write(synthetic("独角兽保护区的第一次观察记录。"), *writer);
+  }
+  json j = client.get(q).parsed();
+  CHECK(j["total"] == 1);
+  CHECK(j["hits"][0]["id"] == "TEST/SYNTH/1#1");
+  CHECK(j["hits"][0]["snippet"] == "<mark>独角兽</mark>保护区的第一次观察记录。");
+  CHECK(client.get(std::string("/documents/") + kSynthSymbol).parsed()["passages"].size() == 2);
+  CHECK(client.get("/stats").parsed()["documents"] == 2);
+  CHECK(client.get("/search").parsed()["total"] == 55);
+  {
+    auto writer = IndexWriter::open(index_dir);
+    REQUIRE(writer);
+    writer->remove_document(kSynthSymbol);
+    writer->commit();
+  }
+  CHECK(client.get(q).parsed()["total"] == 0);
+  CHECK(client.get("/stats").parsed()["documents"] == 1);
+}
+
+// TREATY_HTTP_STRESS_REQUESTS sets the requests per client (default 500), TREATY_COMMIT_MS the
+// pause between the indexer's commits (default 250).
+TEST_CASE_METHOD(Fixture, "concurrency: 8 clients while the indexer commits, zero errors") {
+  index_seed();
+  start();
+  auto env_int = [](const char* name, int fallback) {
+    const char* v = std::getenv(name);
+    return v ? std::atoi(v) : fallback;
+  };
+  const int per_thread = env_int("TREATY_HTTP_STRESS_REQUESTS", 500);
+  const int commit_pause_ms = env_int("TREATY_COMMIT_MS", 250);
+  constexpr int kClients = 8;
+
+  struct Probe {
+    std::string target;
+    std::function<bool(const json&)> ok;
+  };
+  // at() throws on a missing field (caught below as a failure) where operator[] on a const json
+  // would be undefined.
+  const std::vector<Probe> probes = {
+      {"/search?q=" + enc("区域经济委员会"), [](const json& j) { return j.at("total") == 1; }},
+      {"/search?mode=lexical&q=" + enc("名古屋议定书") + "&facets=org,year,decision,symbol,month&size=5",
+       [](const json& j) {
+         return j.at("total") == 33 && j.at("hits").size() == 5 && j.at("facets").at("org").at(0).at("count") == 32;
+       }},
+      {"/search?org=unep&org=sprep&disjunctive=true&facets=org,year",
+       [](const json& j) { return j.at("total") == 7 && j.at("facets").at("org").at(0).at("count") == 33; }},
+      {"/passages/UNEP/CBD/NP/COP-MOP/1/6%2321", [](const json& j) { return j.at("para") == "21"; }},
+      {"/documents/UNEP/CBD/NP/COP-MOP/1/6", [](const json& j) { return j.at("passages").size() == 53; }},
+      {"/search?q=" + enc("独角兽"), [](const json& j) { return j.at("total") == 0 || j.at("total") == 1; }},
+      {"/health", [](const json& j) { return j.at("status") == "ok"; }},
+      {"/search?date_from=2014-05&date_to=2014-06&sort=date", [](const json& j) { return j.at("total") == 6; }},
+  };
+
+  std::atomic<bool> clients_done{false};
+  std::atomic<int> commits{0};
+  std::thread indexer([&] {
+    auto writer = IndexWriter::open(index_dir);
+    if (!writer) return;
+    for (int n = 0; !clients_done; ++n) {
+      write(synthetic("独角兽观察记录第 " + std::to_string(n) + " 号。"), *writer);
+      ++commits;
+      std::this_thread::sleep_for(std::chrono::milliseconds(commit_pause_ms));
+    }
+  });
+
+  std::mutex failures_mutex;
+  std::vector<std::string> failures;
+  std::atomic<int> answered{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < kClients; ++t) {
+    clients.emplace_back([&, t] {
+      HttpClient client(port);
+      for (int i = 0; i < per_thread; ++i) {
+        const Probe& probe = probes[static_cast<std::size_t>(i + t) % probes.size()];
+        const HttpResponse r = client.get(probe.target);
+        bool ok = r.status == 200;
+        if (ok) {
+          try {
+            ok = probe.ok(json::parse(r.body));
+          } catch (const std::exception&) {
+            ok = false;
+          }
+        }
+        ++answered;
+        if (!ok) {
+          std::lock_guard lock(failures_mutex);
+          failures.push_back(std::to_string(r.status) + " " + probe.target + " " + r.body.substr(0, 200));
+        }
+      }
+    });
+  }
+  for (std::thread& c : clients) c.join();
+  clients_done = true;
+  indexer.join();
+  CHECK(answered == kClients * per_thread);
+  CHECK(commits > 0);
+  INFO((failures.empty() ? std::string() : failures.front()));
+  CHECK(failures.empty());
+}
+
+TEST_CASE_METHOD(Fixture, "keep-alive requests are not delayed (TCP_NODELAY)") {
+  index_seed();
+  start();
+  HttpClient client(port);
+  REQUIRE(client.get("/health").status == 200);  // opens this worker's index
+  const auto start_time = std::chrono::steady_clock::now();
+  constexpr int kRequests = 50;
+  for (int i = 0; i < kRequests; ++i) REQUIRE(client.get("/passages/UNEP/CBD/NP/COP-MOP/1/6%2321").status == 200);
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_time).count();
+  CHECK(ms / kRequests < 20.0);  // a Nagle/delayed-ACK stall would be ~40 ms each
+}
+
+TEST_CASE_METHOD(Fixture, "access log: one line per request on stderr") {
+  index_seed();
+  searchd::SearchdConfig c = config();
+  c.access_log = true;
+  start(c);
+  const std::filesystem::path log = tmp.path() / "stderr.txt";
+  std::fflush(stderr);
+  const int saved = ::dup(2);
+  const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  REQUIRE(fd >= 0);
+  ::dup2(fd, 2);
+  {
+    HttpClient client(port);
+    client.get("/health");
+    client.get("/search?size=0");
+    client.get("/search?q=" + std::string(9 * 1024, 'a'));
+  }
+  server->stop();  // every response is logged once its worker is done
+  std::fflush(stderr);
+  ::dup2(saved, 2);
+  ::close(saved);
+  ::close(fd);
+  const std::string text = test::read_file(log);
+  INFO(text);
+  const std::regex line(R"(^(GET /health 200 [0-9.]+ms\nGET /search\?size=0 400 [0-9.]+ms\n- - 413 -\n)$)");
+  CHECK(std::regex_match(text, line));
+}
+
+TEST_CASE_METHOD(Fixture, "stop() ends serving") {
+  index_seed();
+  start();
+  CHECK(get("/health").status == 200);
+  server->stop();
+  CHECK_FALSE(server->is_running());
+  CHECK(get("/health").status == 0);  // connection refused
+  server->stop();                     // idempotent
+}
+
+TEST_CASE("configuration: TOML file, unknown keys, validation") {
+  using namespace treaty::searchd;
+  auto c = parse_config(R"(
+[index]
+dir = "/srv/index"
+
+[server]
+host = "0.0.0.0"
+port = 9000
+threads = 4
+access_log = false
+
+[limits]
+max_query_bytes = 2048
+
+[search]
+default_size = 20
+highlight_open = "<em>"
+highlight_close = "</em>"
+)",
+                        "searchd.toml");
+  REQUIRE(c);
+  CHECK(c->index_dir == "/srv/index");
+  CHECK(c->host == "0.0.0.0");
+  CHECK(c->port == 9000);
+  CHECK(c->threads == 4);
+  CHECK_FALSE(c->access_log);
+  CHECK(c->max_query_bytes == 2048);
+  CHECK(c->max_url_bytes == 8192);  // default kept
+  CHECK(c->default_size == 20);
+  CHECK(c->highlight_open == "<em>");
+  CHECK(validate_config(*c));
+  CHECK(parse_config("[server]\nweb_root = \"/srv/web\"\n", "searchd.toml")->web_root == "/srv/web");
+
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"[server]\nport = \"80\"\n", "searchd.toml:2: server.port must be an integer"},
+      {"[server]\nportt = 80\n", "searchd.toml:2: unknown key 'portt' in [server]"},
+      {"\n\n[colour]\nx = 1\n", "searchd.toml:3: unknown section or key 'colour' (sections: index, server, limits, search, embedder, semantic)"},
+      {"port = 80\n", "searchd.toml:1: unknown section or key 'port' (sections: index, server, limits, search, embedder, semantic)"},
+      {"[limits]\nmax_url_bytes = -5\n", "searchd.toml:2: limits.max_url_bytes must be a non-negative integer"},
+      {"[server\n", "searchd.toml:1: "},
+  };
+  for (const auto& [toml, message] : bad) {
+    INFO(toml);
+    auto e = parse_config(toml, "searchd.toml");
+    REQUIRE_FALSE(e);
+    CHECK(e.error().describe().starts_with(message));
+  }
+
+  SearchdConfig v;
+  v.port = 70000;
+  CHECK(validate_config(v).error().message == "server.port must be 0-65535, got 70000");
+  v = {};
+  v.max_url_bytes = 9000;
+  CHECK(validate_config(v).error().message.starts_with("limits.max_url_bytes must be 256-8192"));
+  v = {};
+  v.default_size = 0;
+  CHECK_FALSE(validate_config(v));
+  v = {};
+  v.max_query_bytes = 9000;
+  CHECK_FALSE(validate_config(v));
+
+  // The sample configuration shipped in config/ is valid and documents every setting.
+  auto sample = load_config(test::source_dir() / "config" / "searchd.toml");
+  REQUIRE(sample);
+  CHECK(validate_config(*sample));
+  CHECK_FALSE(load_config(test::source_dir() / "config" / "no-such.toml"));
+}
+
+TEST_CASE_METHOD(Fixture, "the web UI: static files at /, API routes first, no traversal") {
+  index_seed();
+  const std::filesystem::path web = tmp.path() / "web";
+  std::filesystem::create_directories(web);
+  test::write_file(web / "index.html", "<!doctype html><title>ui</title>");
+  test::write_file(web / "app.js", "1;");
+  test::write_file(web / "health", "shadowed");  // an API route wins over a file
+  test::write_file(tmp.path() / "secret.txt", "secret");
+  searchd::SearchdConfig c = config();
+  c.web_root = web;
+  start(c);
+  HttpClient client(port);
+
+  HttpResponse r = client.get("/");
+  CHECK(r.status == 200);
+  CHECK(r.headers.at("content-type") == "text/html; charset=utf-8");
+  CHECK(r.body == "<!doctype html><title>ui</title>");
+  CHECK(r.headers.at("content-security-policy").starts_with("default-src 'self'"));
+  CHECK(r.headers.at("x-content-type-options") == "nosniff");
+  r = client.get("/app.js");
+  CHECK(r.status == 200);
+  CHECK(r.headers.at("content-type") == "text/javascript; charset=utf-8");
+  CHECK(client.get("/health").parsed().at("status") == "ok");
+  check_error(client.get("/search?size=0"), 400);
+  for (const char* target : {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/..%2fsecret.txt",
+                             "/%252e%252e/secret.txt", "/.%2e/secret.txt", "/nowhere", "/web/app.js"}) {
+    INFO(target);
+    check_error(client.get(target), 404);
+  }
+  check_error(get("/search/"), 404);  // a directory without index.html
+}
+
+TEST_CASE_METHOD(Fixture, "modes: thesaurus expansion on by default, off with mode=lexical") {
+  index_seed();
+  start();
+  HttpClient client(port);
+  // 海洋遗传资源 does not occur; the text says 海洋基因资源 (para 36).
+  const json lexical = client.get("/search?mode=lexical&q=" + enc("遗传资源 海洋")).parsed();
+  const json hybrid = client.get("/search?q=" + enc("研讨会")).parsed();
+  CHECK(lexical["mode"] == "lexical");
+  CHECK(hybrid["mode"] == "hybrid");
+  CHECK(hybrid["vector"] == false);
+  const json lexical_ws = client.get("/search?mode=lexical&q=" + enc("研讨会")).parsed();
+  CHECK(hybrid["total"].get<int>() > lexical_ws["total"].get<int>());  // + 讲习班 passages
+  bool expansion_reported = false;
+  for (const json& h : hybrid["hits"])
+    for (const json& e : h["matched_expansions"])
+      if (e.get<std::string>().find("讲习班") != std::string::npos) expansion_reported = true;
+  CHECK(expansion_reported);
+  check_error(client.get("/search?q=x&mode=semantic"), 400);
+  check_error(client.get("/search?q=x&mode=fuzzy"), 400);
+}
+
+TEST_CASE_METHOD(Fixture, "GET /similar: related passages, never the passage itself") {
+  index_seed();
+  start();
+  HttpClient client(port);
+  const std::string id = "UNEP/CBD/NP/COP-MOP/1/6#27(b)";
+  const json j = client.get("/similar?id=" + enc(id) + "&size=5&facets=org").parsed();
+  REQUIRE(j.contains("hits"));
+  CHECK(j["hits"].size() == 5);
+  CHECK(j["total"].get<int>() >= 5);
+  for (const json& h : j["hits"]) CHECK(h["id"] != id);
+  CHECK(j["facets"].contains("org"));
+  // Filters apply as in /search.
+  const json filtered = client.get("/similar?id=" + enc(id) + "&org=caricom").parsed();
+  for (const json& h : filtered["hits"]) {
+    bool caricom = false;
+    for (const json& o : h["orgs"]) caricom = caricom || o["id"] == "caricom";
+    CHECK(caricom);
+  }
+  check_error(client.get("/similar?id=" + enc("UNEP/CBD/NP/COP-MOP/1/6#99")), 404);
+  check_error(client.get("/similar"), 400);
+  check_error(client.get("/similar?id=" + enc(id) + "&size=0"), 400);
+}
+
+TEST_CASE_METHOD(Fixture, "dense vectors through searchd: semantic, hybrid, fallbacks, /similar, /health") {
+  index_seed();
+  // Passage vectors of the embedding server's model, as `indexer --embed-url` stores them.
+  test::FakeEmbeddingServer embeddings(test::FakeEmbeddingServer::Options{.dimensions = 128});
+  {
+    auto doc = parse_document(test::read_file(test::seed_path()), ParseOptions{test::seed_path().string(), ""});
+    REQUIRE(doc);
+    VectorStore store;
+    REQUIRE(store.set_model("fake-model"));
+    std::vector<PassageVector> rows;
+    for (const Passage& p : doc->passages) rows.push_back({p.id, test::fake_embedding(p.text, 128)});
+    REQUIRE(store.replace_document(doc->symbol, rows));
+    REQUIRE(store.save(index_dir));
+  }
+  searchd::SearchdConfig c = config();
+  c.embedder.base_url = embeddings.base_url();
+  c.embedder.model = "fake-model";
+  c.embedder.retries = 0;
+  start(c);
+  HttpClient client(port);
+
+  // mode=semantic: vector hits only; the shuffled string matches nothing lexically.
+  const json semantic = client.get("/search?mode=semantic&size=5&q=" + enc("方约缔")).parsed();
+  CHECK(semantic["mode"] == "semantic");
+  CHECK(semantic["vector"] == true);
+  CHECK(semantic["warnings"].empty());
+  REQUIRE(semantic["hits"].size() == 5);
+  CHECK(semantic["hits"][0]["retrieval"]["vector_rank"] == 1);
+  CHECK(semantic["hits"][0]["retrieval"]["lexical"] == false);
+  CHECK(semantic["total"] == 53);  // depth 100 > the seed's 53 passages
+  REQUIRE(embeddings.request_count() == 1);
+  CHECK(embeddings.requests()[0].inputs == std::vector<std::string>{"方约缔"});
+  CHECK(embeddings.requests()[0].model == "fake-model");
+
+  // mode=hybrid (the default): fused; the lexical matches carry their lexical rank.
+  const json hybrid = client.get("/search?q=" + enc("讲习班") + "&size=100").parsed();
+  CHECK(hybrid["mode"] == "hybrid");
+  CHECK(hybrid["vector"] == true);
+  CHECK(hybrid["total"] == 53);
+  int lexical_hits = 0;
+  for (const json& h : hybrid["hits"]) lexical_hits += h["retrieval"]["lexical"].get<bool>() ? 1 : 0;
+  const json lexical = client.get("/search?mode=lexical&size=100&q=" + enc("讲习班")).parsed();
+  CHECK(lexical["vector"] == false);
+  CHECK_FALSE(lexical["hits"][0].contains("retrieval"));
+  CHECK(lexical_hits >= lexical["total"].get<int>());
+
+  // The embedding server fails: lexical (+ thesaurus) results, a warning, never a 500.
+  embeddings.enqueue({.status = 500}, 3);
+  const json failed = client.get("/search?q=" + enc("非洲 研讨会")).parsed();
+  CHECK(failed["vector"] == false);
+  REQUIRE(failed["warnings"].size() == 1);
+  CHECK(failed["warnings"][0].get<std::string>().find("could not be embedded") != std::string::npos);
+  CHECK(failed["total"].get<int>() > 0);
+  const HttpResponse failed_semantic = client.get("/search?mode=semantic&q=" + enc("非洲 讲习班"));
+  CHECK(failed_semantic.status == 200);
+  CHECK(failed_semantic.parsed()["vector"] == false);
+  CHECK(failed_semantic.parsed()["warnings"].size() == 1);
+
+  // /similar by the stored vector (no embedding request).
+  const std::size_t before = embeddings.request_count();
+  const std::string id = "UNEP/CBD/NP/COP-MOP/1/6#27(b)";
+  const json similar = client.get("/similar?mode=semantic&size=5&id=" + enc(id)).parsed();
+  CHECK(similar["vector"] == true);
+  REQUIRE(similar["hits"].size() == 5);
+  for (const json& h : similar["hits"]) CHECK(h["id"] != id);
+  CHECK(embeddings.request_count() == before);
+
+  // /health and /stats say what vectors there are.
+  const json health = client.get("/health").parsed();
+  CHECK(health["vectors"]["embedder"] == "fake-model");
+  CHECK(health["vectors"]["passages"] == 53);
+  CHECK(health["vectors"]["model"] == "fake-model");
+  CHECK(health["vectors"]["dimensions"] == 128);
+  CHECK(client.get("/stats").parsed()["vectors"]["passages"] == 53);
+}
+
+TEST_CASE("configuration: [embedder] and [semantic]") {
+  auto c = searchd::parse_config(
+      "[embedder]\nurl = \"http://127.0.0.1:8081/v1\"\nmodel = \"bge-m3\"\napi_key_env = \"KEY\"\n"
+      "timeout_ms = 2000\nretries = 0\ndimensions = 1024\n"
+      "[semantic]\nrrf_k = 30\ndepth = 50\nlexical_weight = 1.5\nvector_weight = 1\nquery_cache = 0\n",
+      "searchd.toml");
+  REQUIRE(c);
+  CHECK(c->embedder.base_url == "http://127.0.0.1:8081/v1");
+  CHECK(c->embedder.model == "bge-m3");
+  CHECK(c->embedder.api_key_env == "KEY");
+  CHECK(c->embedder.timeout_ms == 2000);
+  CHECK(c->embedder.retries == 0);
+  CHECK(c->embedder.dimensions == 1024);
+  CHECK(c->semantic.rrf_k == 30);
+  CHECK(c->semantic.depth == 50);
+  CHECK(c->semantic.lexical_weight == 1.5);
+  CHECK(c->semantic.vector_weight == 1.0);
+  CHECK(c->semantic.query_cache_entries == 0);
+  CHECK(searchd::validate_config(*c));
+
+  auto bad_type = searchd::parse_config("[semantic]\ndepth = \"many\"\n", "searchd.toml");
+  REQUIRE_FALSE(bad_type);
+  CHECK(bad_type.error().describe() == "searchd.toml:2: semantic.depth must be a non-negative integer");
+
+  const std::vector<std::pair<std::string, std::string>> invalid = {
+      {"[embedder]\nurl = \"ftp://x/v1\"\nmodel = \"m\"\n", "embedder: embedder base_url 'ftp://x/v1' must start with http:// or https://"},
+      {"[embedder]\nurl = \"http://x/v1\"\n", "embedder: embedder model is empty"},
+      {"[embedder]\nmodel = \"m\"\n", "embedder.model is set but embedder.url is not"},
+      {"[embedder]\nurl = \"http://x/v1\"\nmodel = \"m\"\ntimeout_ms = 600000\n", "embedder.timeout_ms must be at most 60000 (a query waits for it)"},
+      {"[semantic]\ndepth = 0\n", "semantic.depth must be 1-10000"},
+      {"[semantic]\nrrf_k = -1\n", "semantic.rrf_k must be a number >= 0"},
+      {"[semantic]\nvector_weight = -1\n", "semantic.lexical_weight and semantic.vector_weight must be numbers >= 0"},
+  };
+  for (const auto& [toml, message] : invalid) {
+    INFO(toml);
+    auto parsed = searchd::parse_config(toml, "searchd.toml");
+    REQUIRE(parsed);
+    auto ok = searchd::validate_config(*parsed);
+    REQUIRE_FALSE(ok);
+    CHECK(ok.error().message == message);
+  }
+}
+
+TEST_CASE_METHOD(Fixture, "scope=text and kind= narrow what matches") {
+  index_seed();
+  start();
+  HttpClient client(port);
+  CHECK(client.get("/search?q=" + enc("导言")).parsed()["total"] == 5);  // the heading of 1-5
+  CHECK(client.get("/search?scope=text&q=" + enc("导言")).parsed()["total"] == 0);
+  CHECK(client.get("/search?scope=all&q=" + enc("导言")).parsed()["total"] == 5);
+  CHECK(client.get("/search?mode=lexical&q=" + enc("缔约方大会")).parsed()["total"] == 9);
+  CHECK(client.get("/search?mode=lexical&kind=paragraph,item&q=" + enc("缔约方大会")).parsed()["total"] == 8);
+  CHECK(client.get("/search?kind=header").parsed()["total"] == 1);
+  // group=paragraph: 27 stands for its items (非洲联盟委员会 is only in 27(a)).
+  const json grouped = client.get("/search?group=paragraph&mode=lexical&size=100&q=" + enc("协作 非洲联盟委员会")).parsed();
+  bool has_27 = false;
+  for (const json& h : grouped["hits"]) {
+    CHECK(h["kind"] != "item");
+    has_27 = has_27 || h["para"] == "27";
+  }
+  CHECK(has_27);
+  const json lean = client.get("/search?fields=id,score&q=" + enc("导言")).parsed();
+  REQUIRE(lean["hits"].size() == 5);
+  CHECK(lean["hits"][0].size() == 2);
+  for (const json& h : lean["hits"]) CHECK(h["id"].get<std::string>().starts_with("UNEP/CBD/NP/COP-MOP/1/6#"));
+  check_error(client.get("/search?q=x&fields=id,bogus"), 400);
+  check_error(client.get("/search?q=x&group=document"), 400);
+  check_error(client.get("/search?q=x&scope=headings"), 400);
+  check_error(client.get("/search?q=x&kind=chapter"), 400);
+}

@@ -1,0 +1,58 @@
+#include "tests/support/test_support.h"
+
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+namespace treaty::test {
+
+TempDir::TempDir() {
+  std::random_device rd;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto candidate = std::filesystem::temp_directory_path() /
+                     ("treaty-test-" + std::to_string(rd()) + std::to_string(attempt));
+    if (std::filesystem::create_directory(candidate)) {
+      path_ = candidate;
+      return;
+    }
+  }
+  throw std::runtime_error("cannot create a temporary directory");
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::filesystem::path source_dir() { return TREATY_SOURCE_DIR; }
+
+std::filesystem::path seed_path() { return source_dir() / "corpus" / "UNEP-CBD-NP-COP-MOP-1-6.zh.txt"; }
+
+std::unique_ptr<Resources> project_resources() {
+  auto res = Resources::load(ResourcePaths::in_directory(source_dir() / "config"));
+  if (!res) throw std::runtime_error(res.error().describe());
+  return std::move(*res);
+}
+
+Lexicon project_lexicon(const Normalizer& normalizer) {
+  auto lexicon = Lexicon::load(source_dir() / "config" / "lexicon.txt", normalizer);
+  if (!lexicon) throw std::runtime_error(lexicon.error().describe());
+  return std::move(*lexicon);
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_file(const std::filesystem::path& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+}  // namespace treaty::test

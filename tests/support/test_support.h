@@ -1,0 +1,38 @@
+// Helpers shared by the tests: per-test temporary directories and project paths.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "core/text/lexicon.h"
+#include "core/search/resources.h"
+
+namespace treaty::test {
+
+// A fresh directory under the system temp dir, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// The project's source tree (where config/ and corpus/ live).
+std::filesystem::path source_dir();
+// corpus/UNEP-CBD-NP-COP-MOP-1-6.zh.txt
+std::filesystem::path seed_path();
+// The project's own config/ resources (lexicon, gazetteer); throws if they do not load.
+std::unique_ptr<Resources> project_resources();
+// config/lexicon.txt normalised with `normalizer`; throws if it does not load.
+Lexicon project_lexicon(const Normalizer& normalizer);
+// Whole file as bytes; throws if unreadable.
+std::string read_file(const std::filesystem::path& path);
+void write_file(const std::filesystem::path& path, const std::string& bytes);
+
+}  // namespace treaty::test
