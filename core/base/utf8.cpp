@@ -114,4 +114,21 @@ int line_of_offset(std::string_view text, std::size_t offset) {
   return line;
 }
 
+std::string fold_full_width(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t cp = next_code_point(s, i);
+    if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;
+    if (cp == 0x3000) cp = ' ';
+    append_utf8(out, cp);
+  }
+  return out;
+}
+
+std::string_view trim_blank(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 }  // namespace treaty

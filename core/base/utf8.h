@@ -27,6 +27,13 @@ bool is_han(char32_t cp);
 // Letters and digits of any script other than Han (Latin words, numbers, Roman numerals).
 bool is_alnum_non_han(char32_t cp);
 
+// Full-width ASCII (Ｕ, ２, －, ．) to ASCII and U+3000 to a space, so that values typed with a
+// Chinese IME (years, dates, symbols) parse. Precondition: valid UTF-8.
+std::string fold_full_width(std::string_view s);
+
+// `s` without leading and trailing blanks (ASCII spaces and tabs).
+std::string_view trim_blank(std::string_view s);
+
 // 1-based line number of byte `offset` in `text`.
 int line_of_offset(std::string_view text, std::size_t offset);
 

@@ -1,21 +1,15 @@
 #include "core/search/query_parser.h"
 
 #include <algorithm>
-#include <charconv>
-#include <chrono>
-#include <limits>
 #include <map>
 #include <optional>
 
-#include "core/text/analyzer.h"
-#include "core/documents/dates.h"
-#include "core/documents/gazetteer.h"
-#include "core/text/normalizer.h"
-#include "core/documents/references.h"
+#include "core/base/utf8.h"
 #include "core/index/schema.h"
 #include "core/index/text_terms.h"
+#include "core/search/filters.h"
 #include "core/search/thesaurus.h"
-#include "core/base/utf8.h"
+#include "core/text/analyzer.h"
 
 namespace treaty {
 namespace {
@@ -29,8 +23,6 @@ struct Token {
   std::string text;   // word / phrase text, or the field value
   std::string field;  // field name, lower case
 };
-
-constexpr std::string_view kFields[] = {"org", "year", "decision", "symbol", "date"};
 
 // Deeper nesting is flattened: it only guards the recursion, no real query comes close.
 constexpr int kMaxDepth = 32;
@@ -106,7 +98,7 @@ class Lexer {
   Token read_word_or_field() {
     std::string word = read_word();
     if (word == "OR") return {TokenKind::or_, {}, {}};
-    for (std::string_view name : kFields) {
+    for (std::string_view name : kFilterFields) {
       if (word.size() <= name.size()) continue;
       bool same = true;
       for (std::size_t i = 0; i < name.size(); ++i)
@@ -241,103 +233,7 @@ class Parser {
 
 // ---- Field values -----------------------------------------------------------------------------
 
-// Full-width ASCII (Ｕ, ２, －, ．) to ASCII, so values typed with a Chinese IME parse.
-std::string fold_width(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    char32_t cp = next_code_point(s, i);
-    if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;
-    if (cp == 0x3000) cp = ' ';
-    append_utf8(out, cp);
-  }
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-std::optional<int> read_int(std::string_view s) {
-  if (s.empty() || s.size() > 4) return std::nullopt;
-  int v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-int year_of_day(int day) {
-  using namespace std::chrono;
-  return static_cast<int>(year_month_day(sys_days(days(day))).year());
-}
-
-// Candidate filter by year terms is only worth it for spans like the ones users type.
-constexpr int kMaxYearTerms = 50;
-
-// Passages with at least one "first:last" range in kSlotDateRanges overlapping [first, last].
-class DateOverlapSource : public Xapian::ValuePostingSource {
- public:
-  explicit DateOverlapSource(DayRange range)
-      : Xapian::ValuePostingSource(schema::kSlotDateRanges), range_(range) {}
-
-  void init(const Xapian::Database& database) override {
-    Xapian::ValuePostingSource::init(database);
-    set_termfreq_min(0);  // the slot is only a superset
-  }
-
-  void next(double min_wt) override {
-    Xapian::ValuePostingSource::next(min_wt);
-    skip_non_matching(min_wt);
-  }
-
-  void skip_to(Xapian::docid did, double min_wt) override {
-    Xapian::ValuePostingSource::skip_to(did, min_wt);
-    skip_non_matching(min_wt);
-  }
-
-  bool check(Xapian::docid did, double min_wt) override {
-    // false: `did` has no value, so it is not in this list.
-    if (!Xapian::ValuePostingSource::check(did, min_wt)) return false;
-    if (Xapian::ValuePostingSource::at_end()) return true;
-    return overlaps(get_value());
-  }
-
-  Xapian::PostingSource* clone() const override { return new DateOverlapSource(range_); }
-
-  std::string get_description() const override {
-    return "DateOverlapSource(" + std::to_string(range_.first) + ":" + std::to_string(range_.last) + ")";
-  }
-
- private:
-  void skip_non_matching(double min_wt) {
-    while (!Xapian::ValuePostingSource::at_end() && !overlaps(get_value()))
-      Xapian::ValuePostingSource::next(min_wt);
-  }
-
-  bool overlaps(std::string_view value) const {
-    while (!value.empty()) {
-      const std::size_t sep = value.find(schema::kValueSeparator);
-      const std::string_view one = value.substr(0, sep);
-      value = sep == std::string_view::npos ? std::string_view() : value.substr(sep + 1);
-      const std::size_t colon = one.find(':');
-      if (colon == std::string_view::npos) continue;
-      int first = 0, last = 0;
-      std::from_chars(one.data(), one.data() + colon, first);
-      std::from_chars(one.data() + colon + 1, one.data() + one.size(), last);
-      if (first <= range_.last && last >= range_.first) return true;
-    }
-    return false;
-  }
-
-  DayRange range_;
-};
-
 // ---- Translation ------------------------------------------------------------------------------
-
-Xapian::Query filter(const std::string& term) {
-  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term), 0.0);
-}
 
 // Every document. Not Xapian::Query::MatchAll: that is one shared object whose (non-atomic)
 // reference count every copy touches, so copying it from several threads corrupts it.
@@ -369,7 +265,7 @@ class Translator {
  public:
   Translator(Analyzer& analyzer, const Gazetteer& gazetteer, const QueryParserOptions& options,
              ParsedQuery& out)
-      : analyzer_(analyzer), gazetteer_(gazetteer), options_(options), out_(out) {}
+      : analyzer_(analyzer), filters_(analyzer.normalizer(), gazetteer), options_(options), out_(out) {}
 
   // An empty optional: the node contributes nothing (a word of punctuation, an empty group).
   Expected<std::optional<Xapian::Query>> build(const QueryNode& node, bool positive) {
@@ -526,34 +422,11 @@ class Translator {
   }
 
   Expected<std::optional<Xapian::Query>> field(const std::string& name, const std::string& raw) {
-    const std::string value(trim(raw));
+    const std::string_view value = trim_blank(raw);
     if (value.empty()) return fail(name + ": needs a value, e.g. " + example(name));
-    if (name == "org") {
-      if (const Organization* org = gazetteer_.resolve(value))
-        return filter(std::string(schema::kOrg) + org->id);
-      out_.warnings.push_back("unknown organization \"" + value + "\" (matches nothing)");
-      return match_nothing();
-    }
-    if (name == "year") {
-      auto year = parse_year(value);
-      if (!year) return std::unexpected(year.error());
-      return filter(std::string(schema::kYear) + *year);
-    }
-    if (name == "decision") {
-      const auto key = decision_filter_key(analyzer_.normalizer().normalize_string(value));
-      if (!key) return fail("decision:" + value + " is not a decision reference (e.g. XI/1, XI/1 D, 67/212)");
-      return filter(std::string(schema::kDecision) + *key);
-    }
-    if (name == "symbol") {
-      std::string symbol = fold_width(value);
-      for (char& c : symbol)
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-      return filter(std::string(schema::kSymbol) + symbol);
-    }
-    // date
-    auto range = parse_date_range(value);
-    if (!range) return std::unexpected(range.error());
-    return date_filter_query(*range);
+    auto q = filters_.value(name, value, FilterSyntax::query_field, out_.warnings);
+    if (!q) return std::unexpected(q.error());
+    return std::move(*q);
   }
 
   static std::string example(const std::string& name) {
@@ -561,11 +434,12 @@ class Translator {
     if (name == "year") return "year:2014";
     if (name == "decision") return "decision:XI/1";
     if (name == "symbol") return "symbol:UNEP/CBD/COP/12/24";
+    if (name == "kind") return "kind:paragraph";
     return "date:2014-05..2014-06";
   }
 
   Analyzer& analyzer_;
-  const Gazetteer& gazetteer_;
+  FilterBuilder filters_;
   const QueryParserOptions& options_;
   ParsedQuery& out_;
 };
@@ -597,99 +471,6 @@ std::string QueryNode::describe() const {
 }
 
 QueryNode parse_query_syntax(std::string_view q) { return Parser(Lexer(q).tokens()).parse(); }
-
-Expected<int> parse_date_bound(std::string_view raw, bool end) {
-  const std::string folded = fold_width(trim(raw));
-  std::string_view v = folded;
-  const std::string what = "date " + folded + ": ";
-  std::optional<int> parts[3];
-  int count = 0;
-  while (count < 3) {
-    const std::size_t dash = v.find('-');
-    const std::string_view part = v.substr(0, dash);
-    parts[count] = read_int(part);
-    const std::size_t want = count == 0 ? 4 : 2;
-    if (!parts[count] || part.size() > want || (count == 0 && part.size() != 4))
-      return fail(what + "expected YYYY, YYYY-MM or YYYY-MM-DD");
-    ++count;
-    if (dash == std::string_view::npos) break;
-    v.remove_prefix(dash + 1);
-    if (count == 3) return fail(what + "expected YYYY, YYYY-MM or YYYY-MM-DD");
-  }
-  const int year = *parts[0];
-  if (year < 1) return fail(what + "expected YYYY, YYYY-MM or YYYY-MM-DD");
-  if (count == 1) return end ? days_from_civil(year, 12, 31) : days_from_civil(year, 1, 1);
-  const int month = *parts[1];
-  if (month < 1 || month > 12) return fail(what + "month must be 1-12");
-  const std::chrono::year_month_day_last last_of_month(
-      std::chrono::year(year), std::chrono::month_day_last(std::chrono::month(static_cast<unsigned>(month))));
-  const int days_in_month = static_cast<int>(static_cast<unsigned>(last_of_month.day()));
-  if (count == 2) return end ? days_from_civil(year, month, days_in_month) : days_from_civil(year, month, 1);
-  const int day = *parts[2];
-  if (day < 1 || day > days_in_month)
-    return fail(what + "day must be 1-" + std::to_string(days_in_month) + " in that month");
-  return days_from_civil(year, month, day);
-}
-
-Expected<DayRange> parse_date_range(std::string_view raw) {
-  const std::string folded = fold_width(trim(raw));
-  std::string_view v = folded;
-  std::size_t sep = v.find("..");
-  std::size_t sep_len = 2;
-  if (sep == std::string_view::npos) {
-    sep = v.find('/');
-    sep_len = 1;
-  }
-  DayRange range{std::numeric_limits<int>::min(), std::numeric_limits<int>::max()};
-  if (sep == std::string_view::npos) {
-    auto first = parse_date_bound(v, false);
-    if (!first) return std::unexpected(first.error());
-    range.first = *first;
-    range.last = *parse_date_bound(v, true);
-    return range;
-  }
-  const std::string_view from = trim(v.substr(0, sep));
-  const std::string_view to = trim(v.substr(sep + sep_len));
-  if (from.empty() && to.empty()) return range;  // any dated passage
-  if (!from.empty()) {
-    auto first = parse_date_bound(from, false);
-    if (!first) return std::unexpected(first.error());
-    range.first = *first;
-  }
-  if (!to.empty()) {
-    auto last = parse_date_bound(to, true);
-    if (!last) return std::unexpected(last.error());
-    range.last = *last;
-  }
-  if (range.first > range.last) return fail("date " + folded + ": the range ends before it starts");
-  return range;
-}
-
-Xapian::Query date_filter_query(const DayRange& range) {
-  Xapian::Query exact((new DateOverlapSource(range))->release());
-  const bool bounded = range.first != std::numeric_limits<int>::min() &&
-                       range.last != std::numeric_limits<int>::max();
-  if (bounded) {
-    const int first_year = year_of_day(range.first);
-    const int last_year = year_of_day(range.last);
-    if (last_year - first_year < kMaxYearTerms) {
-      std::vector<Xapian::Query> years;
-      for (int y = first_year; y <= last_year; ++y)
-        years.emplace_back(std::string(schema::kYear) + std::to_string(y));
-      exact = Xapian::Query(Xapian::Query::OP_FILTER,
-                            Xapian::Query(Xapian::Query::OP_OR, years.begin(), years.end()), exact);
-    }
-  }
-  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact, 0.0);
-}
-
-Expected<std::string> parse_year(std::string_view raw) {
-  const std::string folded = fold_width(trim(raw));
-  bool digits = folded.size() == 4;
-  for (char c : folded) digits = digits && c >= '0' && c <= '9';
-  if (!digits) return fail("year " + folded + ": expected four digits, e.g. 2014");
-  return folded;
-}
 
 Expected<ParsedQuery> parse_query(std::string_view q, Analyzer& analyzer, const Gazetteer& gazetteer,
                                   const QueryParserOptions& options) {

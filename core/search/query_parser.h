@@ -6,9 +6,11 @@
 //   粮农组织 OR 环境规划署  alternatives; OR binds tighter than the implicit AND:
 //                          a b OR c = a AND (b OR c)
 //   (a OR b) -(c d)        grouping
-//   org:粮农组织  year:2014  decision:XI/1  symbol:UNEP/CBD/COP/12/24
+//   org:粮农组织  year:2014  decision:XI/1  symbol:UNEP/CBD/COP/12/24  kind:paragraph
 //   date:2014  date:2014-05..2014-06  date:2014-05-03..  date:..2013   (overlap with the
 //                          passage's dates; also '/' as the range separator)
+//                          Field values are read by the same FilterBuilder (filters.h) as
+//                          searchd's URL filters.
 //
 // Every word or phrase goes through the Analyzer and text_query(), exactly like passage text,
 // and is ORed with the same text in section headings (schema::kSectionText), scaled up, so that
@@ -41,7 +43,7 @@ struct QueryNode {
     match_all,  // the empty query
     word,       // text: the word as typed
     phrase,     // text: the phrase as typed, without the quotes
-    field,      // field: "org", "year", "decision", "symbol" or "date"; text: the value
+    field,      // field: one of kFilterFields (filters.h); text: the value
     and_,       // children, all required (NOT children exclude)
     or_,        // children, any
     not_,       // one child, excluded
@@ -58,29 +60,6 @@ struct QueryNode {
 // Parses the query syntax only (no analysis, never fails): q must be valid UTF-8.
 // Single-child AND/OR nodes are collapsed; an empty query is Kind::match_all.
 QueryNode parse_query_syntax(std::string_view q);
-
-// ---- Field values -----------------------------------------------------------------------------
-
-// An inclusive range of days since 1970-01-01.
-struct DayRange {
-  int first = 0;
-  int last = 0;
-};
-
-// "2014", "2014-05", "2014-05-03" (ASCII or full-width digits) -> its first day, or its last
-// day when `end` is true. Errors name the value: "date 2014-13: month must be 1-12".
-Expected<int> parse_date_bound(std::string_view value, bool end);
-
-// A date filter value: "2014", "2014-05..2014-06", "2014-05-03..", "..2013", also with '/' as
-// separator. Open ends extend to the limits of the calendar the index uses (1900-2100).
-Expected<DayRange> parse_date_range(std::string_view value);
-
-// Matches the passages whose date ranges (schema::kSlotDateRanges) overlap `range`: year terms
-// select candidates, a posting source over the value slot checks the exact overlap. Weight 0.
-Xapian::Query date_filter_query(const DayRange& range);
-
-// Normalised year filter value ("2014", "２０１４"), or an error for anything but four digits.
-Expected<std::string> parse_year(std::string_view value);
 
 // ---- Translation ------------------------------------------------------------------------------
 

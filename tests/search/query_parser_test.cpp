@@ -5,6 +5,7 @@
 
 #include "core/text/analyzer.h"
 #include "core/documents/dates.h"
+#include "core/search/date_filter.h"
 #include "core/search/query_parser.h"
 #include "core/search/resources.h"
 #include "tests/support/test_support.h"

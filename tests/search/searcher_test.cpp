@@ -10,6 +10,7 @@
 #include "core/index/index_writer.h"
 #include "core/documents/parser.h"
 #include "core/documents/passage_fields.h"
+#include "core/search/date_filter.h"
 #include "core/search/query_parser.h"
 #include "core/search/resources.h"
 #include "core/search/searcher.h"

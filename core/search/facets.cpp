@@ -1,0 +1,116 @@
+#include "core/search/facets.h"
+
+#include <algorithm>
+#include <charconv>
+#include <unordered_set>
+
+#include "core/documents/gazetteer.h"
+#include "core/documents/references.h"
+
+namespace treaty {
+namespace {
+
+std::string facet_label(std::string_view facet, const std::string& value, const Gazetteer& gazetteer) {
+  if (facet == "org") {
+    const Organization* org = gazetteer.find_by_id(value);
+    if (!org) return value;
+    return org->acronym.empty() ? org->name_zh : org->name_zh + " (" + org->acronym + ")";
+  }
+  if (facet == "decision") return decision_label(value);
+  return value;
+}
+
+}  // namespace
+
+FacetSpy::FacetSpy(const SlotTable& table, std::vector<std::size_t> facets) : table_(table), facets_(std::move(facets)) {
+  for (std::size_t k : facets_) counts_.emplace_back(table_.facet(k).names.size(), 0);
+}
+
+void FacetSpy::add(Xapian::docid did) {
+  for (std::size_t i = 0; i < facets_.size(); ++i) {
+    const SlotTable::Values& values = table_.facet(facets_[i]);
+    if (did + 1 >= values.begin.size()) continue;
+    for (std::uint32_t j = values.begin[did]; j < values.begin[did + 1]; ++j) ++counts_[i][values.ids[j]];
+  }
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> FacetSpy::values(std::size_t i) const {
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  const SlotTable::Values& values = table_.facet(facets_[i]);
+  for (std::size_t id = 0; id < counts_[i].size(); ++id)
+    if (counts_[i][id] > 0) out.emplace_back(values.names[id], counts_[i][id]);
+  return out;
+}
+
+FacetPlan plan_facets(const SearchRequest& request, const Filters& filters) {
+  FacetPlan plan;
+  for (const std::string& name : request.facets) {
+    const std::size_t k = *find_facet(name);
+    if (std::find(plan.main.begin(), plan.main.end(), k) != plan.main.end() ||
+        std::find(plan.own_pass.begin(), plan.own_pass.end(), k) != plan.own_pass.end())
+      continue;  // asked twice
+    (request.disjunctive && filters.has(name) ? plan.own_pass : plan.main).push_back(k);
+  }
+  return plan;
+}
+
+Expected<void> count_without_own_filter(std::size_t k, FacetSpy& own, const Xapian::Database& db,
+                                        const Xapian::Query& query, const Filters& filters,
+                                        const VectorRetriever* vectors, bool semantic) {
+  const std::string_view name = kFacetDefs[k].name;
+  if (!semantic) {
+    Xapian::Enquire pass(db);
+    pass.set_query(filters.apply(query, name));
+    pass.set_weighting_scheme(Xapian::BoolWeight());  // counting only
+    pass.add_matchspy(&own);
+    pass.get_mset(0, 0, db.get_doccount());
+    pass.clear_matchspies();
+  }
+  if (vectors) {
+    auto candidates = vectors->candidates(name);
+    if (!candidates) return std::unexpected(candidates.error());
+    const std::unordered_set<Xapian::docid> lexical =
+        semantic ? std::unordered_set<Xapian::docid>() : matching_docids(db, *candidates, filters.apply(query, name));
+    for (const VectorCandidate& c : *candidates)
+      if (!lexical.contains(c.did)) own.add(c.did);
+  }
+  return {};
+}
+
+std::string decision_label(std::string_view id) {
+  DecisionRef ref;
+  const std::size_t colon = id.find(':');
+  const std::size_t slash = id.find('/');
+  if (colon == std::string_view::npos || slash == std::string_view::npos || slash < colon) return std::string(id);
+  const std::string_view kind = id.substr(0, colon);
+  if (kind == "cop") ref.kind = DecisionKind::cop_decision;
+  else if (kind == "rec") ref.kind = DecisionKind::recommendation;
+  else if (kind == "unga") ref.kind = DecisionKind::unga_resolution;
+  else return std::string(id);
+  const std::string_view session = id.substr(colon + 1, slash - colon - 1);
+  std::string_view rest = id.substr(slash + 1);
+  const std::size_t space = rest.find(' ');
+  const std::string_view number = rest.substr(0, space);
+  if (space != std::string_view::npos) ref.part = std::string(rest.substr(space + 1));
+  if (std::from_chars(session.data(), session.data() + session.size(), ref.session).ec != std::errc() ||
+      std::from_chars(number.data(), number.data() + number.size(), ref.number).ec != std::errc())
+    return std::string(id);
+  return ref.label();
+}
+
+Facet make_facet(std::string_view name, std::vector<std::pair<std::string, std::uint64_t>> counted,
+                 std::size_t limit, const Gazetteer& gazetteer) {
+  std::vector<std::pair<std::string, std::uint64_t>> sorted = std::move(counted);
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  if (sorted.size() > limit) sorted.resize(limit);
+  Facet facet{std::string(name), {}};
+  for (auto& [value, count] : sorted) {
+    std::string label = facet_label(name, value, gazetteer);
+    facet.values.push_back({std::move(value), std::move(label), count});
+  }
+  return facet;
+}
+
+}  // namespace treaty

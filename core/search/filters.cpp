@@ -1,0 +1,125 @@
+#include "core/search/filters.h"
+
+#include <algorithm>
+
+#include "core/documents/gazetteer.h"
+#include "core/documents/references.h"
+#include "core/index/schema.h"
+#include "core/search/date_filter.h"
+#include "core/search/request.h"
+#include "core/text/normalizer.h"
+
+namespace treaty {
+namespace {
+
+Xapian::Query weightless(Xapian::Query q) { return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, std::move(q), 0.0); }
+
+Xapian::Query term(std::string_view prefix, std::string_view value) {
+  return Xapian::Query(std::string(prefix) + std::string(value));
+}
+
+// "decision foo" or "decision:foo", as the user wrote it.
+std::string as_written(std::string_view field, std::string_view value, FilterSyntax syntax) {
+  return std::string(field) + (syntax == FilterSyntax::query_field ? ":" : " ") + std::string(value);
+}
+
+}  // namespace
+
+FilterBuilder::FilterBuilder(const Normalizer& normalizer, const Gazetteer& gazetteer)
+    : normalizer_(&normalizer), gazetteer_(&gazetteer) {}
+
+Expected<Xapian::Query> FilterBuilder::value(std::string_view field, std::string_view value, FilterSyntax syntax,
+                                             std::vector<std::string>& warnings) const {
+  if (field == "org") {
+    if (const Organization* org = gazetteer_->resolve(value)) return weightless(term(schema::kOrg, org->id));
+    warnings.push_back("unknown organization \"" + std::string(value) + "\" (matches nothing)");
+    return Xapian::Query();  // matches nothing (a query without shared internals)
+  }
+  if (field == "year") {
+    auto year = parse_year(value);
+    if (!year) return std::unexpected(year.error());
+    return weightless(term(schema::kYear, *year));
+  }
+  if (field == "decision") {
+    std::string_view v = value;
+    // Facet ids ("cop:11/1 D") work as filters too.
+    for (std::string_view kind : {"cop:", "rec:", "unga:"})
+      if (v.starts_with(kind)) v.remove_prefix(kind.size());
+    const auto key = decision_filter_key(normalizer_->normalize_string(v));
+    if (!key) return fail(as_written(field, value, syntax) + " is not a decision reference (e.g. XI/1, XI/1 D, 67/212)");
+    return weightless(term(schema::kDecision, *key));
+  }
+  if (field == "symbol") {
+    // Symbols are indexed upper case; NFKC folds full-width forms.
+    std::string symbol = normalizer_->normalize_string(value);
+    for (char& c : symbol)
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return weightless(term(schema::kSymbol, symbol));
+  }
+  if (field == "kind") {
+    if (value != "header" && value != "paragraph" && value != "item")
+      return fail(as_written(field, value, syntax) + " is not a passage kind (header, paragraph, item)");
+    return weightless(term(schema::kKind, value));
+  }
+  if (field == "date") {
+    auto range = parse_date_range(value);
+    if (!range) return std::unexpected(range.error());
+    return date_filter_query(*range);
+  }
+  return fail("unknown filter field \"" + std::string(field) + "\"");
+}
+
+Expected<Xapian::Query> FilterBuilder::any_of(std::string_view field, const std::vector<std::string>& values,
+                                              FilterSyntax syntax, std::vector<std::string>& warnings) const {
+  std::vector<Xapian::Query> alternatives;
+  for (const std::string& v : values) {
+    auto q = value(field, v, syntax, warnings);
+    if (!q) return std::unexpected(q.error());
+    alternatives.push_back(std::move(*q));
+  }
+  if (alternatives.size() == 1) return alternatives.front();
+  return weightless(Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end()));
+}
+
+void Filters::add(std::string_view field, Xapian::Query query) { filters_.push_back({field, std::move(query)}); }
+
+bool Filters::has(std::string_view field) const {
+  return std::any_of(filters_.begin(), filters_.end(), [&](const FieldFilter& f) { return f.field == field; });
+}
+
+bool Filters::restricts_except(std::string_view skip) const {
+  return std::any_of(filters_.begin(), filters_.end(), [&](const FieldFilter& f) { return f.field != skip; });
+}
+
+Xapian::Query Filters::apply(const Xapian::Query& base, std::string_view skip) const {
+  std::vector<Xapian::Query> parts;
+  for (const FieldFilter& f : filters_)
+    if (f.field != skip) parts.push_back(f.query);
+  if (parts.empty()) return base;
+  return Xapian::Query(Xapian::Query::OP_FILTER, base, Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()));
+}
+
+Expected<Filters> request_filters(const SearchRequest& r, const FilterBuilder& builder,
+                                  std::vector<std::string>& warnings) {
+  Filters filters;
+  const std::pair<std::string_view, const std::vector<std::string>*> fields[] = {
+      {"org", &r.orgs}, {"year", &r.years}, {"decision", &r.decisions}, {"symbol", &r.symbols}, {"kind", &r.kinds}};
+  for (const auto& [field, values] : fields) {
+    if (values->empty()) continue;
+    auto q = builder.any_of(field, *values, FilterSyntax::parameter, warnings);
+    if (!q) return std::unexpected(q.error());
+    filters.add(field, std::move(*q));
+  }
+  if (r.paragraphs) {
+    // Items are part of their paragraph's lead-in passage (kItemText).
+    filters.add("group", Xapian::Query(Xapian::Query::OP_OR, term(schema::kKind, "header"), term(schema::kKind, "paragraph")));
+  }
+  if (!r.date_from.empty() || !r.date_to.empty()) {
+    auto q = builder.value("date", r.date_from + ".." + r.date_to, FilterSyntax::parameter, warnings);
+    if (!q) return std::unexpected(q.error());
+    filters.add("date", std::move(*q));
+  }
+  return filters;
+}
+
+}  // namespace treaty

@@ -1,0 +1,86 @@
+// Filters: one builder for the URL parameters (SearchRequest's orgs, years, decisions, symbols,
+// kinds, dates) and the query language's fields (org:, year:, decision:, symbol:, kind:, date:),
+// so the same value is normalised the same way and matches the same passages either way.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xapian.h>
+
+#include "core/base/error.h"
+
+namespace treaty {
+
+class Gazetteer;
+class Normalizer;
+struct SearchRequest;
+
+// The fields a filter can be on: the query language's field names and the URL parameters'.
+inline constexpr std::string_view kFilterFields[] = {"org", "year", "decision", "symbol", "kind", "date"};
+
+// How a value was given, for error messages: "decision foo ..." (a URL parameter) or
+// "decision:foo ..." (a field in the query).
+enum class FilterSyntax { parameter, query_field };
+
+class FilterBuilder {
+ public:
+  // Both must outlive the builder.
+  FilterBuilder(const Normalizer& normalizer, const Gazetteer& gazetteer);
+
+  // The passages with `value` in `field` (one of kFilterFields), at weight 0:
+  //   org       an organization id, name or acronym in any script or case (the gazetteer's
+  //             resolve()); an unknown one matches nothing and adds a warning, it is no error
+  //   year      four digits, ASCII or full-width
+  //   decision  "XI/1", "11/1", "XI/1 D", "67/212", or a decision facet id ("cop:11/1 D")
+  //   symbol    a document symbol, any case or width ("unep/cbd/cop/12/24")
+  //   kind      a passage kind: header, paragraph, item
+  //   date      "2014", "2014-05..2014-06", "2014-05-03..", "..2013" (date_filter.h)
+  // Errors: a malformed value (the message names field and value as `syntax` writes them) or a
+  // field not in kFilterFields.
+  Expected<Xapian::Query> value(std::string_view field, std::string_view value, FilterSyntax syntax,
+                                std::vector<std::string>& warnings) const;
+
+  // The passages with any of `values` in `field`, at weight 0. Precondition: values not empty.
+  Expected<Xapian::Query> any_of(std::string_view field, const std::vector<std::string>& values,
+                                 FilterSyntax syntax, std::vector<std::string>& warnings) const;
+
+ private:
+  const Normalizer* normalizer_;
+  const Gazetteer* gazetteer_;
+};
+
+// One field's filter: its values ORed.
+struct FieldFilter {
+  std::string_view field;  // a kFilterFields name, which is also its facet's name; "group" for
+                           // group=paragraph's restriction to headers and paragraphs
+  Xapian::Query query;     // weight 0
+};
+
+// A request's filters, one per field, ANDed.
+class Filters {
+ public:
+  // Adds the filter on `field` (a field is added at most once).
+  void add(std::string_view field, Xapian::Query query);
+
+  bool has(std::string_view field) const;
+  // Any filter on another field than `skip`?
+  bool restricts_except(std::string_view skip) const;
+
+  // `base` restricted by every filter except the one on `skip` (empty: none skipped).
+  Xapian::Query apply(const Xapian::Query& base, std::string_view skip = {}) const;
+
+  const std::vector<FieldFilter>& all() const { return filters_; }
+
+ private:
+  std::vector<FieldFilter> filters_;
+};
+
+// The filters of `request`'s URL-parameter fields (each field's values ORed) and of
+// request.paragraphs (items are searched through their paragraph's lead-in). Errors as
+// FilterBuilder::value(); unknown organizations add to `warnings`.
+Expected<Filters> request_filters(const SearchRequest& request, const FilterBuilder& builder,
+                                  std::vector<std::string>& warnings);
+
+}  // namespace treaty
