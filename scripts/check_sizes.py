@@ -10,6 +10,7 @@ Usage: scripts/check_sizes.py [--report N]   (--report: also list the N longest 
 """
 import argparse
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -29,7 +30,7 @@ def sources(root):
 def functions(root, files):
     """(lines, "path:line", name) for every function ctags finds in `files`."""
     out = subprocess.run(
-        ["ctags", "--fields=+ne", "--c++-kinds=f", "--language-force=C++", "-o", "-"]
+        [shutil.which("ctags-universal") or "ctags", "--fields=+ne", "--c++-kinds=f", "--language-force=C++", "-o", "-"]
         + [str(f.relative_to(root)) for f in files],
         cwd=root, check=True, capture_output=True, text=True).stdout
     for row in out.splitlines():

@@ -13,7 +13,7 @@ packages=(
   libhnswlib-dev libcurl4-openssl-dev
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   catch2
-  curl python3
+  curl python3 universal-ctags
   chromium fonts-wqy-microhei
 )
 
