@@ -146,33 +146,99 @@ Expected<Thesaurus> Thesaurus::load(const std::filesystem::path& path, const Nor
   return parse(text.str(), path.string(), normalizer, gazetteer, options);
 }
 
-Expected<Thesaurus> Thesaurus::parse(std::string_view toml_text, const std::string& source_name,
-                                     const Normalizer& normalizer, const Gazetteer& gazetteer,
-                                     const ThesaurusOptions& options) {
-  if (!valid_utf8(toml_text)) {
-    std::size_t bad = 0;
-    valid_utf8(toml_text, &bad);
-    return fail("invalid UTF-8", source_name, line_of_offset(toml_text, bad));
+// parse()'s steps, with the state they share: the concepts of the file, then those of the
+// gazetteer, added one by one to the thesaurus being built.
+class Thesaurus::Builder {
+ public:
+  Builder(Thesaurus& thesaurus, const std::string& source_name, const Normalizer& normalizer)
+      : thesaurus_(thesaurus), source_name_(source_name), normalizer_(normalizer) {}
+
+  // One [[concept]] table of the file, checked, with its terms.
+  Expected<void> add_file_concept(const toml::node& element) {
+    const int line = line_of(element);
+    const toml::table* entry = element.as_table();
+    if (!entry) return fail("a [[concept]] entry must be a table", source_name_, line);
+    for (const auto& [key, node] : *entry) {
+      if (std::find(kConceptKeys.begin(), kConceptKeys.end(), key.str()) == kConceptKeys.end())
+        return fail("unknown key '" + std::string(key.str()) + "'", source_name_, line_of(node));
+    }
+
+    auto id = string_key(*entry, "id", source_name_);
+    if (!id) return std::unexpected(id.error());
+    auto zh = string_key(*entry, "zh", source_name_);
+    if (!zh) return std::unexpected(zh.error());
+    std::array<Expected<std::vector<SourcedString>>, 3> lists = {
+        string_array_key(*entry, "zh_variants", source_name_), string_array_key(*entry, "en", source_name_),
+        string_array_key(*entry, "acronyms", source_name_)};
+    for (const auto& list : lists)
+      if (!list) return std::unexpected(list.error());
+
+    if (!entry->get("id")) return fail("concept without id", source_name_, line);
+    if (!valid_id(id->text))
+      return fail("id '" + id->text + "' must be lowercase ASCII letters, digits, '_' or '-'", source_name_,
+                  id->line);
+    if (auto [it, inserted] = id_lines_.emplace(id->text, line); !inserted)
+      return fail("duplicate id '" + id->text + "' (first at line " + std::to_string(it->second) + ")",
+                  source_name_, id->line);
+    if (!entry->get("zh")) return fail("concept '" + id->text + "' without zh", source_name_, line);
+
+    Concept c;
+    c.id = id->text;
+    c.zh = zh->text;
+    c.line = line;
+    std::vector<SourcedString> all{*zh};
+    for (std::size_t k = 0; k < lists.size(); ++k) {
+      auto& target = k == 0 ? c.zh_variants : k == 1 ? c.en : c.acronyms;
+      for (const SourcedString& s : *lists[k]) {
+        target.push_back(s.text);
+        all.push_back(s);
+      }
+    }
+    const std::size_t index = thesaurus_.concepts_.size();
+    thesaurus_.concepts_.push_back(std::move(c));
+    thesaurus_.terms_.emplace_back();
+    for (const SourcedString& s : all) {
+      if (s.text.empty()) return fail("empty term in concept '" + id->text + "'", source_name_, s.line);
+      if (auto added = add_term(index, s.text, s.line); !added) return std::unexpected(added.error());
+    }
+    return {};
   }
-  auto root = toml_fields::parse_entries_file(toml_text, source_name, "concept", "no [[concept]] tables");
-  if (!root) return std::unexpected(root.error());
-  const toml::array* entries = (*root)["concept"].as_array();
 
-  Thesaurus t;
-  t.options_ = options;
-  t.normalizer_ = &normalizer;
-  const Xapian::Stem stemmer("en");
-  std::map<std::string, int> key_lines;  // key -> line of the file term that has it
+  // The concept "org:<id>" of gazetteer organization `org`, with its names as terms.
+  Expected<void> add_organization(const Organization& org) {
+    Concept c;
+    c.id = "org:" + org.id;
+    c.zh = org.name_zh;
+    c.zh_variants = org.aliases_zh;
+    if (!org.name_en.empty()) c.en.push_back(org.name_en);
+    if (!org.acronym.empty()) c.acronyms.push_back(org.acronym);
+    for (const std::string& alias : org.aliases_en) {
+      // aliases_en mixes names and acronyms: an alias without lower-case letters is an acronym.
+      const bool acronym = std::none_of(alias.begin(), alias.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
+      (acronym ? c.acronyms : c.en).push_back(alias);
+    }
+    const std::size_t index = thesaurus_.concepts_.size();
+    const std::vector<std::string> names = c.terms();
+    thesaurus_.concepts_.push_back(std::move(c));
+    thesaurus_.terms_.emplace_back();
+    for (const std::string& name : names) {
+      if (name.empty()) continue;
+      if (auto added = add_term(index, name, 0); !added) return std::unexpected(added.error());
+    }
+    return {};
+  }
 
+ private:
   // Adds `text` to concept `index` (`line` 0: a gazetteer name). A key already taken by another
   // concept is an error naming the file term's line, unless both are gazetteer names: the
   // gazetteer has validated its names, and stemming alone can merge two of them (first wins).
-  auto add_term = [&](std::size_t index, const std::string& text, int line) -> Expected<void> {
-    const NormalizedText n = normalizer.normalize(text);
-    const std::vector<Token> tokens = tokenize(n.text, stemmer);
+  Expected<void> add_term(std::size_t index, const std::string& text, int line) {
+    Thesaurus& t = thesaurus_;
+    const NormalizedText n = normalizer_.normalize(text);
+    const std::vector<Token> tokens = tokenize(n.text, stemmer_);
     if (tokens.empty()) {
       if (line == 0) return {};
-      return fail("term '" + text + "' has no letters, digits or Han characters", source_name, line);
+      return fail("term '" + text + "' has no letters, digits or Han characters", source_name_, line);
     }
     Term term;
     term.text = text;
@@ -192,93 +258,51 @@ Expected<Thesaurus> Thesaurus::parse(std::string_view toml_text, const std::stri
         return fail("term '" + t.terms_[it->second.concept_index][it->second.term_index].text + "' of concept '" +
                         other.id + "' is already a name of organization '" + t.concepts_[index].id.substr(4) +
                         "' (gazetteer)",
-                    source_name, key_lines[term.key]);
+                    source_name_, key_lines_[term.key]);
       return fail("term '" + text + "' of concept '" + t.concepts_[index].id + "' is already a term of concept '" +
-                      other.id + "' (line " + std::to_string(key_lines[term.key]) + ")",
-                  source_name, line);
+                      other.id + "' (line " + std::to_string(key_lines_[term.key]) + ")",
+                  source_name_, line);
     }
     if (it == t.by_key_.end()) {
       t.by_key_.emplace(term.key, TermRef{index, terms.size()});
-      if (line > 0) key_lines.emplace(term.key, line);
+      if (line > 0) key_lines_.emplace(term.key, line);
     }
     t.max_key_tokens_ = std::max(t.max_key_tokens_, tokens.size());
     terms.push_back(std::move(term));
     return {};
-  };
-
-  std::map<std::string, int> id_lines;
-  for (const toml::node& element : *entries) {
-    const int line = line_of(element);
-    const toml::table* entry = element.as_table();
-    if (!entry) return fail("a [[concept]] entry must be a table", source_name, line);
-    for (const auto& [key, node] : *entry) {
-      if (std::find(kConceptKeys.begin(), kConceptKeys.end(), key.str()) == kConceptKeys.end())
-        return fail("unknown key '" + std::string(key.str()) + "'", source_name, line_of(node));
-    }
-
-    auto id = string_key(*entry, "id", source_name);
-    if (!id) return std::unexpected(id.error());
-    auto zh = string_key(*entry, "zh", source_name);
-    if (!zh) return std::unexpected(zh.error());
-    std::array<Expected<std::vector<SourcedString>>, 3> lists = {
-        string_array_key(*entry, "zh_variants", source_name), string_array_key(*entry, "en", source_name),
-        string_array_key(*entry, "acronyms", source_name)};
-    for (const auto& list : lists)
-      if (!list) return std::unexpected(list.error());
-
-    if (!entry->get("id")) return fail("concept without id", source_name, line);
-    if (!valid_id(id->text))
-      return fail("id '" + id->text + "' must be lowercase ASCII letters, digits, '_' or '-'", source_name,
-                  id->line);
-    if (auto [it, inserted] = id_lines.emplace(id->text, line); !inserted)
-      return fail("duplicate id '" + id->text + "' (first at line " + std::to_string(it->second) + ")",
-                  source_name, id->line);
-    if (!entry->get("zh")) return fail("concept '" + id->text + "' without zh", source_name, line);
-
-    Concept c;
-    c.id = id->text;
-    c.zh = zh->text;
-    c.line = line;
-    std::vector<SourcedString> all{*zh};
-    for (std::size_t k = 0; k < lists.size(); ++k) {
-      auto& target = k == 0 ? c.zh_variants : k == 1 ? c.en : c.acronyms;
-      for (const SourcedString& s : *lists[k]) {
-        target.push_back(s.text);
-        all.push_back(s);
-      }
-    }
-    const std::size_t index = t.concepts_.size();
-    t.concepts_.push_back(std::move(c));
-    t.terms_.emplace_back();
-    for (const SourcedString& s : all) {
-      if (s.text.empty()) return fail("empty term in concept '" + id->text + "'", source_name, s.line);
-      if (auto added = add_term(index, s.text, s.line); !added) return std::unexpected(added.error());
-    }
   }
+
+  Thesaurus& thesaurus_;
+  const std::string& source_name_;
+  const Normalizer& normalizer_;
+  const Xapian::Stem stemmer_{"en"};
+  std::map<std::string, int> key_lines_;  // key -> line of the file term that has it
+  std::map<std::string, int> id_lines_;   // concept id -> line of its [[concept]] table
+};
+
+Expected<Thesaurus> Thesaurus::parse(std::string_view toml_text, const std::string& source_name,
+                                     const Normalizer& normalizer, const Gazetteer& gazetteer,
+                                     const ThesaurusOptions& options) {
+  if (!valid_utf8(toml_text)) {
+    std::size_t bad = 0;
+    valid_utf8(toml_text, &bad);
+    return fail("invalid UTF-8", source_name, line_of_offset(toml_text, bad));
+  }
+  auto root = toml_fields::parse_entries_file(toml_text, source_name, "concept", "no [[concept]] tables");
+  if (!root) return std::unexpected(root.error());
+  const toml::array* entries = (*root)["concept"].as_array();
+
+  Thesaurus t;
+  t.options_ = options;
+  t.normalizer_ = &normalizer;
+  Builder builder(t, source_name, normalizer);
+  for (const toml::node& element : *entries)
+    if (auto added = builder.add_file_concept(element); !added) return std::unexpected(added.error());
 
   // Every organization is a concept of its names. File terms came first, so a collision names
   // the file's line: the file must not repeat organizations, the gazetteer is their source.
-  for (const Organization& org : gazetteer.organizations()) {
-    Concept c;
-    c.id = "org:" + org.id;
-    c.zh = org.name_zh;
-    c.zh_variants = org.aliases_zh;
-    if (!org.name_en.empty()) c.en.push_back(org.name_en);
-    if (!org.acronym.empty()) c.acronyms.push_back(org.acronym);
-    for (const std::string& alias : org.aliases_en) {
-      // aliases_en mixes names and acronyms: an alias without lower-case letters is an acronym.
-      const bool acronym = std::none_of(alias.begin(), alias.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
-      (acronym ? c.acronyms : c.en).push_back(alias);
-    }
-    const std::size_t index = t.concepts_.size();
-    const std::vector<std::string> names = c.terms();
-    t.concepts_.push_back(std::move(c));
-    t.terms_.emplace_back();
-    for (const std::string& name : names) {
-      if (name.empty()) continue;
-      if (auto added = add_term(index, name, 0); !added) return std::unexpected(added.error());
-    }
-  }
+  for (const Organization& org : gazetteer.organizations())
+    if (auto added = builder.add_organization(org); !added) return std::unexpected(added.error());
 
   return t;
 }

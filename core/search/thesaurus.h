@@ -124,6 +124,7 @@ class Thesaurus {
     bool han = false;  // only Han characters (and separators): can replace Chinese in Chinese
     bool latin = false;  // no Han character
   };
+  class Builder;  // parse()'s steps (thesaurus.cpp)
 
   // The terms of concept `concept_index` that can find more than `typed_plain` (a plain key).
   std::vector<std::string> expansions_of(std::size_t concept_index, const std::string& typed_plain) const;
