@@ -53,7 +53,18 @@ struct HeaderInfo {
   std::string agenda_item;   // "临时议程*项目 14"
   std::string title;         // "与其他公约、国际组织和倡议的合作"
   std::string doc_type;      // "执行秘书的说明"
+  std::string distribution;  // "general" | "limited" (from "Distr.: General"); "" when not printed
+  std::string issued;        // the cover's issue date, ISO "2018-10-05"; "" when not printed
+  std::string language;      // the document's language from the cover ("zh" for 中文/CHINESE); ""
+  std::string original;      // the original's language ("en" for "Original: English"/原文：英文); ""
   std::vector<std::string> other_lines;  // "联合国", "Distr.: General", issue date, languages, ...
+};
+
+// Something the parser could not read as expected; the text concerned is kept regardless
+// (numbering gaps and repeats, lines it could not classify).
+struct ParseWarning {
+  int line = 0;         // 1-based source line
+  std::string message;  // "numbering gap: paragraph 4 is followed by 6"
 };
 
 struct Document {
@@ -63,6 +74,7 @@ struct Document {
   std::vector<Section> sections;    // in document order
   std::vector<Passage> passages;    // in document order; passages[0] is the header block
   std::vector<Footnote> footnotes;  // by number
+  std::vector<ParseWarning> warnings;  // in source order
 };
 
 }  // namespace treaty
