@@ -203,9 +203,9 @@ std::optional<Heading> parse_level2(std::string_view t) {
   return Heading{t.substr(0, 1), title};
 }
 
-// The header block ends at the first section heading or at paragraph 1.
 bool starts_body(std::string_view t) {
-  if (parse_level1(t) || parse_level2(t)) return true;
+  if (parse_level1(t) || parse_level2(t) || parse_decision_heading(t) || parse_annex_heading(t)) return true;
+  if (t.ends_with("，") && !t.starts_with("第")) return true;
   const auto numbered = parse_numbered(t);
   return numbered && numbered->number == 1;
 }
@@ -220,87 +220,112 @@ std::optional<FootnoteStart> parse_footnote_start(std::string_view t) {
   return FootnoteStart{*number, rest};
 }
 
-// ---------------------------------------------------------------- header fields
+bool is_page_label(std::string_view t) {
+  if (is_page_number(t)) return true;
+  std::size_t i = 0;
+  // "第 3 页"
+  if (t.starts_with("第")) {
+    i = std::string_view("第").size();
+    while (i < t.size() && t[i] == ' ') ++i;
+    if (!leading_number(t, i, 4)) return false;
+    while (i < t.size() && t[i] == ' ') ++i;
+    return t.substr(i) == "页";
+  }
+  // "- 3 -"
+  if (t.starts_with("-") && t.ends_with("-") && t.size() >= 3) {
+    std::string_view inner = trim(t.substr(1, t.size() - 2));
+    std::size_t k = 0;
+    return leading_number(inner, k, 4) && k == inner.size();
+  }
+  // "3/12"
+  const auto page = leading_number(t, i, 3);
+  if (!page || i >= t.size() || t[i] != '/') return false;
+  ++i;
+  const auto of = leading_number(t, i, 3);
+  return of && i == t.size() && *page >= 1 && *page <= *of;
+}
 
-namespace {
+bool is_rule(std::string_view t) {
+  if (is_underscore_rule(t)) return true;
+  std::size_t dashes = 0;
+  for (std::size_t i = 0; i < t.size();) {
+    const char32_t cp = next_code_point(t, i);
+    if (cp != '-' && cp != U'—' && cp != U'－') return false;
+    ++dashes;
+  }
+  return dashes >= 5;
+}
 
-bool has_han(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();)
-    if (is_han(next_code_point(s, i))) return true;
+std::optional<Bracketed> parse_bracketed(std::string_view t) {
+  std::size_t i = 0;
+  std::string_view close;
+  if (t.starts_with("(")) {
+    i = 1;
+    close = ")";
+  } else if (t.starts_with("（")) {
+    i = std::string_view("（").size();
+    close = "）";
+  } else {
+    return std::nullopt;
+  }
+  const std::size_t start = i;
+  while (i < t.size() && t[i] >= 'a' && t[i] <= 'z' && i - start < 6) ++i;
+  if (i == start || !t.substr(i).starts_with(close)) return std::nullopt;
+  const std::string label(t.substr(start, i - start));
+  i += close.size();
+  // A label is followed by a space or the text; "(a)" inside a word is not an item ("27(b)").
+  if (i < t.size() && !is_blank_byte(t[i]) && static_cast<unsigned char>(t[i]) < 0x80) return std::nullopt;
+  if (label.size() > 1 && roman_value(label) == 0) return std::nullopt;
+  return Bracketed{label, trim(t.substr(i))};
+}
+
+int roman_value(std::string_view label) {
+  static constexpr std::string_view kRoman[] = {"i",     "ii",   "iii",   "iv",   "v",     "vi",   "vii",
+                                                "viii",  "ix",   "x",     "xi",   "xii",   "xiii", "xiv",
+                                                "xv",    "xvi",  "xvii",  "xviii", "xix",  "xx"};
+  for (std::size_t k = 0; k < std::size(kRoman); ++k)
+    if (kRoman[k] == label) return static_cast<int>(k) + 1;
+  return 0;
+}
+
+std::optional<Heading> parse_decision_heading(std::string_view t) {
+  std::size_t i = 0;
+  for (std::string_view body : {"NP-", "BS-", "CP-"})
+    if (t.starts_with(body)) i = body.size();
+  const std::size_t session_start = i;
+  while (i < t.size() && (is_digit(t[i]) || t[i] == 'I' || t[i] == 'V' || t[i] == 'X' || t[i] == 'L')) ++i;
+  if (i == session_start || i - session_start > 6 || i >= t.size() || t[i] != '/') return std::nullopt;
+  ++i;
+  const std::size_t number_start = i;
+  while (i < t.size() && is_digit(t[i])) ++i;
+  if (i == number_start || i - number_start > 3 || i >= t.size() || t[i] != '.') return std::nullopt;
+  const std::string_view label = t.substr(0, i);
+  const std::string_view title = trim(t.substr(i + 1));
+  if (title.empty() || i + 1 >= t.size() || !is_blank_byte(t[i + 1])) return std::nullopt;
+  return Heading{label, title};
+}
+
+std::optional<Annex> parse_annex_heading(std::string_view t) {
+  if (!t.starts_with("附件")) return std::nullopt;
+  static constexpr std::string_view kNumerals[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+  const std::string_view rest = t.substr(std::string_view("附件").size());
+  if (rest.empty()) return Annex{t, 1};
+  for (std::size_t k = 0; k < std::size(kNumerals); ++k)
+    if (rest == kNumerals[k]) return Annex{t, static_cast<int>(k) + 1};
+  return std::nullopt;
+}
+
+bool starts_preamble(std::string_view t) {
+  static constexpr std::string_view kVerbs[] = {
+      "回顾", "忆及", "认识到", "注意到", "铭记", "欢迎", "重申", "确认", "考虑到", "强调", "意识到", "承认",
+      "赞赏", "申明", "念及", "关切", "深为关切", "满意地注意到", "遗憾地注意到", "表示赞赏", "深信", "希望"};
+  for (std::string_view adverb : {"", "又", "还", "并"}) {
+    if (!t.starts_with(adverb)) continue;
+    const std::string_view rest = t.substr(adverb.size());
+    for (std::string_view verb : kVerbs)
+      if (rest.starts_with(verb)) return true;
+  }
   return false;
-}
-
-// "2014 年 8 月 14 日": digits, spaces and 年月日 only.
-bool is_date_only(std::string_view s) {
-  bool digit = false;
-  for (std::size_t i = 0; i < s.size();) {
-    const char32_t cp = next_code_point(s, i);
-    if (cp >= '0' && cp <= '9')
-      digit = true;
-    else if (cp != ' ' && cp != U'年' && cp != U'月' && cp != U'日')
-      return false;
-  }
-  return digit;
-}
-
-// "第一次会议", "第十二届会议".
-bool is_session(std::string_view s) {
-  return s.starts_with("第") && cp_count(s) <= 15 &&
-         (s.ends_with("会议") || s.ends_with("届会") || s.ends_with("常会"));
-}
-
-// Lines of the cover page that are not part of the meeting name: "联合国", the symbol,
-// "Distr.: General", the issue date, "中文", "原文：英文".
-bool is_cover_line(std::string_view s) {
-  return looks_like_symbol(s) || !has_han(s) || is_date_only(s) || cp_count(s) <= 4 ||
-         s.find("原文") != std::string_view::npos;
-}
-
-bool is_doc_type(std::string_view s) {
-  return cp_count(s) <= 20 && (s.ends_with("说明") || s.ends_with("报告"));
-}
-
-}  // namespace
-
-// Splits the header block into its fields. `symbol_index` is the index of the printed
-// symbol line in `lines`, if any.
-HeaderBlock read_header(const std::vector<std::string_view>& lines, std::optional<std::size_t> symbol_index) {
-  HeaderBlock out;
-  if (symbol_index) out.info.symbol_line = std::string(lines[*symbol_index]);
-  const auto session = std::find_if(lines.begin(), lines.end(), [](std::string_view s) { return is_session(s); });
-  const auto s = static_cast<std::size_t>(session - lines.begin());
-  // The meeting name is the run of (wrapped) lines right before the session line.
-  std::size_t meeting_begin = s;
-  if (session != lines.end())
-    while (meeting_begin > 0 && meeting_begin - 1 != symbol_index && !is_cover_line(lines[meeting_begin - 1]))
-      --meeting_begin;
-  for (std::size_t i = 0; i < meeting_begin; ++i) {
-    out.lines.emplace_back(lines[i]);
-    if (i != symbol_index) out.info.other_lines.emplace_back(lines[i]);
-  }
-  if (session == lines.end()) return out;
-
-  const auto add = [&out](std::string& field, std::string value) {
-    field = value;
-    out.lines.push_back(std::move(value));
-  };
-  if (meeting_begin < s) add(out.info.meeting, join_all(std::vector<std::string_view>(lines.begin() + meeting_begin, lines.begin() + s)));
-  add(out.info.session, std::string(lines[s]));
-  std::size_t j = s + 1;
-  if (j < lines.size() && lines[j].find("年") != std::string_view::npos &&
-      lines[j].find_first_of("0123456789") != std::string_view::npos)
-    add(out.info.dates_venue, std::string(lines[j++]));
-  if (j < lines.size() && lines[j].find("议程") != std::string_view::npos)
-    add(out.info.agenda_item, std::string(lines[j++]));
-  std::vector<std::string_view> rest(lines.begin() + j, lines.end());
-  std::string doc_type;
-  if (!rest.empty() && is_doc_type(rest.back())) {
-    doc_type = std::string(rest.back());
-    rest.pop_back();
-  }
-  if (!rest.empty()) add(out.info.title, join_all(rest));
-  if (!doc_type.empty()) add(out.info.doc_type, std::move(doc_type));
-  return out;
 }
 
 }  // namespace treaty::parser_lines

@@ -94,7 +94,8 @@ std::optional<Heading> parse_level1(std::string_view t);
 // "A. 粮食和农业植物遗传资源国际条约".
 std::optional<Heading> parse_level2(std::string_view t);
 
-// The header block ends at the first section heading or at paragraph 1.
+// The header block ends at the first section heading, decision or annex heading, paragraph 1, or
+// a line ending with "，" (the "作为…缔约方大会，" that opens a decision's text).
 bool starts_body(std::string_view t);
 
 struct FootnoteStart {
@@ -105,15 +106,39 @@ struct FootnoteStart {
 // "1  UNEP/CBD/NP/COP-MOP/1/INF/5。", "4 2013年 3月 25日-26日于日本东京。".
 std::optional<FootnoteStart> parse_footnote_start(std::string_view t);
 
-// ---------------------------------------------------------------- header fields
+// A page label on a line of its own: "Page 3", "第 3 页", "- 3 -", "3/12".
+bool is_page_label(std::string_view t);
 
-struct HeaderBlock {
-  HeaderInfo info;
-  std::vector<std::string> lines;  // the block's lines, wrapped meeting/title lines rejoined
+// A footnote rule: three or more underscores, or five or more dashes ("-", "—", "－").
+bool is_rule(std::string_view t);
+
+// "(b) text", "（b） text", "(ii) text": a bracketed label of lower-case letters (ASCII or
+// full-width brackets) and the text after it. The label is "b" or "ii"; whether "i" is a
+// letter or a Roman numeral is the caller's to decide.
+struct Bracketed {
+  std::string label;
+  std::string_view rest;
 };
+std::optional<Bracketed> parse_bracketed(std::string_view t);
 
-// Splits the header block into its fields. `symbol_index` is the index of the printed
-// symbol line in `lines`, if any.
-HeaderBlock read_header(const std::vector<std::string_view>& lines, std::optional<std::size_t> symbol_index);
+// 1 for "i", 2 for "ii", ... up to 39; 0 when `label` is not a lower-case Roman numeral.
+int roman_value(std::string_view label);
+
+// A decision heading: "NP-2/1. 标题", "XIII/26. 标题", "BS-VII/5. 标题", "14/8. 标题": the label
+// ("NP-2/1") and the title.
+std::optional<Heading> parse_decision_heading(std::string_view t);
+
+// An annex heading: "附件", "附件一", "附件二" alone on its line (the title follows on the next
+// lines). Its number: 1 for 附件 and 附件一, 2 for 附件二...
+struct Annex {
+  std::string_view label;
+  int number = 1;
+};
+std::optional<Annex> parse_annex_heading(std::string_view t);
+
+// A line opening an unnumbered preambular paragraph: 回顾, 又回顾, 认识到, 注意到, 铭记, 欢迎,
+// 重申, 确认, 考虑到, 强调, 意识到 ... at its start.
+bool starts_preamble(std::string_view t);
+
 
 }  // namespace treaty::parser_lines
