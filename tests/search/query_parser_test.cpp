@@ -4,8 +4,6 @@
 #include <set>
 
 #include "core/text/analyzer.h"
-#include "core/documents/dates.h"
-#include "core/search/date_filter.h"
 #include "core/search/query_parser.h"
 #include "core/search/resources.h"
 #include "tests/support/test_support.h"
@@ -30,8 +28,6 @@ struct Fixture {
 };
 
 std::string syntax(const std::string& q) { return parse_query_syntax(q).describe(); }
-
-int day(int y, int m, int d) { return days_from_civil(y, m, d); }
 
 }  // namespace
 
@@ -87,55 +83,6 @@ TEST_CASE("syntax: deep nesting is flattened, not recursed without bound") {
   std::string alternating;
   for (int i = 0; i < 2000; ++i) alternating += "-(";
   CHECK(syntax(alternating + "a").size() < 400);
-}
-
-TEST_CASE("date values: bounds, ranges, open ends, errors") {
-  CHECK(*parse_date_bound("2014", false) == day(2014, 1, 1));
-  CHECK(*parse_date_bound("2014", true) == day(2014, 12, 31));
-  CHECK(*parse_date_bound("2014-02", true) == day(2014, 2, 28));
-  CHECK(*parse_date_bound("2016-02", true) == day(2016, 2, 29));
-  CHECK(*parse_date_bound("2014-5-3", false) == day(2014, 5, 3));
-  CHECK(*parse_date_bound("２０１４－０５", false) == day(2014, 5, 1));  // full-width
-
-  auto r = parse_date_range("2014-05..2014-06");
-  REQUIRE(r);
-  CHECK(r->first == day(2014, 5, 1));
-  CHECK(r->last == day(2014, 6, 30));
-  r = parse_date_range("2014");
-  REQUIRE(r);
-  CHECK(r->first == day(2014, 1, 1));
-  CHECK(r->last == day(2014, 12, 31));
-  r = parse_date_range("2014-05-03..");
-  REQUIRE(r);
-  CHECK(r->first == day(2014, 5, 3));
-  CHECK(r->last == std::numeric_limits<int>::max());
-  r = parse_date_range("..2013");
-  REQUIRE(r);
-  CHECK(r->first == std::numeric_limits<int>::min());
-  CHECK(r->last == day(2013, 12, 31));
-  r = parse_date_range("2013-04-15/2013-04-17");
-  REQUIRE(r);
-  CHECK(r->first == day(2013, 4, 15));
-  CHECK(r->last == day(2013, 4, 17));
-
-  for (const char* bad : {"2014-13", "2014-02-30", "2014-00", "abc", "14", "20140", "2014-05-03-01", "2014-",
-                          "2015..2014", "2014..x", ""}) {
-    INFO(bad);
-    auto e = parse_date_range(bad);
-    REQUIRE_FALSE(e);
-    CHECK_FALSE(e.error().message.empty());
-  }
-  CHECK(parse_date_range("2014-13").error().message == "date 2014-13: month must be 1-12");
-  CHECK(parse_date_range("2014-02-30").error().message == "date 2014-02-30: day must be 1-28 in that month");
-}
-
-TEST_CASE("year values") {
-  CHECK(*parse_year("2014") == "2014");
-  CHECK(*parse_year(" ２０１４ ") == "2014");
-  for (const char* bad : {"abc", "201", "20144", "2014a", ""}) {
-    INFO(bad);
-    CHECK_FALSE(parse_year(bad));
-  }
 }
 
 TEST_CASE_METHOD(Fixture, "field terms: org via the gazetteer, year, decision, symbol, date candidates") {
