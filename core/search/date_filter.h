@@ -23,7 +23,7 @@ struct DayRange {
 Expected<int> parse_date_bound(std::string_view value, bool end);
 
 // A date filter value: "2014", "2014-05..2014-06", "2014-05-03..", "..2013", also with '/' as
-// separator. Open ends extend to the limits of the calendar the index uses (1900-2100).
+// separator. An open end extends without limit (to INT_MIN or INT_MAX days).
 Expected<DayRange> parse_date_range(std::string_view value);
 
 // Matches the passages whose date ranges (schema::kSlotDateRanges) overlap `range`: year terms

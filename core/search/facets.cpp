@@ -92,9 +92,12 @@ std::string decision_label(std::string_view id) {
   const std::size_t space = rest.find(' ');
   const std::string_view number = rest.substr(0, space);
   if (space != std::string_view::npos) ref.part = std::string(rest.substr(space + 1));
-  if (std::from_chars(session.data(), session.data() + session.size(), ref.session).ec != std::errc() ||
-      std::from_chars(number.data(), number.data() + number.size(), ref.number).ec != std::errc())
-    return std::string(id);
+  // Both numbers whole and positive: any other id is its own label.
+  auto whole = [](std::string_view digits, int& out) {
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+    return ec == std::errc() && end == digits.data() + digits.size() && out > 0;
+  };
+  if (!whole(session, ref.session) || !whole(number, ref.number)) return std::string(id);
   return ref.label();
 }
 

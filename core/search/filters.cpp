@@ -4,6 +4,7 @@
 
 #include "core/documents/gazetteer.h"
 #include "core/documents/references.h"
+#include "core/base/utf8.h"
 #include "core/index/schema.h"
 #include "core/search/date_filter.h"
 #include "core/search/request.h"
@@ -28,8 +29,10 @@ std::string as_written(std::string_view field, std::string_view value, FilterSyn
 FilterBuilder::FilterBuilder(const Normalizer& normalizer, const Gazetteer& gazetteer)
     : normalizer_(&normalizer), gazetteer_(&gazetteer) {}
 
-Expected<Xapian::Query> FilterBuilder::value(std::string_view field, std::string_view value, FilterSyntax syntax,
+Expected<Xapian::Query> FilterBuilder::value(std::string_view field, std::string_view raw, FilterSyntax syntax,
                                              std::vector<std::string>& warnings) const {
+  // Surrounding blanks are never part of a value, whichever way it came.
+  const std::string_view value = trim_blank(raw);
   if (field == "org") {
     if (const Organization* org = gazetteer_->resolve(value)) return weightless(term(schema::kOrg, org->id));
     warnings.push_back("unknown organization \"" + std::string(value) + "\" (matches nothing)");
@@ -41,11 +44,12 @@ Expected<Xapian::Query> FilterBuilder::value(std::string_view field, std::string
     return weightless(term(schema::kYear, *year));
   }
   if (field == "decision") {
-    std::string_view v = value;
-    // Facet ids ("cop:11/1 D") work as filters too.
+    // Facet ids ("cop:11/1 D") work as filters too, in any case or width.
+    const std::string normalized = normalizer_->normalize_string(value);
+    std::string_view v = normalized;
     for (std::string_view kind : {"cop:", "rec:", "unga:"})
       if (v.starts_with(kind)) v.remove_prefix(kind.size());
-    const auto key = decision_filter_key(normalizer_->normalize_string(v));
+    const auto key = decision_filter_key(v);
     if (!key) return fail(as_written(field, value, syntax) + " is not a decision reference (e.g. XI/1, XI/1 D, 67/212)");
     return weightless(term(schema::kDecision, *key));
   }
@@ -57,9 +61,10 @@ Expected<Xapian::Query> FilterBuilder::value(std::string_view field, std::string
     return weightless(term(schema::kSymbol, symbol));
   }
   if (field == "kind") {
-    if (value != "header" && value != "paragraph" && value != "item")
+    const std::string kind = normalizer_->normalize_string(value);  // any case or width
+    if (kind != "header" && kind != "paragraph" && kind != "item")
       return fail(as_written(field, value, syntax) + " is not a passage kind (header, paragraph, item)");
-    return weightless(term(schema::kKind, value));
+    return weightless(term(schema::kKind, kind));
   }
   if (field == "date") {
     auto range = parse_date_range(value);
@@ -81,7 +86,9 @@ Expected<Xapian::Query> FilterBuilder::any_of(std::string_view field, const std:
   return weightless(Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end()));
 }
 
-void Filters::add(std::string_view field, Xapian::Query query) { filters_.push_back({field, std::move(query)}); }
+void Filters::add(std::string_view field, Xapian::Query query) {
+  filters_.push_back({std::string(field), std::move(query)});
+}
 
 bool Filters::has(std::string_view field) const {
   return std::any_of(filters_.begin(), filters_.end(), [&](const FieldFilter& f) { return f.field == field; });

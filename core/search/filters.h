@@ -37,8 +37,9 @@ class FilterBuilder {
   //   symbol    a document symbol, any case or width ("unep/cbd/cop/12/24")
   //   kind      a passage kind: header, paragraph, item
   //   date      "2014", "2014-05..2014-06", "2014-05-03..", "..2013" (date_filter.h)
-  // Errors: a malformed value (the message names field and value as `syntax` writes them) or a
-  // field not in kFilterFields.
+  // Surrounding blanks are ignored. Errors: a malformed value (for decision and kind, the message
+  // names field and value as `syntax` writes them; year and date errors read "year 20x4: ..."
+  // either way) or a field not in kFilterFields.
   Expected<Xapian::Query> value(std::string_view field, std::string_view value, FilterSyntax syntax,
                                 std::vector<std::string>& warnings) const;
 
@@ -53,7 +54,7 @@ class FilterBuilder {
 
 // One field's filter: its values ORed.
 struct FieldFilter {
-  std::string_view field;  // a kFilterFields name, which is also its facet's name; "group" for
+  std::string field;       // a kFilterFields name, which is also its facet's name; "group" for
                            // group=paragraph's restriction to headers and paragraphs
   Xapian::Query query;     // weight 0
 };
@@ -61,7 +62,8 @@ struct FieldFilter {
 // A request's filters, one per field, ANDed.
 class Filters {
  public:
-  // Adds the filter on `field` (a field is added at most once).
+  // Adds the filter on `field`; callers add one filter per field (its values ORed), so that
+  // skipping a field in apply() skips all of it.
   void add(std::string_view field, Xapian::Query query);
 
   bool has(std::string_view field) const;
