@@ -40,6 +40,8 @@ DocumentFields extract_fields(const Document& doc, const Normalizer& normalizer,
   }
 
   out.passages.resize(doc.passages.size());
+  // A bare decision or recommendation number belongs to the document's body.
+  const DecisionContext context = decision_context(doc.symbol);
   for (std::size_t i = 0; i < doc.passages.size(); ++i) {
     PassageFields& f = out.passages[i];
     const std::string& text = normalized[i];
@@ -50,7 +52,7 @@ DocumentFields extract_fields(const Document& doc, const Normalizer& normalizer,
                                     [&](const DateRange& e) { return e.iso() == d.iso(); });
       if (!seen) f.dates.push_back(std::move(d));
     }
-    for (DecisionRef& d : extract_decisions(text)) {
+    for (DecisionRef& d : extract_decisions(text, context)) {
       const bool seen = std::any_of(f.decisions.begin(), f.decisions.end(),
                                     [&](const DecisionRef& e) { return e.id() == d.id(); });
       if (!seen) f.decisions.push_back(std::move(d));

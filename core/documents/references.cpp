@@ -1,5 +1,6 @@
 #include "core/documents/references.h"
 
+#include <algorithm>
 #include <array>
 #include <unordered_set>
 
@@ -59,16 +60,28 @@ std::optional<int> read_number(std::string_view s, std::size_t& i, std::size_t m
 }
 
 struct Core {
+  std::string body;  // from a prefix: "np" (NP-), "cp" (BS-, CP-); empty without one
+  bool roman = false;
   int session = 0;
   int number = 0;
   std::string part;
   std::size_t end = 0;
 };
 
+// "NP-", "BS-", "CP-" (any case) at s[i]: the body it names, and advances i past it.
+std::string read_body_prefix(std::string_view s, std::size_t& i) {
+  if (i + 3 > s.size() || s[i + 2] != '-') return {};
+  const std::string two{to_lower(s[i]), to_lower(s[i + 1])};
+  if (two != "np" && two != "bs" && two != "cp") return {};
+  i += 3;
+  return two == "np" ? "np" : "cp";
+}
+
 // "XI/1 D", "11/1", "xi/1d", "67/212" at s[i] (spaces allowed around '/' and before the part).
 // `whole` demands that nothing but spaces follows (for user filters).
 std::optional<Core> read_core(std::string_view s, std::size_t i, bool whole) {
   Core core;
+  core.body = read_body_prefix(s, i);
   if (i < s.size() && is_digit(s[i])) {
     const auto session = read_number(s, i, 3);
     if (!session) return std::nullopt;
@@ -78,6 +91,7 @@ std::optional<Core> read_core(std::string_view s, std::size_t i, bool whole) {
     while (j < s.size() && is_letter(s[j])) ++j;
     core.session = roman_to_int(s.substr(i, j - i));
     if (core.session == 0) return std::nullopt;
+    core.roman = true;
     i = j;
   }
   i = skip_spaces(s, i);
@@ -101,15 +115,44 @@ std::string session_number(int session, int number) {
   return std::to_string(session) + "/" + std::to_string(number);
 }
 
+// The recommending body named last in the sentence before s[start] ("附属履行机构在第 1/3 号建议中",
+// "政府间委员会…第三次会议在其第 3/5 号建议"), or "".
+std::string body_named_before(std::string_view s, std::size_t start) {
+  static constexpr std::pair<std::string_view, std::string_view> kBodies[] = {
+      {"附属履行机构", "sbi"}, {"履行问题附属机构", "sbi"}, {"执行问题附属机构", "sbi"}, {"sbi", "sbi"},
+      {"科学、技术和工艺咨询附属机构", "sbstta"}, {"科咨机构", "sbstta"}, {"sbstta", "sbstta"},
+      {"政府间委员会", "icnp"}, {"icnp", "icnp"}, {"8(j)", "wg8j"}};
+  std::size_t from = start > 300 ? start - 300 : 0;
+  std::string_view before = s.substr(from, start - from);
+  for (std::string_view stop : {"。", "；"})
+    if (const std::size_t at = before.rfind(stop); at != std::string_view::npos) before.remove_prefix(at + stop.size());
+  std::string lower(before);
+  for (char& c : lower) c = to_lower(c);
+  std::size_t best = std::string::npos;
+  std::string_view body;
+  for (const auto& [name, id] : kBodies) {
+    const std::size_t at = lower.rfind(name);
+    if (at != std::string::npos && (best == std::string::npos || at > best)) {
+      best = at;
+      body = id;
+    }
+  }
+  return std::string(body);
+}
+
 // Parses the reference(s) after the 第 at s[start]; returns where scanning resumes.
-std::size_t parse_reference(std::string_view s, std::size_t start, std::vector<DecisionRef>& out) {
+std::size_t parse_reference(std::string_view s, std::size_t start, const DecisionContext& context,
+                            std::vector<DecisionRef>& out) {
   std::vector<DecisionRef> items;
+  std::vector<bool> roman;
   std::size_t item_begin = start;
   std::size_t i = start + kOrdinal.size();
   for (;;) {
     auto core = read_core(s, skip_spaces(s, i), /*whole=*/false);
     if (!core) return start + kOrdinal.size();
     DecisionRef ref;
+    ref.body = core->body;
+    roman.push_back(core->roman);
     ref.session = core->session;
     ref.number = core->number;
     ref.part = std::move(core->part);
@@ -124,9 +167,14 @@ std::size_t parse_reference(std::string_view s, std::size_t start, std::vector<D
         ref.end = i + suffix.text.size();
         const std::size_t end = ref.end;
         items.push_back(std::move(ref));
-        for (auto& item : items) {
+        const std::string named = suffix.kind == DecisionKind::recommendation ? body_named_before(s, start) : "";
+        for (std::size_t k = 0; k < items.size(); ++k) {
+          DecisionRef& item = items[k];
           item.kind = suffix.kind;
           item.text = std::string(s.substr(item.begin, item.end - item.begin));
+          if (item.kind == DecisionKind::unga_resolution) item.body = "unga";
+          else if (item.kind == DecisionKind::recommendation) item.body = named.empty() ? context.recommendations : named;
+          else if (item.body.empty()) item.body = roman[k] ? "cop" : context.decisions;
           out.push_back(std::move(item));
         }
         return end;
@@ -146,33 +194,26 @@ std::size_t parse_reference(std::string_view s, std::size_t start, std::vector<D
 }  // namespace
 
 std::string DecisionRef::id() const {
-  std::string out;
-  switch (kind) {
-    case DecisionKind::cop_decision: out = "cop:"; break;
-    case DecisionKind::recommendation: out = "rec:"; break;
-    case DecisionKind::unga_resolution: out = "unga:"; break;
-  }
-  out += session_number(session, number);
+  std::string out = body;
+  if (out.empty()) out = kind == DecisionKind::recommendation ? "rec" : kind == DecisionKind::unga_resolution ? "unga" : "cop";
+  out += ":" + session_number(session, number);
   if (!part.empty()) out += " " + part;
   return out;
 }
 
 std::string DecisionRef::label() const {
+  const std::string roman = int_to_roman(session);
+  const std::string roman_or_arabic = (roman.empty() ? std::to_string(session) : roman) + "/" + std::to_string(number);
   std::string out;
-  switch (kind) {
-    case DecisionKind::cop_decision: {
-      const std::string roman = int_to_roman(session);
-      out = "COP " + (roman.empty() ? std::to_string(session) : roman) + "/" +
-            std::to_string(number);
-      break;
-    }
-    case DecisionKind::recommendation:
-      out = "Recommendation " + session_number(session, number);
-      break;
-    case DecisionKind::unga_resolution:
-      out = "UNGA resolution " + session_number(session, number);
-      break;
-  }
+  if (kind == DecisionKind::unga_resolution) out = "UNGA resolution " + session_number(session, number);
+  else if (kind == DecisionKind::recommendation && body.empty()) out = "Recommendation " + session_number(session, number);
+  else if (kind == DecisionKind::recommendation) {
+    for (char c : body) out += to_upper(c);
+    out += " " + session_number(session, number);
+  } else if (body == "np") out = "NP-" + session_number(session, number);
+  // The Cartagena COP-MOP numbered BS-I … BS-VIII, then CP-9 onwards.
+  else if (body == "cp") out = session <= 8 ? "BS-" + roman_or_arabic : "CP-" + session_number(session, number);
+  else out = "COP " + roman_or_arabic;
   if (!part.empty()) out += " " + part;
   return out;
 }
@@ -186,22 +227,69 @@ std::string DecisionRef::part_key() const {
   return out;
 }
 
-std::vector<DecisionRef> extract_decisions(std::string_view normalized) {
+std::string DecisionRef::body_key() const { return body.empty() ? std::string() : body + ":" + key(); }
+
+std::string DecisionRef::body_part_key() const {
+  return body.empty() || part.empty() ? std::string() : body + ":" + part_key();
+}
+
+DecisionContext decision_context(std::string_view symbol) {
+  std::vector<std::string> parts;
+  std::string part;
+  for (char c : symbol) {
+    if (c == '/') {
+      parts.push_back(part);
+      part.clear();
+    } else {
+      part += to_upper(c);
+    }
+  }
+  parts.push_back(part);
+  auto has = [&](std::string_view p) { return std::find(parts.begin(), parts.end(), p) != parts.end(); };
+  DecisionContext context;
+  const bool mop = has("MOP") || has("COP-MOP");
+  if (has("NP") && mop) context.decisions = "np";
+  else if ((has("BS") || has("CP")) && mop) context.decisions = "cp";
+  for (std::string_view body : {"SBI", "SBSTTA", "ICNP", "WG8J"})
+    if (has(body)) {
+      for (char c : body) context.recommendations += to_lower(c);
+      break;
+    }
+  return context;
+}
+
+std::vector<DecisionRef> extract_decisions(std::string_view normalized, const DecisionContext& context) {
   std::vector<DecisionRef> out;
   std::size_t i = normalized.find(kOrdinal);
   while (i != std::string_view::npos) {
-    i = normalized.find(kOrdinal, parse_reference(normalized, i, out));
+    i = normalized.find(kOrdinal, parse_reference(normalized, i, context, out));
   }
   return out;
 }
 
 std::optional<std::string> decision_filter_key(std::string_view text) {
-  const std::size_t begin = skip_spaces(text, 0);
+  std::size_t begin = skip_spaces(text, 0);
+  // A facet id's body ("np:2/5"); "rec:" is a recommendation of unknown body: any body.
+  std::string body;
+  if (const std::size_t colon = text.find(':', begin); colon != std::string_view::npos) {
+    for (std::size_t k = begin; k < colon; ++k) {
+      if (!is_letter(text[k]) && !is_digit(text[k])) return std::nullopt;
+      body += to_lower(text[k]);
+    }
+    static constexpr std::string_view kBodies[] = {"cop", "np", "cp", "sbi", "sbstta", "icnp", "wg8j", "unga", "rec"};
+    if (std::find(std::begin(kBodies), std::end(kBodies), body) == std::end(kBodies)) return std::nullopt;
+    if (body == "rec") body.clear();
+    begin = skip_spaces(text, colon + 1);
+  }
   const auto core = read_core(text, begin, /*whole=*/true);
   if (!core) return std::nullopt;
+  if (!core->body.empty()) {
+    if (!body.empty() && body != core->body) return std::nullopt;
+    body = core->body;
+  }
   std::string key = session_number(core->session, core->number);
   if (!core->part.empty()) key += " " + std::string(1, to_lower(core->part[0]));
-  return key;
+  return body.empty() ? key : body + ":" + key;
 }
 
 int roman_to_int(std::string_view roman) {

@@ -17,6 +17,9 @@ enum class DecisionKind {
 
 struct DecisionRef {
   DecisionKind kind = DecisionKind::cop_decision;
+  std::string body;         // the body that took it: "cop" (CBD COP), "np" (Nagoya COP-MOP), "cp"
+                            // (Cartagena COP-MOP: BS-VII/5 and CP-9/3), "sbi", "sbstta", "icnp",
+                            // "wg8j" for recommendations ("" when unknown), "unga"
   int session = 0;          // Roman or Arabic in the text; always a number here (XI -> 11)
   int number = 0;
   std::string part;         // "D" in XI/1 D; empty when none
@@ -24,21 +27,44 @@ struct DecisionRef {
   std::size_t begin = 0;    // byte range in the scanned text
   std::size_t end = 0;
 
-  // Stable id used in the index and the API: "cop:11/1 D", "rec:3/5", "unga:67/212".
+  // Stable id used in the index and the API: "<body>:<session>/<number>[ <part>]":
+  // "cop:11/1 D", "np:2/5", "cp:7/5", "icnp:3/5", "unga:67/212"; "rec:3/5" for a
+  // recommendation of an unknown body.
   std::string id() const;
-  // Display label: "COP XI/1 D", "Recommendation 3/5", "UNGA resolution 67/212".
+  // Display label as the body prints it: "COP XI/1 D", "NP-2/5", "BS-VII/5" (sessions up to 8),
+  // "CP-9/3", "SBI 1/3", "ICNP 3/5", "Recommendation 3/5", "UNGA resolution 67/212".
   std::string label() const;
-  // Filter keys: "11/1" and, with a part, "11/1 d" (see schema.h).
+  // Filter keys (see schema.h): "11/1" and, with a part, "11/1 d", whatever the body; and the
+  // same with the body: "np:2/5", "cop:11/1 d" (empty for a recommendation of unknown body).
   std::string key() const;
   std::string part_key() const;  // empty without a part
+  std::string body_key() const;
+  std::string body_part_key() const;  // empty without a part or a body
 };
 
-// Finds 第 … 号决定 / 号建议 / 号决议 references in NFKC-normalised text (case as in the source
-// or folded; both work). "第 X/1 号决定" and "第 XI/1 D 号决定" are different decisions.
-std::vector<DecisionRef> extract_decisions(std::string_view normalized);
+// What a reference without a body prefix belongs to, from the document it is in.
+struct DecisionContext {
+  std::string decisions = "cop";     // body of a bare Arabic decision ("第 2/9 号决定"): the
+                                     // document's COP-MOP ("np", "cp") or "cop"; Roman sessions
+                                     // are always the COP's
+  std::string recommendations;       // body of a recommendation whose body the text does not
+                                     // name nearby: the document's ("sbi", ...), or ""
+};
 
-// Parses a user's decision filter ("XI/1", "11/1", "XI/1 D", "xi/1d", "67/212") into the key
-// to look up: "11/1" or "11/1 d". Empty optional when it is not a decision reference.
+// The context of a document with symbol `symbol`: NP/MOP, NP/COP-MOP -> np; BS/COP-MOP, BS/MOP,
+// CP/MOP -> cp; SBI, SBSTTA, ICNP, WG8J documents -> their recommendations.
+DecisionContext decision_context(std::string_view symbol);
+
+// Finds 第 … 号决定 / 号建议 / 号决议 references in NFKC-normalised text (case as in the source
+// or folded; both work): "第 XI/1 D 号决定", "第 NP-2/5 号决定", "第 BS-VII/5 号决定", "第 CP-9/3
+// 号决定", "第 1/3 号建议" (its body named just before it, e.g. 附属履行机构…第 1/3 号建议, or
+// the context's). "第 X/1 号决定" and "第 XI/1 D 号决定" are different decisions.
+std::vector<DecisionRef> extract_decisions(std::string_view normalized, const DecisionContext& context = {});
+
+// Parses a user's decision filter into the key to look up: "XI/1", "11/1", "XI/1 D", "xi/1d",
+// "67/212" -> "11/1", "11/1 d" (any body); "NP-2/5", "BS-VII/5", "CP-7/5", and facet ids
+// "cop:11/1 D", "np:2/5" -> "np:2/5", "cp:7/5", "cop:11/1 d" (that body only; "rec:" ids any).
+// Empty optional when it is not a decision reference.
 std::optional<std::string> decision_filter_key(std::string_view text);
 
 // Roman numeral (I..XXXIX, either case) to int; 0 if not one.

@@ -95,8 +95,9 @@ Xapian::Document build_passage_document(const Document& doc, std::size_t index,
   }
   std::vector<std::string> decision_ids;
   for (const DecisionRef& d : fields.decisions) {
-    xd.add_boolean_term(prefixed(schema::kDecision, d.key()));
-    if (!d.part.empty()) xd.add_boolean_term(prefixed(schema::kDecision, d.part_key()));
+    // Each with and without its body, so that "2/9" finds any body's and "NP-2/9" only NP's.
+    for (const std::string& key : {d.key(), d.part_key(), d.body_key(), d.body_part_key()})
+      if (!key.empty()) xd.add_boolean_term(prefixed(schema::kDecision, key));
     decision_ids.push_back(d.id());
   }
   for (const std::string& s : fields.symbols) xd.add_boolean_term(prefixed(schema::kSymbol, s));

@@ -9,8 +9,8 @@
 namespace treaty::schema {
 
 // Stored in the index metadata under kMetaSchemaVersion; searchd refuses other versions.
-inline constexpr std::string_view kSchemaVersion = "4";  // 2: kItemText, kSlotId; 3: kLexiconTerm;
-                                                         // 4: kAlnumPair
+inline constexpr std::string_view kSchemaVersion = "5";  // 2: kItemText, kSlotId; 3: kLexiconTerm;
+                                                         // 4: kAlnumPair; 5: decision bodies
 
 // ---- Term prefixes --------------------------------------------------------------------------
 // Text (body and footnotes of a passage; see text_terms.h):
@@ -38,7 +38,9 @@ inline constexpr std::string_view kOrg = "XO";         // XOfao (organization id
 inline constexpr std::string_view kYear = "XY";        // XY2014, for every year a date covers
 inline constexpr std::string_view kMonth = "XM";       // XM201406, for every month a date of month
                                                        // or day precision covers
-inline constexpr std::string_view kDecision = "XD";    // XD11/1 and XD11/1 d (session always Arabic)
+inline constexpr std::string_view kDecision = "XD";    // XD11/1 and XD11/1 d (session always Arabic),
+                                                       // and with the body: XDcop:11/1, XDcop:11/1 d,
+                                                       // XDnp:2/5, XDcp:7/5, XDicnp:3/5 (DecisionRef)
 inline constexpr std::string_view kSymbol = "XSYM";    // XSYMUNEP/CBD/COP/12/24 (cited or own)
 
 // ---- Value slots ----------------------------------------------------------------------------
@@ -50,7 +52,7 @@ inline constexpr Xapian::valueno kSlotDate = 1;       // sortable_serialise(firs
 inline constexpr Xapian::valueno kSlotDateRanges = 2; // "first_day:last_day" per date (days since 1970)
 inline constexpr Xapian::valueno kSlotOrgs = 3;       // organization ids
 inline constexpr Xapian::valueno kSlotYears = 4;      // years covered ("2014")
-inline constexpr Xapian::valueno kSlotDecisions = 5;  // decision ids ("cop:11/1 D")
+inline constexpr Xapian::valueno kSlotDecisions = 5;  // decision ids ("cop:11/1 D", "np:2/5")
 inline constexpr Xapian::valueno kSlotSymbols = 6;    // symbols cited or own
 inline constexpr Xapian::valueno kSlotMonths = 7;     // months covered ("2014-06")
 inline constexpr Xapian::valueno kSlotId = 8;         // the passage id, so hits asked only for ids

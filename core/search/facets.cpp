@@ -78,15 +78,17 @@ Expected<void> count_without_own_filter(std::size_t k, FacetSpy& own, const Xapi
 }
 
 std::string decision_label(std::string_view id) {
-  DecisionRef ref;
+  // "<body>:<session>/<number>[ <part>]" (DecisionRef::id()).
   const std::size_t colon = id.find(':');
   const std::size_t slash = id.find('/');
   if (colon == std::string_view::npos || slash == std::string_view::npos || slash < colon) return std::string(id);
-  const std::string_view kind = id.substr(0, colon);
-  if (kind == "cop") ref.kind = DecisionKind::cop_decision;
-  else if (kind == "rec") ref.kind = DecisionKind::recommendation;
-  else if (kind == "unga") ref.kind = DecisionKind::unga_resolution;
-  else return std::string(id);
+  DecisionRef ref;
+  ref.body = std::string(id.substr(0, colon));
+  if (ref.body == "unga") ref.kind = DecisionKind::unga_resolution;
+  else if (ref.body == "rec" || ref.body == "sbi" || ref.body == "sbstta" || ref.body == "icnp" || ref.body == "wg8j")
+    ref.kind = DecisionKind::recommendation;
+  else if (ref.body != "cop" && ref.body != "np" && ref.body != "cp") return std::string(id);
+  if (ref.body == "rec") ref.body.clear();
   const std::string_view session = id.substr(colon + 1, slash - colon - 1);
   std::string_view rest = id.substr(slash + 1);
   const std::size_t space = rest.find(' ');

@@ -44,12 +44,8 @@ Expected<Xapian::Query> FilterBuilder::value(std::string_view field, std::string
     return weightless(term(schema::kYear, *year));
   }
   if (field == "decision") {
-    // Facet ids ("cop:11/1 D") work as filters too, in any case or width.
-    const std::string normalized = normalizer_->normalize_string(value);
-    std::string_view v = normalized;
-    for (std::string_view kind : {"cop:", "rec:", "unga:"})
-      if (v.starts_with(kind)) v.remove_prefix(kind.size());
-    const auto key = decision_filter_key(v);
+    // Facet ids ("cop:11/1 D", "np:2/5") work as filters too, in any case or width.
+    const auto key = decision_filter_key(normalizer_->normalize_string(value));
     if (!key) return fail(as_written(field, value, syntax) + " is not a decision reference (e.g. XI/1, XI/1 D, 67/212)");
     return weightless(term(schema::kDecision, *key));
   }

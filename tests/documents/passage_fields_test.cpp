@@ -44,7 +44,7 @@ TEST_CASE_METHOD(Seed, "decisions per paragraph, footnotes included") {
   const std::vector<std::pair<std::string, std::vector<std::string>>> rows = {
       {"2", {"cop:11/1 D"}},
       {"3", {"cop:11/1 E"}},
-      {"4", {"rec:3/5"}},
+      {"4", {"icnp:3/5"}},  // the Intergovernmental Committee's, named before it
       {"7", {"cop:10/1"}},
       {"11", {"unga:67/212"}},
       {"15", {"cop:11/6"}},  // from footnote 2

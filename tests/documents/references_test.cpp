@@ -9,6 +9,9 @@
 
 #include "tests/support/test_support.h"
 
+using treaty::DecisionContext;
+using treaty::decision_context;
+using treaty::decision_filter_key;
 using treaty::DecisionKind;
 using treaty::DecisionRef;
 using treaty::extract_decisions;
@@ -207,9 +210,53 @@ TEST_CASE("references in the seed document", "[references][seed]") {
   const std::string text = treaty::test::read_file(treaty::test::seed_path());
   std::vector<std::string> ids;
   for (const auto& d : extract_decisions(text)) ids.push_back(d.id());
-  CHECK(ids == std::vector<std::string>{"cop:11/1 D", "cop:11/1 E", "rec:3/5", "cop:10/1",
+  CHECK(ids == std::vector<std::string>{"cop:11/1 D", "cop:11/1 E", "icnp:3/5", "cop:10/1",
                                         "unga:67/212", "cop:11/6", "unga:67/212", "unga:67/212"});
   CHECK(extract_symbols(text) == std::vector<std::string>{"UNEP/CBD/NP/COP-MOP/1/INF/5",
                                                           "UNEP/CBD/NP/COP-MOP/1/6",
                                                           "UNEP/CBD/COP/12/24"});
+}
+
+TEST_CASE("decisions with the body that took them", "[references]") {
+  struct Row {
+    std::string text;
+    DecisionContext context;
+    std::string id, label;
+  };
+  const DecisionContext cop_document{}, np_document = decision_context("CBD/NP/MOP/3/4"),
+                                        cp_document = decision_context("UNEP/CBD/BS/COP-MOP/8/4"),
+                                        sbi_document = decision_context("CBD/SBI/2/8");
+  const std::vector<Row> rows = {
+      {"第 NP-2/5 号决定", cop_document, "np:2/5", "NP-2/5"},
+      {"第 np-2/5 号决定", cop_document, "np:2/5", "NP-2/5"},
+      {"第 BS-VII/5 号决定", cop_document, "cp:7/5", "BS-VII/5"},
+      {"第 CP-9/3 号决定", cop_document, "cp:9/3", "CP-9/3"},
+      {"第 XIII/26 号决定", np_document, "cop:13/26", "COP XIII/26"},  // Roman: always the COP's
+      {"第 14/8 号决定", cop_document, "cop:14/8", "COP XIV/8"},
+      {"第 2/9 号决定", np_document, "np:2/9", "NP-2/9"},  // bare Arabic: the document's body
+      {"第 2/9 号决定", cp_document, "cp:2/9", "BS-II/9"},
+      {"附属履行机构在第 1/3 号建议中", cop_document, "sbi:1/3", "SBI 1/3"},
+      {"科学、技术和工艺咨询附属机构第二十一次会议在其第 XXI/3 号建议", cop_document, "sbstta:21/3", "SBSTTA 21/3"},
+      {"政府间委员会第三次会议在其第 3/5 号建议", cop_document, "icnp:3/5", "ICNP 3/5"},
+      {"见第 2/4 号建议", sbi_document, "sbi:2/4", "SBI 2/4"},
+      {"见第 2/4 号建议", cop_document, "rec:2/4", "Recommendation 2/4"},
+      {"大会第 70/1 号决议", np_document, "unga:70/1", "UNGA resolution 70/1"},
+  };
+  for (const Row& r : rows) {
+    INFO(r.text);
+    const auto refs = extract_decisions(r.text, r.context);
+    REQUIRE(refs.size() == 1);
+    CHECK(refs[0].id() == r.id);
+    CHECK(refs[0].label() == r.label);
+  }
+  // Filter keys: a body given finds that body's only; none, any body's.
+  CHECK(decision_filter_key("NP-2/5") == "np:2/5");
+  CHECK(decision_filter_key("np:2/5") == "np:2/5");
+  CHECK(decision_filter_key("BS-VII/5") == "cp:7/5");
+  CHECK(decision_filter_key("CP-7/5") == "cp:7/5");
+  CHECK(decision_filter_key("cop:11/1 D") == "cop:11/1 d");
+  CHECK(decision_filter_key("rec:3/5") == "3/5");
+  CHECK(decision_filter_key("2/9") == "2/9");
+  CHECK_FALSE(decision_filter_key("foo:2/9"));
+  CHECK_FALSE(decision_filter_key("np:BS-2/9"));
 }

@@ -63,7 +63,7 @@ TEST_CASE_METHOD(Fixture, "a passage document carries text, field terms, values 
   CHECK(terms(d, "XO") == std::set<std::string>{"XOfao"});
   CHECK(terms(d, "XY") == std::set<std::string>{"XY2014"});
   CHECK(terms(d, "XM") == std::set<std::string>{"XM201406"});
-  CHECK(terms(d, "XD") == std::set<std::string>{"XD11/1", "XD11/1 d"});
+  CHECK(terms(d, "XD") == std::set<std::string>{"XD11/1", "XD11/1 d", "XDcop:11/1", "XDcop:11/1 d"});
   CHECK(terms(d, "XSYM") == std::set<std::string>{"XSYMUNEP/CBD/COP/12/24"});  // from the footnote
   CHECK(terms(d, "B粮农").size() == 1);
   CHECK(terms(d, "SB导言").size() == 1);        // section heading text, own prefix
