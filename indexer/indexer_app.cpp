@@ -23,6 +23,7 @@
 #include "core/index/index_writer.h"
 #include "core/documents/parser.h"
 #include "core/documents/passage_fields.h"
+#include "core/documents/pdf_text.h"
 #include "core/search/resources.h"
 #include "core/vectors/vector_store.h"
 
@@ -43,7 +44,17 @@ Expected<std::string> read_bytes(const fs::path& path) {
   return ss.str();
 }
 
-// Files named on the command line, and *.txt files found under named directories, sorted.
+// The text extract parse_document() reads: a PDF's text layer (pdf_to_text, for *.pdf in any
+// case), or the bytes of any other file.
+Expected<std::string> read_document_text(const fs::path& path) {
+  return is_pdf_path(path) ? pdf_to_text(path) : read_bytes(path);
+}
+
+// A file a directory is searched for: a text extract (*.txt) or a PDF (*.pdf, any case).
+bool is_document_file(const fs::path& path) { return path.extension() == ".txt" || is_pdf_path(path); }
+
+// Files named on the command line, and *.txt and *.pdf files found under named directories,
+// sorted.
 Expected<std::vector<fs::path>> collect_files(const std::vector<fs::path>& paths) {
   std::vector<fs::path> files;
   for (const fs::path& p : paths) {
@@ -52,7 +63,7 @@ Expected<std::vector<fs::path>> collect_files(const std::vector<fs::path>& paths
       std::vector<fs::path> found;
       for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
            it.increment(ec)) {
-        if (it->is_regular_file(ec) && it->path().extension() == ".txt") found.push_back(it->path());
+        if (it->is_regular_file(ec) && is_document_file(it->path())) found.push_back(it->path());
       }
       if (ec) return fail("cannot read directory: " + ec.message(), p.string());
       std::sort(found.begin(), found.end());
@@ -76,9 +87,9 @@ struct Parsed {
 };
 
 Expected<Parsed> parse_file(const fs::path& path, const std::string& symbol, const Resources& res) {
-  auto bytes = read_bytes(path);
-  if (!bytes) return std::unexpected(bytes.error());
-  auto doc = parse_document(*bytes, ParseOptions{path.string(), symbol});
+  auto text = read_document_text(path);
+  if (!text) return std::unexpected(text.error());
+  auto doc = parse_document(*text, ParseOptions{path.string(), symbol});
   if (!doc) return std::unexpected(doc.error());
   DocumentFields fields = extract_fields(*doc, res.normalizer, res.gazetteer);
   return Parsed{std::move(*doc), std::move(fields)};
@@ -103,9 +114,9 @@ std::optional<std::vector<Validated>> validate(const std::vector<fs::path>& file
   std::map<std::string, fs::path, std::less<>> seen;
   for (const fs::path& path : files) {
     Expected<Document> doc = [&]() -> Expected<Document> {
-      auto bytes = read_bytes(path);
-      if (!bytes) return std::unexpected(bytes.error());
-      return parse_document(*bytes, ParseOptions{path.string(), options.symbol});
+      auto text = read_document_text(path);
+      if (!text) return std::unexpected(text.error());
+      return parse_document(*text, ParseOptions{path.string(), options.symbol});
     }();
     if (doc) {
       if (auto it = seen.find(doc->symbol); it != seen.end())
@@ -312,7 +323,7 @@ int run_add(const Options& options, const std::vector<fs::path>& paths, std::ost
     return kExitBadInput;
   }
   if (files->empty()) {
-    err << "indexer: no .txt documents found in the given paths\n";
+    err << "indexer: no .txt or .pdf documents found in the given paths\n";
     return kExitBadInput;
   }
   if (!options.symbol.empty() && files->size() != 1) {

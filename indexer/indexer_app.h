@@ -30,12 +30,14 @@ struct Options {
   std::optional<EmbedderOptions> embedder;         // --embed-url ...: compute passage vectors
 };
 
-// `indexer add PATH...`: files, or directories searched recursively for *.txt. Every document
-// is parsed and checked first; any bad input (or a symbol given twice) aborts the run before
-// anything is written, unless keep_going. Into a new (missing or empty) index directory, the
-// documents are indexed in parallel shards that are compacted and moved into place at the end;
-// into an existing index, they are written in one transaction with one commit. Either way a
-// failed or interrupted run leaves the index at its previous commit.
+// `indexer add PATH...`: files, or directories searched recursively for *.txt and *.pdf. A PDF
+// (*.pdf in any case) is read through its text layer (pdf_to_text), exactly as its text extract
+// would be; any other file is a text extract. Every document is parsed and checked first; any
+// bad input (an unreadable, encrypted or image-only PDF included, or a symbol given twice)
+// aborts the run before anything is written, unless keep_going. Into a new (missing or empty)
+// index directory, the documents are indexed in parallel shards that are compacted and moved
+// into place at the end; into an existing index, they are written in one transaction with one
+// commit. Either way a failed or interrupted run leaves the index at its previous commit.
 int run_add(const Options& options, const std::vector<std::filesystem::path>& paths,
             std::ostream& out, std::ostream& err);
 
@@ -43,7 +45,8 @@ int run_add(const Options& options, const std::vector<std::filesystem::path>& pa
 int run_remove(const Options& options, const std::vector<std::string>& symbols,
                std::ostream& out, std::ostream& err);
 
-// `indexer inspect FILE`: the parsed document as JSON on `out`; the index is not touched.
+// `indexer inspect FILE`: the parsed document (a text extract or a PDF) as JSON on `out`; the
+// index is not touched.
 int run_inspect(const Options& options, const std::filesystem::path& file,
                 std::ostream& out, std::ostream& err);
 

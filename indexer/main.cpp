@@ -1,5 +1,5 @@
-// indexer: reads COP-MOP documents and maintains the Xapian index. Thin: parses the command line
-// and hands over to indexer_app.
+// indexer: reads COP-MOP documents (PDFs or their text extracts) and maintains the Xapian index.
+// Thin: parses the command line and hands over to indexer_app.
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   Options options;
   options.config_dir = TREATY_DEFAULT_CONFIG_DIR;
 
-  CLI::App app{"indexer: build the treaty search index from COP-MOP text extracts"};
+  CLI::App app{"indexer: build the treaty search index from COP-MOP documents (PDFs or text extracts)"};
   app.set_version_flag("--version", "indexer 0.1.0");
   app.require_subcommand(1);
   app.add_option("--index", options.index_dir, "index directory")->capture_default_str();
@@ -20,8 +20,8 @@ int main(int argc, char** argv) {
   app.add_flag("--quiet", options.quiet, "no progress lines on stderr");
 
   std::vector<std::filesystem::path> paths;
-  auto* add = app.add_subcommand("add", "index documents (files, or directories searched for *.txt)");
-  add->add_option("paths", paths, "files or directories")->required();
+  auto* add = app.add_subcommand("add", "index documents (.pdf or .txt files, or directories searched for *.pdf and *.txt)");
+  add->add_option("paths", paths, "PDFs, text extracts or directories")->required();
   add->add_option("--symbol", options.symbol, "document symbol, for a single document that has none");
   add->add_flag("--keep-going", options.keep_going, "skip bad documents instead of aborting");
   add->add_option("--threads", options.threads, "worker threads for a new index (default: one per core)");
@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
 
   std::filesystem::path file;
   auto* inspect = app.add_subcommand("inspect", "print the parsed document as JSON; the index is untouched");
-  inspect->add_option("file", file, "document file")->required();
+  inspect->add_option("file", file, "a PDF or a text extract")->required();
   inspect->add_option("--symbol", options.symbol, "document symbol, if the document has none");
 
   auto* stats = app.add_subcommand("stats", "print index statistics as JSON");

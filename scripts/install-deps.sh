@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the project builds, runs and tests with (chromium, nodejs and
-# npm for the web UI's end-to-end tests; a CJK font so their screenshots show Chinese).
+# npm for the web UI's end-to-end tests; a CJK font so their screenshots show Chinese; pango-view,
+# qpdf and pdftotext make and check the PDFs of the PDF-input tests, with that font).
 # Idempotent: apt is only called when something is missing. Needs root (or sudo).
 set -euo pipefail
 
@@ -8,6 +9,7 @@ packages=(
   build-essential cmake pkg-config
   libxapian-dev xapian-tools
   libicu-dev
+  libpoppler-cpp-dev
   libopencc-dev opencc
   libcpp-httplib-dev
   libhnswlib-dev libcurl4-openssl-dev
@@ -15,6 +17,7 @@ packages=(
   catch2
   curl python3 universal-ctags
   chromium fonts-wqy-microhei
+  pango1.0-tools qpdf poppler-utils
 )
 
 missing=()

@@ -182,6 +182,72 @@ TEST_CASE("indexer rejects bad input with a message naming the file") {
   CHECK(reader->passage("UNEP/CBD/TEST/1#1"));
 }
 
+TEST_CASE("indexer add and inspect read PDFs as their text extracts; a bad PDF writes nothing") {
+  test::TempDir tmp;
+  const std::string symbol = "UNEP/CBD/NP/COP-MOP/9/7";
+  const fs::path docs = tmp.path() / "docs";
+  fs::create_directories(docs / "sub");
+  const fs::path txt = tmp.path() / "note.txt";
+  test::write_file(txt, small_document(symbol));
+  test::make_pdf(small_document(symbol), docs / "sub" / "note.pdf");  // leaves note.pdf.in beside it
+
+  // inspect: the PDF parses as its text extract does (its symbol found in its text).
+  const RunResult from_txt = run_indexer(tmp, "inspect " + quoted(txt));
+  const RunResult from_pdf = run_indexer(tmp, "inspect " + quoted(docs / "sub" / "note.pdf"));
+  INFO(from_pdf.err);
+  REQUIRE(from_txt.code == 0);
+  REQUIRE(from_pdf.code == 0);
+  auto pdf_doc = nlohmann::json::parse(from_pdf.out);
+  auto txt_doc = nlohmann::json::parse(from_txt.out);
+  CHECK(pdf_doc["symbol"] == symbol);
+  CHECK(pdf_doc["source"] == (docs / "sub" / "note.pdf").string());
+  CHECK(pdf_doc["header"] == txt_doc["header"]);
+  CHECK(pdf_doc["sections"] == txt_doc["sections"]);
+  CHECK(pdf_doc["passages"] == txt_doc["passages"]);
+
+  // add DIR: *.pdf files are found (recursively) and indexed.
+  const fs::path index = tmp.path() / "index";
+  const RunResult added = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(docs));
+  INFO(added.err);
+  REQUIRE(added.code == 0);
+  CHECK(nlohmann::json::parse(added.out)["documents"] == 1);
+  auto reader = IndexReader::open(index);
+  REQUIRE(reader);
+  CHECK(reader->stats().symbols == std::vector<std::string>{symbol});
+  CHECK(reader->stats().passages == 3);  // header + 2 paragraphs
+  auto p1 = reader->passage(symbol + "#1");
+  REQUIRE(p1);
+  CHECK((*p1)["text"] == "粮农组织与环境规划署在 2015 年 3 月合作。");
+
+  // A corrupt, an encrypted and an image-only (blank) PDF: exit 1 naming the file, no index.
+  const fs::path corrupt = tmp.path() / "corrupt.pdf";
+  test::write_file(corrupt, "%PDF-1.4\n garbage \xFF\n");
+  const fs::path locked = tmp.path() / "locked.pdf";
+  test::run_command("qpdf --encrypt secret secret 256 -- " + quoted(docs / "sub" / "note.pdf") + " " + quoted(locked));
+  const fs::path blank = tmp.path() / "blank.pdf";
+  test::make_pdf("", blank);
+  for (const auto& [bad, message] : {std::pair{corrupt, "not a readable PDF"}, std::pair{locked, "encrypted PDF"},
+                                     std::pair{blank, "the PDF has no text layer"}}) {
+    CAPTURE(bad);
+    const fs::path none = tmp.path() / "no-index";
+    const RunResult r = run_indexer(tmp, "--index " + quoted(none) + " add " + quoted(bad));
+    INFO(r.err);
+    CHECK(r.code == 1);
+    CHECK(r.err.find(bad.string() + ": " + message) != std::string::npos);
+    CHECK_FALSE(fs::exists(none));
+    CHECK(run_indexer(tmp, "inspect " + quoted(bad)).code == 1);
+  }
+  // In a directory with a good document, a bad PDF still stops the run before anything is
+  // written: the existing index keeps its one document.
+  fs::copy_file(corrupt, docs / "corrupt.pdf");
+  test::write_file(docs / "other.txt", small_document("UNEP/CBD/NP/COP-MOP/9/8"));
+  const RunResult mixed = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(docs));
+  CHECK(mixed.code == 1);
+  CHECK(mixed.err.find("corrupt.pdf") != std::string::npos);
+  reader->reopen();
+  CHECK(reader->stats().documents == 1);
+}
+
 TEST_CASE("a second writer gets a clear 'locked' error") {
   test::TempDir tmp;
   const fs::path index = tmp.path() / "index";

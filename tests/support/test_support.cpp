@@ -1,5 +1,8 @@
 #include "tests/support/test_support.h"
 
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -53,6 +56,21 @@ void write_file(const std::filesystem::path& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary);
   out << bytes;
   if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+void run_command(const std::string& command) {
+  const int status = std::system(command.c_str());
+  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw std::runtime_error("command failed (scripts/install-deps.sh installs the tools): " + command);
+}
+
+std::string shell_quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
+
+void make_pdf(const std::string& text, const std::filesystem::path& pdf) {
+  const std::filesystem::path source = pdf.string() + ".in";
+  write_file(source, text);
+  run_command("pango-view --no-display --font='WenQuanYi Micro Hei 10' --output=" + shell_quoted(pdf) + " " +
+              shell_quoted(source));
 }
 
 }  // namespace treaty::test

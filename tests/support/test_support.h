@@ -35,4 +35,15 @@ Lexicon project_lexicon(const Normalizer& normalizer);
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& bytes);
 
+// Runs `command` with /bin/sh; throws std::runtime_error naming it unless it exits with 0.
+void run_command(const std::string& command);
+// "'path'" for a shell command line (test paths hold no single quote).
+std::string shell_quoted(const std::filesystem::path& path);
+
+// Renders `text` as a one-page PDF at `pdf` with pango-view (Debian: pango1.0-tools) in
+// WenQuanYi Micro Hei (fonts-wqy-microhei), as a PDF whose text layer a text extract was taken
+// from: no wrap width is set, so each line of `text` is one printed line, and an empty `text`
+// gives one blank page. Writes `text` beside it first (as `pdf` + ".in"). Throws if it fails.
+void make_pdf(const std::string& text, const std::filesystem::path& pdf);
+
 }  // namespace treaty::test
