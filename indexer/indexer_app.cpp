@@ -483,6 +483,10 @@ int run_inspect(const Options& options, const fs::path& file, std::ostream& out,
     err << "indexer: " << parsed.error().describe() << "\n";
     return kExitBadInput;
   }
+  if (options.warnings_only) {
+    for (const ParseWarning& w : parsed->doc.warnings) out << file.string() << ":" << w.line << ": " << w.message << "\n";
+    return kExitOk;
+  }
   out << document_to_json(parsed->doc, parsed->fields, (*res)->gazetteer).dump(2) << "\n";
   return kExitOk;
 }

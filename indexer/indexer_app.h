@@ -28,6 +28,7 @@ struct Options {
   bool quiet = false;                              // --quiet: no progress lines
   std::size_t threads = 0;                         // --threads: workers for a bulk load; 0 = one per core
   std::optional<EmbedderOptions> embedder;         // --embed-url ...: compute passage vectors
+  bool warnings_only = false;                      // inspect --warnings: the parse warnings only
 };
 
 // `indexer add PATH...`: files, or directories searched recursively for *.txt and *.pdf. A PDF

@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
   auto* inspect = app.add_subcommand("inspect", "print the parsed document as JSON; the index is untouched");
   inspect->add_option("file", file, "a PDF or a text extract")->required();
   inspect->add_option("--symbol", options.symbol, "document symbol, if the document has none");
+  inspect->add_flag("--warnings", options.warnings_only,
+                    "print only what the parser could not read as expected (file:line: message)");
 
   auto* stats = app.add_subcommand("stats", "print index statistics as JSON");
 

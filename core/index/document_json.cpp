@@ -83,7 +83,8 @@ json document_summary_json(const Document& doc, const DocumentFields& fields) {
           {"header",
            {{"symbol_line", h.symbol_line}, {"meeting", h.meeting}, {"session", h.session},
             {"dates_venue", h.dates_venue}, {"dates", dates}, {"venue", venue}, {"agenda_item", h.agenda_item}, {"title", h.title},
-            {"doc_type", h.doc_type}, {"other_lines", h.other_lines}}},
+            {"doc_type", h.doc_type}, {"distribution", h.distribution}, {"issued", h.issued},
+            {"language", h.language}, {"original", h.original}, {"other_lines", h.other_lines}}},
           {"sections", sections},
           {"passage_ids", ids},
           {"mined_aliases", aliases}};
@@ -100,8 +101,11 @@ json document_to_json(const Document& doc, const DocumentFields& fields, const G
     j["line"] = f.line;
     footnotes.push_back(j);
   }
+  json warnings = json::array();
+  for (const ParseWarning& w : doc.warnings) warnings.push_back({{"line", w.line}, {"message", w.message}});
   out["passages"] = passages;
   out["footnotes"] = footnotes;
+  out["warnings"] = warnings;
   return out;
 }
 

@@ -1,6 +1,8 @@
 // End-to-end: runs the real indexer binary on temporary directories and reads the index back.
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -270,6 +272,33 @@ TEST_CASE("indexer inspect prints the parsed document and leaves no index behind
   CHECK(doc["footnotes"].size() == 4);
   CHECK(doc["passages"][0]["para"] == "header");
   CHECK_FALSE(fs::exists(index));
+}
+
+TEST_CASE("indexer inspect --warnings lists what the parser could not read as expected") {
+  test::TempDir tmp;
+  const fs::path fixture = test::source_dir() / "tests" / "fixtures" / "CBD-NP-MOP-3-4-Add-1.zh.txt";
+  const RunResult r = run_indexer(tmp, "inspect --warnings " + quoted(fixture));
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  // One "file:line: message" line per warning: the numbering gap and the repeated number.
+  std::vector<std::string> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].starts_with(fixture.string() + ":"));
+  CHECK(lines[0].find("numbering gap: paragraph 4 is followed by 6") != std::string::npos);
+  CHECK(lines[1].find("repeated paragraph number 7") != std::string::npos);
+  // The JSON of a plain inspect carries the same warnings with their lines.
+  const RunResult json_run = run_indexer(tmp, "inspect " + quoted(fixture));
+  REQUIRE(json_run.code == 0);
+  const auto doc = nlohmann::json::parse(json_run.out);
+  REQUIRE(doc["warnings"].size() == 2);
+  CHECK(lines[0] == fixture.string() + ":" + std::to_string(doc["warnings"][0]["line"].get<int>()) + ": " +
+                        doc["warnings"][0]["message"].get<std::string>());
+  CHECK(doc["header"]["distribution"] == "general");
+  CHECK(doc["header"]["issued"] == "2018-10-22");
+  // The seed has none.
+  CHECK(run_indexer(tmp, "inspect --warnings " + quoted(test::seed_path())).out.empty());
 }
 
 TEST_CASE("indexer stats on a missing index fails with exit code 3") {
