@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <map>
 #include <cstdint>
 #include <fstream>
 #include <optional>
@@ -188,6 +190,67 @@ std::optional<std::string_view> parenthesised_short_name(std::string_view s, std
   }
   if (latin_only && (chars < 2 || roman_only)) return std::nullopt;  // (a), (ii): list items
   return content;
+}
+
+// Endings of a body's name, for names the gazetteer does not know.
+constexpr std::string_view kOrgNameEndings[] = {"组织", "网络", "联盟", "机构", "委员会", "中心", "基金", "伙伴关系",
+                                                "协会", "学会", "联合会", "署", "秘书处", "理事会", "论坛", "研究所",
+                                                "大学", "银行", "倡议", "方案", "计划", "基金会", "办事处"};
+// Words that may stand before a name without being part of it.
+constexpr std::string_view kLeadWords[] = {"以及", "包括", "通过", "其中", "在", "与", "和", "同", "由", "向", "对",
+                                           "及", "即", "如", "为", "是", "经", "据", "将", "把", "被", "并", "而",
+                                           "或", "的", "了", "请", "邀请", "鼓励", "支持", "帮助"};
+
+std::size_t code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// The name ending at byte `end` (before its bracket): the run of Han characters before it,
+// without leading function words; nullopt unless 4-30 characters ending like a body's name.
+std::optional<std::string_view> name_before(std::string_view s, std::size_t end) {
+  std::size_t begin = end;
+  for (std::size_t count = 0; begin > 0 && count < 30; ++count) {
+    std::size_t start = 0;
+    if (!is_han(decode_before(s, begin, &start))) break;
+    begin = start;
+  }
+  std::string_view name = s.substr(begin, end - begin);
+  for (bool stripped = true; stripped;) {
+    stripped = false;
+    for (std::string_view lead : kLeadWords)
+      if (has_prefix(name, lead) && code_points(name) - code_points(lead) >= 4) {
+        name.remove_prefix(lead.size());
+        stripped = true;
+      }
+  }
+  const std::size_t n = code_points(name);
+  if (n < 4 || n > 30) return std::nullopt;
+  for (std::string_view ending : kOrgNameEndings)
+    if (name.ends_with(ending)) return name;
+  return std::nullopt;
+}
+
+// True when a known name at `begin` followed by "(short)" is part of a longer name of another
+// body: the short form is an acronym (ASCII) that is not the known organization's, and Han
+// characters run on before the known name ("非洲知识产权组织(oapi)" is not WIPO).
+bool names_another_organization(std::string_view s, std::size_t begin, std::string_view short_name,
+                                const Organization& org) {
+  const bool acronym = std::all_of(short_name.begin(), short_name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  });
+  if (!acronym || begin == 0) return false;
+  auto same = [&](std::string_view name) {
+    if (name.size() != short_name.size()) return false;
+    for (std::size_t k = 0; k < name.size(); ++k)
+      if (std::tolower(static_cast<unsigned char>(name[k])) != std::tolower(static_cast<unsigned char>(short_name[k])))
+        return false;
+    return true;
+  };
+  if (same(org.acronym) || std::any_of(org.aliases_en.begin(), org.aliases_en.end(), same)) return false;
+  std::size_t start = 0;
+  return is_han(decode_before(s, begin, &start));
 }
 
 }  // namespace
@@ -465,6 +528,10 @@ std::vector<OrgMention> Gazetteer::find_mentions(std::string_view normalized, co
   return out;
 }
 
+std::string local_org_id(std::string_view normalized_full_name) {
+  return std::string(kLocalOrgPrefix) + std::string(normalized_full_name);
+}
+
 AliasMap Gazetteer::mine_aliases(std::string_view normalized) const {
   AliasMap out;
   const AliasMap no_extra;
@@ -472,8 +539,36 @@ AliasMap Gazetteer::mine_aliases(std::string_view normalized) const {
   NameIndex::scan(index_.get(), none, normalized, [&](const Match& m) {
     const auto short_name = parenthesised_short_name(normalized, m.end);
     if (!short_name || by_name_.find(*short_name) != by_name_.end()) return;
-    out.emplace(std::string(*short_name), orgs_[static_cast<std::size_t>(m.org)].id);
+    const Organization& org = orgs_[static_cast<std::size_t>(m.org)];
+    if (names_another_organization(normalized, m.begin, *short_name, org)) return;
+    out.emplace(std::string(*short_name), org.id);
   });
+  return out;
+}
+
+AliasMap Gazetteer::mine_local_organizations(std::string_view normalized) const {
+  // Known names and where they end: a definition right after one is that organization's
+  // (mine_aliases), unless the short form names another.
+  std::map<std::size_t, Match> known_before;
+  const AliasMap no_extra;
+  const ExtraNames none(no_extra);
+  NameIndex::scan(index_.get(), none, normalized, [&](const Match& m) { known_before.emplace(m.end, m); });
+  AliasMap out;
+  for (std::size_t open = normalized.find('('); open != std::string_view::npos; open = normalized.find('(', open + 1)) {
+    std::size_t end = open;
+    while (end > 0 && normalized[end - 1] == ' ') --end;
+    const auto short_name = parenthesised_short_name(normalized, end);
+    if (!short_name || by_name_.find(*short_name) != by_name_.end()) continue;
+    if (const auto k = known_before.find(end); k != known_before.end()) {
+      const Organization& org = orgs_[static_cast<std::size_t>(k->second.org)];
+      if (!names_another_organization(normalized, k->second.begin, *short_name, org)) continue;
+    }
+    const auto full = name_before(normalized, end);
+    if (!full || by_name_.find(*full) != by_name_.end()) continue;
+    const std::string id = local_org_id(*full);
+    out.emplace(std::string(*full), id);
+    out.emplace(std::string(*short_name), id);
+  }
   return out;
 }
 

@@ -36,6 +36,11 @@ struct OrgMention {
 // Normalised short name -> organization id, e.g. mined from "全称（简称）" in one document.
 using AliasMap = std::map<std::string, std::string, std::less<>>;
 
+// The id of an organization defined in a document but not in the gazetteer: "x:" + its
+// normalised full name ("x:非洲遗传资源研究网络"), the same in every document that defines it.
+std::string local_org_id(std::string_view normalized_full_name);
+inline constexpr std::string_view kLocalOrgPrefix = "x:";
+
 class Gazetteer {
  public:
   Gazetteer() = default;
@@ -66,7 +71,16 @@ class Gazetteer {
   // Short forms defined inline as 全称（简称） or 全称(简称): when a known name is directly followed
   // by a parenthesised short name (up to 12 characters) that is not already a known name, maps the
   // short name to that organization. Text must be normalised.
+  // Also, when the short form is an acronym other than the known organization's own and Han
+  // characters run on before the known name ("非洲知识产权组织（OAPI）"), the longer name is another
+  // organization (see mine_local_organizations), not the known one.
   AliasMap mine_aliases(std::string_view normalized) const;
+
+  // Organizations the gazetteer does not know, defined inline as 全称（简称） or 全称（ACRONYM）:
+  // the full name (the Han characters before the bracket, without a leading function word,
+  // ending like a body's name: …组织, …网络, …联盟, …委员会, …伙伴关系 ...) and the short form both
+  // map to the id local_org_id(full name). Text must be normalised.
+  AliasMap mine_local_organizations(std::string_view normalized) const;
 
  private:
   struct NameIndex;  // code-point trie over the names, for find_mentions (gazetteer.cpp)

@@ -37,6 +37,8 @@ DocumentFields extract_fields(const Document& doc, const Normalizer& normalizer,
   // Short forms defined anywhere in the document apply to every passage of it.
   for (const std::string& text : normalized) {
     for (auto& [alias, id] : gazetteer.mine_aliases(text)) out.mined_aliases.emplace(alias, id);
+    // Organizations the gazetteer does not know, by their full and short names.
+    for (auto& [name, id] : gazetteer.mine_local_organizations(text)) out.mined_aliases.emplace(name, id);
   }
 
   out.passages.resize(doc.passages.size());

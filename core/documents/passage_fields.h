@@ -21,7 +21,9 @@ struct PassageFields {
 };
 
 struct DocumentFields {
-  AliasMap mined_aliases;               // 全称（简称） short forms defined in this document
+  AliasMap mined_aliases;               // 全称（简称） short forms defined in this document, and the
+                                        // full and short names of organizations it defines that
+                                        // the gazetteer does not know (ids local_org_id())
   std::vector<PassageFields> passages;  // parallel to Document::passages
 };
 

@@ -33,8 +33,12 @@ json passage_to_json(const Document& doc, std::size_t index, const PassageFields
   json orgs = json::array();
   for (const std::string& id : fields.orgs) {
     const Organization* org = gazetteer.find_by_id(id);
+    // An organization the document defines (local_org_id): its full name.
+    const std::string label = org                         ? org->name_zh
+                              : id.starts_with(kLocalOrgPrefix) ? id.substr(kLocalOrgPrefix.size())
+                                                                : id;
     orgs.push_back({{"id", id},
-                    {"label", org ? org->name_zh : id},
+                    {"label", label},
                     {"acronym", org ? org->acronym : ""}});
   }
   json dates = json::array();

@@ -163,6 +163,9 @@ std::size_t IndexWriter::replace_document(const Document& doc, const DocumentFie
   for (std::size_t i = 0; i < doc.passages.size(); ++i)
     db_->add_document(build_passage_document(doc, i, fields.passages[i], gazetteer, analyzer));
   db_->set_metadata(prefixed(schema::kMetaDocPrefix, doc.symbol), document_summary_json(doc, fields).dump());
+  // Names of the organizations it defines, so that org= finds them by either name.
+  for (const auto& [name, id] : fields.mined_aliases)
+    if (id.starts_with(kLocalOrgPrefix)) db_->set_metadata(prefixed(schema::kMetaOrgName, name), id);
   return doc.passages.size();
 }
 

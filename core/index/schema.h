@@ -34,7 +34,8 @@ inline constexpr std::string_view kKind = "XKIND";     // XKINDheader | XKINDpar
 
 // Fields (boolean filters, wdf 0). No field prefix is a prefix of another, so a prefix scan
 // (allterms_begin) lists one field only.
-inline constexpr std::string_view kOrg = "XO";         // XOfao (organization id)
+inline constexpr std::string_view kOrg = "XO";         // XOfao (organization id); XOx:非洲遗传资源研究网络
+                                                       // (one a document defines, not in the gazetteer)
 inline constexpr std::string_view kYear = "XY";        // XY2014, for every year a date covers
 inline constexpr std::string_view kMonth = "XM";       // XM201406, for every month a date of month
                                                        // or day precision covers
@@ -66,6 +67,9 @@ inline constexpr Xapian::valueno kSlotId = 8;         // the passage id, so hits
 // ---- Metadata -------------------------------------------------------------------------------
 inline constexpr std::string_view kMetaSchemaVersion = "treaty:schema";
 inline constexpr std::string_view kMetaLastCommit = "treaty:last_commit";  // ISO 8601 UTC
+inline constexpr std::string_view kMetaOrgName = "treaty:orgname:";    // + normalised name -> the id of
+                                                                           // an organization a document
+                                                                           // defines (local_org_id)
 inline constexpr std::string_view kMetaDocPrefix = "treaty:doc:";          // + symbol -> document JSON
                                                                            // (header, sections, passage ids)
 

@@ -13,6 +13,8 @@ namespace {
 std::string facet_label(std::string_view facet, const std::string& value, const Gazetteer& gazetteer) {
   if (facet == "org") {
     const Organization* org = gazetteer.find_by_id(value);
+    // An organization a document defines: its full name.
+    if (!org && value.starts_with(kLocalOrgPrefix)) return value.substr(kLocalOrgPrefix.size());
     if (!org) return value;
     return org->acronym.empty() ? org->name_zh : org->name_zh + " (" + org->acronym + ")";
   }

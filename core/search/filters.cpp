@@ -26,8 +26,15 @@ std::string as_written(std::string_view field, std::string_view value, FilterSyn
 
 }  // namespace
 
-FilterBuilder::FilterBuilder(const Normalizer& normalizer, const Gazetteer& gazetteer)
-    : normalizer_(&normalizer), gazetteer_(&gazetteer) {}
+FilterBuilder::FilterBuilder(const Normalizer& normalizer, const Gazetteer& gazetteer, const Xapian::Database* db)
+    : normalizer_(&normalizer), gazetteer_(&gazetteer), db_(db) {}
+
+std::string FilterBuilder::local_org(std::string_view value) const {
+  const std::string name = normalizer_->normalize_string(value);
+  if (name.starts_with(kLocalOrgPrefix)) return name;  // a facet value
+  if (!db_) return {};
+  return db_->get_metadata(std::string(schema::kMetaOrgName) + name);
+}
 
 Expected<Xapian::Query> FilterBuilder::value(std::string_view field, std::string_view raw, FilterSyntax syntax,
                                              std::vector<std::string>& warnings) const {
@@ -35,6 +42,7 @@ Expected<Xapian::Query> FilterBuilder::value(std::string_view field, std::string
   const std::string_view value = trim_blank(raw);
   if (field == "org") {
     if (const Organization* org = gazetteer_->resolve(value)) return weightless(term(schema::kOrg, org->id));
+    if (const std::string id = local_org(value); !id.empty()) return weightless(term(schema::kOrg, id));
     warnings.push_back("unknown organization \"" + std::string(value) + "\" (matches nothing)");
     return Xapian::Query();  // matches nothing (a query without shared internals)
   }

@@ -26,12 +26,14 @@ enum class FilterSyntax { parameter, query_field };
 
 class FilterBuilder {
  public:
-  // Both must outlive the builder.
-  FilterBuilder(const Normalizer& normalizer, const Gazetteer& gazetteer);
+  // All must outlive the builder. `db` (optional) resolves the names of organizations that
+  // documents define but the gazetteer does not know (schema::kMetaOrgName).
+  FilterBuilder(const Normalizer& normalizer, const Gazetteer& gazetteer, const Xapian::Database* db = nullptr);
 
   // The passages with `value` in `field` (one of kFilterFields), at weight 0:
   //   org       an organization id, name or acronym in any script or case (the gazetteer's
-  //             resolve()); an unknown one matches nothing and adds a warning, it is no error
+  //             resolve()), or the full or short name of one a document defines (its id
+  //             "x:<full name>"); an unknown one matches nothing and adds a warning, it is no error
   //   year      four digits, ASCII or full-width
   //   decision  "XI/1", "11/1", "XI/1 D", "67/212", or a decision facet id ("cop:11/1 D")
   //   symbol    a document symbol, any case or width ("unep/cbd/cop/12/24")
@@ -48,8 +50,12 @@ class FilterBuilder {
                                  FilterSyntax syntax, std::vector<std::string>& warnings) const;
 
  private:
+  // The id of the organization called `value` when a document defines it, or "".
+  std::string local_org(std::string_view value) const;
+
   const Normalizer* normalizer_;
   const Gazetteer* gazetteer_;
+  const Xapian::Database* db_;
 };
 
 // One field's filter: its values ORed.

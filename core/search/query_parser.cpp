@@ -265,7 +265,7 @@ class Translator {
  public:
   Translator(Analyzer& analyzer, const Gazetteer& gazetteer, const QueryParserOptions& options,
              ParsedQuery& out)
-      : analyzer_(analyzer), filters_(analyzer.normalizer(), gazetteer), options_(options), out_(out) {}
+      : analyzer_(analyzer), filters_(analyzer.normalizer(), gazetteer, options.database), options_(options), out_(out) {}
 
   // An empty optional: the node contributes nothing (a word of punctuation, an empty group).
   Expected<std::optional<Xapian::Query>> build(const QueryNode& node, bool positive) {

@@ -82,6 +82,9 @@ struct QueryParserOptions {
   // Weight multiplier of the expansions against the words as typed (0..1]: a passage in the
   // user's own words ranks above one that says the same in other words.
   double expansion_weight = 0.5;
+  // The index searched, for org: names of organizations documents define (filters.h); nullptr:
+  // the gazetteer's only. Must outlive the parse.
+  const Xapian::Database* database = nullptr;
 };
 
 // An alternative searched besides a word or phrase of the query (thesaurus expansion).

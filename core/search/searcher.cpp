@@ -18,7 +18,7 @@ Searcher::Searcher(Xapian::Database& db, const Resources& resources, SearcherOpt
       resources_(&resources),
       options_(std::move(options)),
       analyzer_(resources.normalizer, resources.lexicon),
-      filter_builder_(resources.normalizer, resources.gazetteer) {
+      filter_builder_(resources.normalizer, resources.gazetteer, &db) {
   if (!options_.slot_tables) options_.slot_tables = std::make_shared<SlotTableCache>();
 }
 
@@ -54,6 +54,7 @@ Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
   QueryParserOptions query_options = options_.query;
   query_options.headings_match = request.headings;
   query_options.whole_paragraphs = request.paragraphs;
+  query_options.database = db_;
   if (request.mode != SearchMode::lexical && !resources_->thesaurus.concepts().empty())
     query_options.thesaurus = &resources_->thesaurus;
   auto parsed = parse_query(request.q, analyzer_, resources_->gazetteer, query_options);
