@@ -20,8 +20,10 @@
 #include "core/search/resources.h"
 #include "core/index/schema.h"
 #include "core/vectors/semantic.h"
+#include "core/search/document_list.h"
 #include "core/search/searcher.h"
 #include "core/base/utf8.h"
+#include "searchd/request_params.h"
 #include "searchd/static_files.h"
 
 namespace treaty::searchd {
@@ -44,11 +46,6 @@ Reply error_reply(int status, std::string message) {
 // Invalid UTF-8 cannot reach here (parameters are checked first); replace rather than throw anyway.
 std::string to_body(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-struct HttpError {
-  int status;
-  std::string message;
-};
-
 // The thread's own index handle and searcher (Xapian::Database and the Analyzer are not
 // thread-safe). `searcher` uses reader->database(), so it is declared (and destroyed) after.
 struct Worker {
@@ -59,131 +56,6 @@ struct Worker {
 // Each retry starts from the latest commit, so a request fails (503) only if, this many times in
 // a row, the indexer commits twice before the request can finish.
 constexpr int kMaxRetries = 20;
-
-// ---- Parameters -------------------------------------------------------------------------------
-
-constexpr std::string_view kSearchSingle[] = {"q",         "size",          "offset",          "sort",
-                                              "facet_size", "disjunctive",  "date_from",       "date_to",
-                                              "highlight_open", "highlight_close", "mode", "id", "scope", "group"};
-constexpr std::string_view kSearchMulti[] = {"org", "year", "decision", "symbol", "kind", "facets", "fields"};
-
-template <std::size_t N>
-bool one_of(std::string_view s, const std::string_view (&list)[N]) {
-  return std::find(std::begin(list), std::end(list), s) != std::end(list);
-}
-
-std::string accepted_parameters() {
-  std::string out;
-  for (std::string_view p : kSearchSingle) out += (out.empty() ? "" : ", ") + std::string(p);
-  for (std::string_view p : kSearchMulti) out += ", " + std::string(p);
-  return out;
-}
-
-// Every value of a multi-valued parameter, repeated and/or comma-separated, blanks dropped.
-std::vector<std::string> values_of(const httplib::Request& req, const std::string& key) {
-  std::vector<std::string> out;
-  auto range = req.params.equal_range(key);
-  for (auto it = range.first; it != range.second; ++it) {
-    std::string_view rest = it->second;
-    while (true) {
-      const std::size_t comma = rest.find(',');
-      std::string_view one = rest.substr(0, comma);
-      while (!one.empty() && one.front() == ' ') one.remove_prefix(1);
-      while (!one.empty() && one.back() == ' ') one.remove_suffix(1);
-      if (!one.empty()) out.emplace_back(one);
-      if (comma == std::string_view::npos) break;
-      rest.remove_prefix(comma + 1);
-    }
-  }
-  return out;
-}
-
-std::expected<std::size_t, HttpError> number(const httplib::Request& req, const std::string& key,
-                                             std::size_t fallback, std::size_t min, std::size_t max) {
-  if (!req.has_param(key)) return fallback;
-  const std::string value = req.get_param_value(key);
-  std::size_t n = 0;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-  if (value.empty() || ec != std::errc() || end != value.data() + value.size() || n < min || n > max)
-    return std::unexpected(HttpError{400, key + " must be a whole number from " + std::to_string(min) + " to " +
-                                              std::to_string(max) + ", got \"" + value + "\""});
-  return n;
-}
-
-std::expected<SearchRequest, HttpError> search_request(const httplib::Request& req, const SearchdConfig& c) {
-  for (const auto& [key, value] : req.params) {
-    if (!one_of(key, kSearchSingle) && !one_of(key, kSearchMulti))
-      return std::unexpected(HttpError{400, "unknown parameter \"" + key + "\" (accepted: " + accepted_parameters() + ")"});
-    if (one_of(key, kSearchSingle) && req.get_param_value_count(key) > 1)
-      return std::unexpected(HttpError{400, "parameter \"" + key + "\" given more than once"});
-  }
-  SearchRequest r;
-  r.q = req.get_param_value("q");
-  if (r.q.size() > c.max_query_bytes)
-    return std::unexpected(HttpError{413, "q is " + std::to_string(r.q.size()) + " bytes; the limit is " +
-                                              std::to_string(c.max_query_bytes)});
-  r.orgs = values_of(req, "org");
-  r.years = values_of(req, "year");
-  r.decisions = values_of(req, "decision");
-  r.symbols = values_of(req, "symbol");
-  r.kinds = values_of(req, "kind");
-  r.fields = values_of(req, "fields");  // names checked by the searcher (400)
-  if (req.has_param("scope")) {
-    const std::string scope = req.get_param_value("scope");
-    if (scope == "all") r.headings = true;
-    else if (scope == "text") r.headings = false;
-    else return std::unexpected(HttpError{400, "unknown scope \"" + scope + "\" (all, text)"});
-  }
-  if (req.has_param("group")) {
-    const std::string group = req.get_param_value("group");
-    if (group == "passage") r.paragraphs = false;
-    else if (group == "paragraph") r.paragraphs = true;
-    else return std::unexpected(HttpError{400, "unknown group \"" + group + "\" (passage, paragraph)"});
-  }
-  r.date_from = req.get_param_value("date_from");
-  r.date_to = req.get_param_value("date_to");
-
-  auto size = number(req, "size", c.default_size, 1, c.max_size);
-  if (!size) return std::unexpected(size.error());
-  r.size = *size;
-  auto offset = number(req, "offset", 0, 0, c.max_offset);
-  if (!offset) return std::unexpected(offset.error());
-  r.offset = *offset;
-  auto facet_size = number(req, "facet_size", c.facet_size, 1, 1000);
-  if (!facet_size) return std::unexpected(facet_size.error());
-  r.facet_size = *facet_size;
-
-  if (req.has_param("sort")) {
-    const std::string sort = req.get_param_value("sort");
-    r.sort = parse_sort_order(sort);
-    if (!r.sort)
-      return std::unexpected(HttpError{400, "unknown sort \"" + sort + "\" (relevance, date, -date, document)"});
-  }
-  r.facets = values_of(req, "facets");
-  for (const std::string& f : r.facets)
-    if (!one_of(f, kFacetNames))
-      return std::unexpected(HttpError{400, "unknown facet \"" + f + "\" (org, year, decision, symbol, month)"});
-  if (req.has_param("disjunctive")) {
-    const std::string d = req.get_param_value("disjunctive");
-    if (d == "true" || d == "1") r.disjunctive = true;
-    else if (d == "false" || d == "0") r.disjunctive = false;
-    else return std::unexpected(HttpError{400, "disjunctive must be true or false, got \"" + d + "\""});
-  }
-  // mode: lexical | hybrid (default) | semantic; Searcher::search says what each does and when
-  // semantic is refused.
-  if (req.has_param("mode")) {
-    const std::string m = req.get_param_value("mode");
-    const auto mode = parse_search_mode(m);
-    if (!mode) return std::unexpected(HttpError{400, "unknown mode \"" + m + "\" (lexical, hybrid, semantic)"});
-    r.mode = *mode;
-  }
-  r.snippet.length = c.snippet_length;
-  r.snippet.open_tag = req.has_param("highlight_open") ? req.get_param_value("highlight_open") : c.highlight_open;
-  r.snippet.close_tag = req.has_param("highlight_close") ? req.get_param_value("highlight_close") : c.highlight_close;
-  if (r.snippet.open_tag.size() > 64 || r.snippet.close_tag.size() > 64)
-    return std::unexpected(HttpError{400, "highlight_open and highlight_close: at most 64 bytes each"});
-  return r;
-}
 
 // The access log shows the raw request target, cut short and without control characters.
 std::string loggable(std::string_view s) {
@@ -233,6 +105,7 @@ struct HttpServer::Impl {
         {"/search", &Impl::handle_search},        // GET /search?q=…
         {"/similar", &Impl::handle_similar},      // GET /similar?id=…
         {"/passages/", &Impl::handle_passage},    // GET /passages/{id}, id raw or %-encoded
+        {"/documents", &Impl::handle_documents},  // GET /documents?meeting=…: the document list
         {"/documents/", &Impl::handle_document},  // GET /documents/{symbol}
         {"/health", &Impl::handle_health},        // GET /health
         {"/stats", &Impl::handle_stats},          // GET /stats
@@ -420,6 +293,21 @@ struct HttpServer::Impl {
       auto passage = w.reader->passage(std::string(id));
       if (!passage) return error_reply(404, "no passage " + std::string(id));
       return Reply{200, std::move(*passage)};
+    });
+  }
+
+  Reply handle_documents(const httplib::Request& req, std::string_view) {
+    const auto start = Clock::now();
+    auto request = document_list_request(req);
+    if (!request) return error_reply(request.error().status, request.error().message);
+    return with_index([&](Worker& w) {
+      auto list = list_documents(*w.searcher, *request);
+      if (!list) return error_reply(400, list.error().describe());
+      json body = list->to_json();
+      body["offset"] = request->offset;
+      body["size"] = request->size;
+      body["took_ms"] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+      return Reply{200, std::move(body)};
     });
   }
 

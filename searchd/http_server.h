@@ -1,7 +1,8 @@
 // searchd's HTTP layer (cpp-httplib, kept out of this header): routes, parameter checking, JSON
 // errors, one index reader and searcher per worker thread, access log.
 //
-//   GET /search?q=…     GET /passages/{id}     GET /documents/{symbol}     GET /health     GET /stats
+//   GET /search?q=…     GET /similar?id=…     GET /passages/{id}     GET /documents
+//   GET /documents/{symbol}     GET /health     GET /stats
 //   GET / (and its files): the web UI from config.web_root
 //
 // docs/API.md describes every endpoint and parameter.

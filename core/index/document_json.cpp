@@ -25,6 +25,11 @@ json footnote_json(const Footnote& f) {
 
 json passage_to_json(const Document& doc, std::size_t index, const PassageFields& fields,
                      const Gazetteer& gazetteer) {
+  return passage_to_json(doc, index, fields, gazetteer, document_facts(doc));
+}
+
+json passage_to_json(const Document& doc, std::size_t index, const PassageFields& fields,
+                     const Gazetteer& gazetteer, const DocumentFacts& facts) {
   const Passage& p = doc.passages[index];
   json footnotes = json::array();
   for (int n : p.footnotes)
@@ -60,7 +65,18 @@ json passage_to_json(const Document& doc, std::size_t index, const PassageFields
           {"decisions", decisions},
           {"symbols", fields.symbols},
           {"title", doc.header.title},
-          {"lines", {p.first_line, p.last_line}}};
+          {"lines", {p.first_line, p.last_line}},
+          {"meeting", facts.meeting},
+          {"type", facts.type},
+          {"issued", facts.issued},
+          {"lang", facts.lang}};
+}
+
+json facts_to_json(const DocumentFacts& f) {
+  return {{"title", f.title},   {"meeting", f.meeting},       {"meeting_label", f.meeting_label},
+          {"body", f.body},     {"session", f.session},       {"type", f.type},
+          {"type_label", f.type_label}, {"issued", f.issued}, {"lang", f.lang},
+          {"distribution", f.distribution}};
 }
 
 json document_summary_json(const Document& doc, const DocumentFields& fields) {
@@ -89,6 +105,7 @@ json document_summary_json(const Document& doc, const DocumentFields& fields) {
             {"dates_venue", h.dates_venue}, {"dates", dates}, {"venue", venue}, {"agenda_item", h.agenda_item}, {"title", h.title},
             {"doc_type", h.doc_type}, {"distribution", h.distribution}, {"issued", h.issued},
             {"language", h.language}, {"original", h.original}, {"other_lines", h.other_lines}}},
+          {"facts", facts_to_json(document_facts(doc))},
           {"sections", sections},
           {"passage_ids", ids},
           {"mined_aliases", aliases}};

@@ -14,7 +14,8 @@ Expected<IndexReader> IndexReader::open(const std::filesystem::path& dir) {
     Xapian::Database db(dir.string());
     const std::string version = db.get_metadata(std::string(schema::kMetaSchemaVersion));
     if (!version.empty() && version != schema::kSchemaVersion)
-      return fail("index has schema version " + version + ", expected " + std::string(schema::kSchemaVersion),
+      return fail("index has schema version " + version + ", expected " + std::string(schema::kSchemaVersion) +
+                      " (rebuild it with `indexer add` into a new directory)",
                   dir.string());
     return IndexReader(std::move(db), dir);
   } catch (const Xapian::Error& e) {

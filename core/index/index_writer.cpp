@@ -3,7 +3,10 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 
+#include "core/documents/dates.h"
+#include "core/documents/document_facts.h"
 #include "core/text/analyzer.h"
 #include "core/index/document_json.h"
 #include "core/index/schema.h"
@@ -25,6 +28,37 @@ std::string joined(const std::vector<std::string>& values) {
     out += v;
   }
   return out;
+}
+
+// "2018-10-05" -> days since 1970-01-01; nullopt for anything but a full ISO date.
+std::optional<int> iso_day(const std::string& iso) {
+  int y = 0, m = 0, d = 0;
+  char tail = 0;
+  if (iso.size() != 10 || std::sscanf(iso.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return std::nullopt;
+  if (m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
+  return days_from_civil(y, m, d);
+}
+
+// The document's facts, the same on every passage: boolean terms and single-valued slots.
+void add_document_facts(Xapian::Document& xd, const Document& doc, const DocumentFacts& facts) {
+  std::string key = doc.symbol;
+  for (char& c : key)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  xd.add_boolean_term(prefixed(schema::kDocKey, key));
+  xd.add_boolean_term(prefixed(schema::kMeeting, facts.meeting));
+  xd.add_boolean_term(prefixed(schema::kMeeting, facts.body));
+  xd.add_boolean_term(prefixed(schema::kDocType, facts.type));
+  xd.add_boolean_term(prefixed(schema::kLang, facts.lang));
+  xd.add_value(schema::kSlotDoc, doc.symbol);
+  xd.add_value(schema::kSlotMeeting, facts.meeting);
+  xd.add_value(schema::kSlotDocType, facts.type);
+  xd.add_value(schema::kSlotLang, facts.lang);
+  if (facts.issued_year > 0) {
+    const std::string year = std::to_string(facts.issued_year);
+    xd.add_boolean_term(prefixed(schema::kIssuedYear, year));
+    xd.add_value(schema::kSlotIssuedYear, year);
+  }
+  if (auto day = iso_day(facts.issued)) xd.add_value(schema::kSlotIssued, Xapian::sortable_serialise(*day));
 }
 
 std::string utc_now_iso() {
@@ -72,6 +106,8 @@ Xapian::Document build_passage_document(const Document& doc, std::size_t index,
   xd.add_boolean_term(prefixed(schema::kPassageId, p.id));
   xd.add_boolean_term(prefixed(schema::kDocSymbol, doc.symbol));
   xd.add_boolean_term(prefixed(schema::kKind, kind_name(p.kind)));
+  const DocumentFacts facts = document_facts(doc);
+  add_document_facts(xd, doc, facts);
   for (const std::string& org : fields.orgs) xd.add_boolean_term(prefixed(schema::kOrg, org));
 
   std::vector<std::string> years, months, ranges;
@@ -114,7 +150,7 @@ Xapian::Document build_passage_document(const Document& doc, std::size_t index,
   if (!decision_ids.empty()) xd.add_value(schema::kSlotDecisions, joined(decision_ids));
   if (!fields.symbols.empty()) xd.add_value(schema::kSlotSymbols, joined(fields.symbols));
 
-  xd.set_data(passage_to_json(doc, index, fields, gazetteer).dump());
+  xd.set_data(passage_to_json(doc, index, fields, gazetteer, facts).dump());
   return xd;
 }
 

@@ -9,8 +9,10 @@
 namespace treaty::schema {
 
 // Stored in the index metadata under kMetaSchemaVersion; searchd refuses other versions.
-inline constexpr std::string_view kSchemaVersion = "5";  // 2: kItemText, kSlotId; 3: kLexiconTerm;
-                                                         // 4: kAlnumPair; 5: decision bodies
+inline constexpr std::string_view kSchemaVersion = "6";  // 2: kItemText, kSlotId; 3: kLexiconTerm;
+                                                         // 4: kAlnumPair; 5: decision bodies;
+                                                         // 6: document facts (kDocKey, kMeeting,
+                                                         // kDocType, kLang, kIssuedYear, slots 9-14)
 
 // ---- Term prefixes --------------------------------------------------------------------------
 // Text (body and footnotes of a passage; see text_terms.h):
@@ -44,6 +46,17 @@ inline constexpr std::string_view kDecision = "XD";    // XD11/1 and XD11/1 d (s
                                                        // XDnp:2/5, XDcp:7/5, XDicnp:3/5 (DecisionRef)
 inline constexpr std::string_view kSymbol = "XSYM";    // XSYMUNEP/CBD/COP/12/24 (cited or own)
 
+// Document facts (document_facts.h), on every passage of the document (boolean filters, wdf 0):
+inline constexpr std::string_view kDocKey = "XU";      // XUCBD/NP/MOP/3/4/ADD.1: the document's symbol
+                                                       // in ASCII upper case, for the doc filter (any
+                                                       // case); kDocSymbol keeps it as given
+inline constexpr std::string_view kMeeting = "XB";     // XBnp-mop:1 (meeting id) and XBnp-mop (its
+                                                       // body alone, so a body filter needs one term)
+inline constexpr std::string_view kDocType = "XT";     // XTnote (document type id)
+inline constexpr std::string_view kLang = "XL";        // XLzh (language code)
+inline constexpr std::string_view kIssuedYear = "XI";  // XI2018 (year of the cover's issue date;
+                                                       // none when the cover has no date)
+
 // ---- Value slots ----------------------------------------------------------------------------
 // Multi-valued slots hold the values joined by kValueSeparator.
 inline constexpr char kValueSeparator = '\x1f';
@@ -58,11 +71,21 @@ inline constexpr Xapian::valueno kSlotSymbols = 6;    // symbols cited or own
 inline constexpr Xapian::valueno kSlotMonths = 7;     // months covered ("2014-06")
 inline constexpr Xapian::valueno kSlotId = 8;         // the passage id, so hits asked only for ids
                                                       // need not parse the stored JSON
+// Document facts, the same on every passage of a document (single-valued):
+inline constexpr Xapian::valueno kSlotDoc = 9;        // the document's symbol (doc facet)
+inline constexpr Xapian::valueno kSlotMeeting = 10;   // meeting id "np-mop:1" (meeting facet)
+inline constexpr Xapian::valueno kSlotDocType = 11;   // type id "note" (type facet)
+inline constexpr Xapian::valueno kSlotLang = 12;      // language code "zh" (lang facet)
+inline constexpr Xapian::valueno kSlotIssuedYear = 13;  // "2018" (issued facet); absent without a date
+inline constexpr Xapian::valueno kSlotIssued = 14;    // sortable_serialise(issue day, days since
+                                                      // 1970), for issued date ranges; absent without
+                                                      // a full date
 
 // ---- Document data --------------------------------------------------------------------------
 // Xapian::Document::get_data() holds the passage as JSON: id, doc, para, kind, section (path),
 // text, footnotes [{number, text, links}], orgs, dates [{from, to, text}], decisions
-// [{id, label, text}], symbols, order, title (document title).
+// [{id, label, text}], symbols, order, title (document title), and the document facts meeting
+// (id), type (id), issued (ISO date or ""), lang (code).
 
 // ---- Metadata -------------------------------------------------------------------------------
 inline constexpr std::string_view kMetaSchemaVersion = "treaty:schema";
@@ -71,7 +94,8 @@ inline constexpr std::string_view kMetaOrgName = "treaty:orgname:";    // + norm
                                                                            // an organization a document
                                                                            // defines (local_org_id)
 inline constexpr std::string_view kMetaDocPrefix = "treaty:doc:";          // + symbol -> document JSON
-                                                                           // (header, sections, passage ids)
+                                                                           // (header, facts, sections,
+                                                                           // passage ids)
 
 // Passage id: "<symbol>#<para>".
 inline std::string passage_id(std::string_view symbol, std::string_view para) {

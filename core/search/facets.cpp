@@ -4,25 +4,51 @@
 #include <charconv>
 #include <unordered_set>
 
+#include <nlohmann/json.hpp>
+
+#include "core/documents/document_facts.h"
 #include "core/documents/gazetteer.h"
 #include "core/documents/references.h"
+#include "core/index/schema.h"
 
 namespace treaty {
 namespace {
 
-std::string facet_label(std::string_view facet, const std::string& value, const Gazetteer& gazetteer) {
+// The title in a document's stored summary (treaty:doc:<symbol>); "" when unknown or untitled.
+std::string document_title(const Xapian::Database& db, const std::string& symbol) {
+  const std::string data = db.get_metadata(std::string(schema::kMetaDocPrefix) + symbol);
+  if (data.empty()) return {};
+  const nlohmann::json doc = nlohmann::json::parse(data, nullptr, false);
+  if (!doc.is_object()) return {};
+  const nlohmann::json header = doc.value("header", nlohmann::json::object());
+  return header.is_object() ? header.value("title", std::string()) : std::string();
+}
+
+}  // namespace
+
+FacetLabels::FacetLabels(const Gazetteer& gazetteer, const Xapian::Database& db) : gazetteer_(&gazetteer), db_(&db) {}
+
+std::string FacetLabels::label(std::string_view facet, const std::string& value) const {
   if (facet == "org") {
-    const Organization* org = gazetteer.find_by_id(value);
+    const Organization* org = gazetteer_->find_by_id(value);
     // An organization a document defines: its full name.
     if (!org && value.starts_with(kLocalOrgPrefix)) return value.substr(kLocalOrgPrefix.size());
     if (!org) return value;
     return org->acronym.empty() ? org->name_zh : org->name_zh + " (" + org->acronym + ")";
   }
   if (facet == "decision") return decision_label(value);
+  if (facet == "doc") {
+    std::string title = document_title(*db_, value);
+    return title.empty() ? value : title;
+  }
+  if (facet == "meeting") return meeting_label(value).value_or(value);
+  if (facet == "type") {
+    const std::string_view label = document_type_label(value);
+    return label.empty() ? value : std::string(label);
+  }
+  if (facet == "lang") return language_label(value);
   return value;
 }
-
-}  // namespace
 
 FacetSpy::FacetSpy(const SlotTable& table, std::vector<std::size_t> facets) : table_(table), facets_(std::move(facets)) {
   for (std::size_t k : facets_) counts_.emplace_back(table_.facet(k).names.size(), 0);
@@ -106,7 +132,7 @@ std::string decision_label(std::string_view id) {
 }
 
 Facet make_facet(std::string_view name, std::vector<std::pair<std::string, std::uint64_t>> counted,
-                 std::size_t limit, const Gazetteer& gazetteer) {
+                 std::size_t limit, const FacetLabels& labels) {
   std::vector<std::pair<std::string, std::uint64_t>> sorted = std::move(counted);
   std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
@@ -114,7 +140,7 @@ Facet make_facet(std::string_view name, std::vector<std::pair<std::string, std::
   if (sorted.size() > limit) sorted.resize(limit);
   Facet facet{std::string(name), {}};
   for (auto& [value, count] : sorted) {
-    std::string label = facet_label(name, value, gazetteer);
+    std::string label = labels.label(name, value);
     facet.values.push_back({std::move(value), std::move(label), count});
   }
   return facet;

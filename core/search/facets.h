@@ -67,9 +67,28 @@ Expected<void> count_without_own_filter(std::size_t k, FacetSpy& own, const Xapi
 // "cop:11/1 D" -> "COP XI/1 D"; an id of another form is its own label.
 std::string decision_label(std::string_view id);
 
+// Display labels of facet values.
+class FacetLabels {
+ public:
+  // Both must outlive the labeller; `db` is read for document titles only.
+  FacetLabels(const Gazetteer& gazetteer, const Xapian::Database& db);
+
+  // The label of `value` in facet `facet`: organizations by the gazetteer's Chinese name and
+  // acronym ("联合国环境规划署 (UNEP)"), decisions by decision_label(), documents by their title
+  // (the index's per-document metadata; the symbol when the document has no title), meetings by
+  // meeting_label() ("名古屋议定书缔约方会议第1次会议 (NP COP-MOP 1)"), types by their Chinese
+  // label ("说明"), languages by language_label() ("中文"); anything else (and any value these
+  // do not know) is its own label.
+  std::string label(std::string_view facet, const std::string& value) const;
+
+ private:
+  const Gazetteer* gazetteer_;
+  const Xapian::Database* db_;
+};
+
 // The facet `name` from its counted values: the `limit` most frequent (ties by value), each with
-// its display label (organizations by the gazetteer's Chinese name and acronym).
+// its display label (FacetLabels::label()).
 Facet make_facet(std::string_view name, std::vector<std::pair<std::string, std::uint64_t>> counted,
-                 std::size_t limit, const Gazetteer& gazetteer);
+                 std::size_t limit, const FacetLabels& labels);
 
 }  // namespace treaty

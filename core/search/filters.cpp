@@ -1,7 +1,11 @@
 #include "core/search/filters.h"
 
 #include <algorithm>
+#include <chrono>
+#include <limits>
 
+#include "core/documents/dates.h"
+#include "core/documents/document_facts.h"
 #include "core/documents/gazetteer.h"
 #include "core/documents/references.h"
 #include "core/base/utf8.h"
@@ -22,6 +26,72 @@ Xapian::Query term(std::string_view prefix, std::string_view value) {
 // "decision foo" or "decision:foo", as the user wrote it.
 std::string as_written(std::string_view field, std::string_view value, FilterSyntax syntax) {
   return std::string(field) + (syntax == FilterSyntax::query_field ? ":" : " ") + std::string(value);
+}
+
+// The document's symbol as the doc filter compares it (schema::kDocKey): NFKC, ASCII upper case.
+std::string doc_key(const Normalizer& normalizer, std::string_view value) {
+  std::string key = normalizer.normalize_string(value);
+  for (char& c : key)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return key;
+}
+
+int year_of_day(int day) {
+  using namespace std::chrono;
+  return static_cast<int>(year_month_day(sys_days(days(day))).year());
+}
+
+bool starts_year(int day) { return days_from_civil(year_of_day(day), 1, 1) == day; }
+bool ends_year(int day) { return days_from_civil(year_of_day(day), 12, 31) == day; }
+
+// Documents issued in `range`: by year terms when it is whole bounded years (no more than a
+// century), else by the issue day's value slot.
+Xapian::Query issued_query(const DayRange& range) {
+  constexpr int kMin = std::numeric_limits<int>::min(), kMax = std::numeric_limits<int>::max();
+  if (range.first != kMin && range.last != kMax && starts_year(range.first) && ends_year(range.last) &&
+      year_of_day(range.last) - year_of_day(range.first) < 100) {
+    std::vector<Xapian::Query> years;
+    for (int y = year_of_day(range.first); y <= year_of_day(range.last); ++y)
+      years.push_back(term(schema::kIssuedYear, std::to_string(y)));
+    return weightless(Xapian::Query(Xapian::Query::OP_OR, years.begin(), years.end()));
+  }
+  const std::string from = Xapian::sortable_serialise(range.first == kMin ? -1e9 : range.first);
+  const std::string to = Xapian::sortable_serialise(range.last == kMax ? 1e9 : range.last);
+  return weightless(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotIssued, from, to));
+}
+
+// The filters on a document's facts (FilterBuilder::value(): doc, meeting, type, lang, issued);
+// nullopt for another field.
+std::optional<Expected<Xapian::Query>> document_fact_filter(std::string_view field, std::string_view value,
+                                                            FilterSyntax syntax, const Normalizer& normalizer) {
+  if (field == "doc") return weightless(term(schema::kDocKey, doc_key(normalizer, value)));
+  if (field == "meeting") {
+    const auto id = parse_meeting(normalizer.normalize_string(value));
+    if (!id)
+      return fail(as_written(field, value, syntax) +
+                  " is not a meeting (e.g. np-mop:1, NP-MOP 1, COP 13, SBI 2, or a body alone: cop)");
+    return weightless(term(schema::kMeeting, *id));
+  }
+  if (field == "type") {
+    const auto type = parse_document_type(normalizer.normalize_string(value));
+    if (!type) {
+      std::string known;
+      for (std::string_view t : kDocumentTypes) known += (known.empty() ? "" : ", ") + std::string(t);
+      return fail(as_written(field, value, syntax) + " is not a document type (" + known + ")");
+    }
+    return weightless(term(schema::kDocType, *type));
+  }
+  if (field == "lang") {
+    const auto lang = parse_language(normalizer.normalize_string(value));
+    if (!lang) return fail(as_written(field, value, syntax) + " is not a language (e.g. zh, en, 中文)");
+    return weightless(term(schema::kLang, *lang));
+  }
+  if (field == "issued") {
+    auto range = parse_date_range(value);
+    if (!range) return fail("issued: " + range.error().message);
+    return issued_query(*range);
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -75,6 +145,7 @@ Expected<Xapian::Query> FilterBuilder::value(std::string_view field, std::string
     if (!range) return std::unexpected(range.error());
     return date_filter_query(*range);
   }
+  if (auto q = document_fact_filter(field, value, syntax, *normalizer_)) return std::move(*q);
   return fail("unknown filter field \"" + std::string(field) + "\"");
 }
 
@@ -114,7 +185,9 @@ Expected<Filters> request_filters(const SearchRequest& r, const FilterBuilder& b
                                   std::vector<std::string>& warnings) {
   Filters filters;
   const std::pair<std::string_view, const std::vector<std::string>*> fields[] = {
-      {"org", &r.orgs}, {"year", &r.years}, {"decision", &r.decisions}, {"symbol", &r.symbols}, {"kind", &r.kinds}};
+      {"org", &r.orgs},   {"year", &r.years},         {"decision", &r.decisions}, {"symbol", &r.symbols},
+      {"kind", &r.kinds}, {"doc", &r.docs},           {"meeting", &r.meetings},   {"type", &r.types},
+      {"lang", &r.langs}};
   for (const auto& [field, values] : fields) {
     if (values->empty()) continue;
     auto q = builder.any_of(field, *values, FilterSyntax::parameter, warnings);
@@ -130,6 +203,20 @@ Expected<Filters> request_filters(const SearchRequest& r, const FilterBuilder& b
     if (!q) return std::unexpected(q.error());
     filters.add("date", std::move(*q));
   }
+  // issued: any of the listed ranges, and within [issued_from, issued_to]; one field either way.
+  std::vector<Xapian::Query> issued;
+  if (!r.issued.empty()) {
+    auto q = builder.any_of("issued", r.issued, FilterSyntax::parameter, warnings);
+    if (!q) return std::unexpected(q.error());
+    issued.push_back(std::move(*q));
+  }
+  if (!r.issued_from.empty() || !r.issued_to.empty()) {
+    auto q = builder.value("issued", r.issued_from + ".." + r.issued_to, FilterSyntax::parameter, warnings);
+    if (!q) return std::unexpected(q.error());
+    issued.push_back(std::move(*q));
+  }
+  if (!issued.empty())
+    filters.add("issued", issued.size() == 1 ? issued.front() : Xapian::Query(Xapian::Query::OP_AND, issued.begin(), issued.end()));
   return filters;
 }
 

@@ -1,6 +1,7 @@
 // Filters: one builder for the URL parameters (SearchRequest's orgs, years, decisions, symbols,
-// kinds, dates) and the query language's fields (org:, year:, decision:, symbol:, kind:, date:),
-// so the same value is normalised the same way and matches the same passages either way.
+// kinds, dates, docs, meetings, types, langs, issued) and the query language's fields (org:,
+// year:, decision:, symbol:, kind:, date:, doc:, meeting:, type:, lang:, issued:), so the same
+// value is normalised the same way and matches the same passages either way.
 #pragma once
 
 #include <string>
@@ -18,7 +19,8 @@ class Normalizer;
 struct SearchRequest;
 
 // The fields a filter can be on: the query language's field names and the URL parameters'.
-inline constexpr std::string_view kFilterFields[] = {"org", "year", "decision", "symbol", "kind", "date"};
+inline constexpr std::string_view kFilterFields[] = {"org",  "year",    "decision", "symbol", "kind", "date",
+                                                     "doc",  "meeting", "type",     "lang",   "issued"};
 
 // How a value was given, for error messages: "decision foo ..." (a URL parameter) or
 // "decision:foo ..." (a field in the query).
@@ -39,6 +41,14 @@ class FilterBuilder {
   //   symbol    a document symbol, any case or width ("unep/cbd/cop/12/24")
   //   kind      a passage kind: header, paragraph, item
   //   date      "2014", "2014-05..2014-06", "2014-05-03..", "..2013" (date_filter.h)
+  // and on the document's facts (document_facts.h), true of every passage of a document:
+  //   doc       the document's own symbol, any case or width ("cbd/np/mop/3/4/add.1")
+  //   meeting   a meeting id "np-mop:1", a form parse_meeting() reads ("NP-MOP 1", "COP 13",
+  //             "COP XIII"), or a body alone ("cop": all its sessions)
+  //   type      a document type id ("note") or its Chinese label ("说明")
+  //   lang      a language code ("zh") or a UN language's name ("中文", "Chinese")
+  //   issued    the cover's issue date in a range, written as for date ("2018",
+  //             "2018-05..2018-10"); whole years match by year, other ranges need the full date
   // Surrounding blanks are ignored. Errors: a malformed value (for decision and kind, the message
   // names field and value as `syntax` writes them; year and date errors read "year 20x4: ..."
   // either way) or a field not in kFilterFields.

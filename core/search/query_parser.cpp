@@ -435,6 +435,11 @@ class Translator {
     if (name == "decision") return "decision:XI/1";
     if (name == "symbol") return "symbol:UNEP/CBD/COP/12/24";
     if (name == "kind") return "kind:paragraph";
+    if (name == "doc") return "doc:CBD/NP/MOP/3/4";
+    if (name == "meeting") return "meeting:np-mop:1";
+    if (name == "type") return "type:note";
+    if (name == "lang") return "lang:zh";
+    if (name == "issued") return "issued:2018";
     return "date:2014-05..2014-06";
   }
 

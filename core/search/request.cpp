@@ -40,8 +40,11 @@ std::string_view sort_order_name(SortOrder order) {
 
 Expected<void> check_request(const SearchRequest& request) {
   for (const std::string& name : request.facets)
-    if (std::find(std::begin(kFacetNames), std::end(kFacetNames), name) == std::end(kFacetNames))
-      return fail("unknown facet \"" + name + "\" (facets: org, year, decision, symbol, month)");
+    if (std::find(std::begin(kFacetNames), std::end(kFacetNames), name) == std::end(kFacetNames)) {
+      std::string known;
+      for (std::string_view k : kFacetNames) known += (known.empty() ? "" : ", ") + std::string(k);
+      return fail("unknown facet \"" + name + "\" (facets: " + known + ")");
+    }
   for (const std::string& f : request.fields)
     if (std::find(std::begin(kHitFields), std::end(kHitFields), f) == std::end(kHitFields)) {
       std::string known;

@@ -41,10 +41,13 @@ std::string_view sort_order_name(SortOrder order);
 inline constexpr std::string_view kHitFields[] = {
     "id",      "doc",     "para",    "kind",    "section", "text",          "footnotes",        "orgs",
     "dates",   "decisions", "symbols", "order", "lines",   "title",         "snippet",          "snippet_source",
-    "score",   "matched_expansions", "retrieval"};
+    "score",   "matched_expansions", "retrieval", "meeting", "type", "issued", "lang"};
 
-// Facets a request may ask for.
-inline constexpr std::string_view kFacetNames[] = {"org", "year", "decision", "symbol", "month"};
+// Facets a request may ask for: the passages' fields, then the documents' facts (doc: the
+// document's own symbol, labelled with its title; meeting; type; lang; issued: the year of the
+// cover's issue date).
+inline constexpr std::string_view kFacetNames[] = {"org", "year", "decision", "symbol", "month",
+                                                   "doc", "meeting",  "type",   "lang",  "issued"};
 
 struct SearchRequest {
   std::string q;                       // query language (query_parser.h); empty: browse the filters
@@ -53,6 +56,14 @@ struct SearchRequest {
   std::vector<std::string> decisions;  // "XI/1", "XI/1 D", "67/212", or facet ids "cop:11/1 D"
   std::vector<std::string> symbols;    // "UNEP/CBD/COP/12/24" (any case)
   std::vector<std::string> kinds;      // passage kinds: "header", "paragraph", "item"; any of them
+  // The document's facts (filters.h says which forms each takes); any of the values of each:
+  std::vector<std::string> docs;       // the document's own symbol, any case ("CBD/NP/MOP/3/4")
+  std::vector<std::string> meetings;   // "np-mop:1", "COP 13", or a body alone ("cop")
+  std::vector<std::string> types;      // "note", "report", … or their labels ("说明")
+  std::vector<std::string> langs;      // "zh"
+  std::vector<std::string> issued;     // issue date ranges: "2018", "2018-05..2018-10"
+  std::string issued_from;             // and documents issued in [issued_from, issued_to]:
+  std::string issued_to;               //   YYYY, YYYY-MM or YYYY-MM-DD; either may be empty (open)
   std::string date_from;               // passages with a date overlapping [date_from, date_to]:
   std::string date_to;                 //   YYYY, YYYY-MM or YYYY-MM-DD; either may be empty (open)
   std::size_t size = 10;               // hits to return

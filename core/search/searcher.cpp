@@ -140,14 +140,15 @@ Expected<std::vector<Facet>> Searcher::count_facets(const SearchRequest& request
                                                     const FacetSpy& spy, const SlotTable& table,
                                                     const Xapian::Query& query, const Filters& filters,
                                                     const VectorRetriever* vectors, bool semantic) const {
+  const FacetLabels labels(resources_->gazetteer, *db_);
   std::vector<Facet> computed;
   for (std::size_t i = 0; i < plan.main.size(); ++i)
-    computed.push_back(make_facet(kFacetDefs[plan.main[i]].name, spy.values(i), request.facet_size, resources_->gazetteer));
+    computed.push_back(make_facet(kFacetDefs[plan.main[i]].name, spy.values(i), request.facet_size, labels));
   for (std::size_t k : plan.own_pass) {
     FacetSpy own(table, {k});
     if (auto ok = count_without_own_filter(k, own, *db_, query, filters, vectors, semantic); !ok)
       return std::unexpected(ok.error());
-    computed.push_back(make_facet(kFacetDefs[k].name, own.values(0), request.facet_size, resources_->gazetteer));
+    computed.push_back(make_facet(kFacetDefs[k].name, own.values(0), request.facet_size, labels));
   }
   // In the order requested; a facet asked twice is listed once.
   std::vector<Facet> facets;

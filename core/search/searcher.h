@@ -62,6 +62,8 @@ class Searcher {
   Expected<std::optional<SearchResponse>> similar(const std::string& id, const SearchRequest& request);
 
   Analyzer& analyzer() { return analyzer_; }
+  // The index it searches (the database given to the constructor).
+  const Xapian::Database& database() const { return *db_; }
 
  private:
   // Runs an already translated query with the request's filters, facets, sort and paging; with

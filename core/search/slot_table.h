@@ -30,7 +30,9 @@ struct FacetDef {
 inline constexpr FacetDef kFacetDefs[] = {
     {"org", schema::kSlotOrgs},           {"year", schema::kSlotYears},
     {"decision", schema::kSlotDecisions}, {"symbol", schema::kSlotSymbols},
-    {"month", schema::kSlotMonths},
+    {"month", schema::kSlotMonths},       {"doc", schema::kSlotDoc},
+    {"meeting", schema::kSlotMeeting},    {"type", schema::kSlotDocType},
+    {"lang", schema::kSlotLang},          {"issued", schema::kSlotIssuedYear},
 };
 
 // Index into kFacetDefs of the facet called `name`, or nullopt.

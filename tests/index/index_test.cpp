@@ -154,3 +154,81 @@ TEST_CASE_METHOD(Fixture, "opening errors are values") {
   REQUIRE_FALSE(second);
   CHECK(second.error().message.find("locked") != std::string::npos);
 }
+
+TEST_CASE_METHOD(Fixture, "every passage carries its document's facts: terms, slots, data, summary") {
+  Document doc = make_document("CBD/NP/MOP/3/4/Add.1", "第一段。");
+  doc.header.doc_type = "执行秘书的说明 增编";
+  doc.header.issued = "2018-10-22";
+  doc.header.distribution = "general";
+  const DocumentFields fields = extract_fields(doc, res->normalizer, res->gazetteer);
+  for (std::size_t i = 0; i < doc.passages.size(); ++i) {
+    INFO(i);
+    const Xapian::Document d = build_passage_document(doc, i, fields.passages[i], res->gazetteer, analyzer);
+    CHECK(terms(d, "XU") == std::set<std::string>{"XUCBD/NP/MOP/3/4/ADD.1"});
+    CHECK(terms(d, "XP") == std::set<std::string>{"XPCBD/NP/MOP/3/4/Add.1"});
+    CHECK(terms(d, "XB") == std::set<std::string>{"XBnp-mop:3", "XBnp-mop"});
+    CHECK(terms(d, "XT") == std::set<std::string>{"XTnote"});
+    CHECK(terms(d, "XL") == std::set<std::string>{"XLzh"});
+    CHECK(terms(d, "XI") == std::set<std::string>{"XI2018"});
+    CHECK(d.get_value(schema::kSlotDoc) == "CBD/NP/MOP/3/4/Add.1");
+    CHECK(d.get_value(schema::kSlotMeeting) == "np-mop:3");
+    CHECK(d.get_value(schema::kSlotDocType) == "note");
+    CHECK(d.get_value(schema::kSlotLang) == "zh");
+    CHECK(d.get_value(schema::kSlotIssuedYear) == "2018");
+    CHECK(Xapian::sortable_unserialise(d.get_value(schema::kSlotIssued)) == days_from_civil(2018, 10, 22));
+    const auto data = nlohmann::json::parse(d.get_data());
+    CHECK(data["meeting"] == "np-mop:3");
+    CHECK(data["type"] == "note");
+    CHECK(data["issued"] == "2018-10-22");
+    CHECK(data["lang"] == "zh");
+  }
+  // No cover date: no year term, no issued slots.
+  doc.header.issued.clear();
+  const Xapian::Document undated = build_passage_document(doc, 1, fields.passages[1], res->gazetteer, analyzer);
+  CHECK(terms(undated, "XI").empty());
+  CHECK(undated.get_value(schema::kSlotIssuedYear).empty());
+  CHECK(undated.get_value(schema::kSlotIssued).empty());
+
+  doc.header.issued = "2018-10-22";
+  const auto path = tmp.path() / "index";
+  auto writer = IndexWriter::open(path);
+  REQUIRE(writer);
+  writer->replace_document(doc, fields, res->gazetteer, analyzer);
+  writer->commit();
+  auto reader = IndexReader::open(path);
+  REQUIRE(reader);
+  const auto summary = reader->document("CBD/NP/MOP/3/4/Add.1").value();
+  CHECK(summary["facts"] == nlohmann::json{{"title", "测试文件"},
+                                           {"meeting", "np-mop:3"},
+                                           {"meeting_label", "名古屋议定书缔约方会议第3次会议 (NP COP-MOP 3)"},
+                                           {"body", "np-mop"},
+                                           {"session", 3},
+                                           {"type", "note"},
+                                           {"type_label", "说明"},
+                                           {"issued", "2018-10-22"},
+                                           {"lang", "zh"},
+                                           {"distribution", "general"}});
+  CHECK(summary["header"]["issued"] == "2018-10-22");
+  CHECK(summary["header"]["distribution"] == "general");
+}
+
+TEST_CASE_METHOD(Fixture, "an index of another schema version is refused with a message saying what to do") {
+  const auto path = tmp.path() / "index";
+  {
+    auto writer = IndexWriter::open(path);
+    REQUIRE(writer);
+    writer->commit();
+  }
+  {
+    Xapian::WritableDatabase db(path.string(), Xapian::DB_OPEN);
+    db.set_metadata(std::string(schema::kMetaSchemaVersion), "4");
+    db.commit();
+  }
+  auto reader = IndexReader::open(path);
+  REQUIRE_FALSE(reader);
+  CHECK(reader.error().message ==
+        "index has schema version 4, expected 6 (rebuild it with `indexer add` into a new directory)");
+  auto writer = IndexWriter::open(path);
+  REQUIRE_FALSE(writer);
+  CHECK(writer.error().message == "index has schema version 4, this indexer writes 6; rebuild it in a new directory");
+}

@@ -208,17 +208,18 @@ TEST_CASE_METHOD(Fixture, "decision_label: DecisionRef's label for facet ids, ot
 }
 
 TEST_CASE_METHOD(Fixture, "make_facet: most frequent first, ties by value, limit, labels") {
+  const FacetLabels labels(res->gazetteer, db);
   const std::vector<std::pair<std::string, std::uint64_t>> years = {{"2013", 2}, {"2012", 2}, {"2014", 5}, {"2010", 1}};
-  Facet f = make_facet("year", years, 3, res->gazetteer);
+  Facet f = make_facet("year", years, 3, labels);
   CHECK(f.name == "year");
   CHECK(f.values == std::vector<FacetValue>{{"2014", "2014", 5}, {"2012", "2012", 2}, {"2013", "2013", 2}});
-  CHECK(make_facet("year", years, 4, res->gazetteer).values.back() == FacetValue{"2010", "2010", 1});
-  CHECK(make_facet("year", years, 100, res->gazetteer).values.size() == 4);
-  CHECK(make_facet("year", years, 0, res->gazetteer).values.empty());
-  CHECK(make_facet("year", {}, 10, res->gazetteer).values.empty());
+  CHECK(make_facet("year", years, 4, labels).values.back() == FacetValue{"2010", "2010", 1});
+  CHECK(make_facet("year", years, 100, labels).values.size() == 4);
+  CHECK(make_facet("year", years, 0, labels).values.empty());
+  CHECK(make_facet("year", {}, 10, labels).values.empty());
 
   // Organizations by the gazetteer's Chinese name and acronym; unknown ids as they are.
-  f = make_facet("org", {{"unep", 6}, {"nosuchorg", 6}, {"fao", 6}, {"sprep", 1}}, 10, res->gazetteer);
+  f = make_facet("org", {{"unep", 6}, {"nosuchorg", 6}, {"fao", 6}, {"sprep", 1}}, 10, labels);
   std::vector<std::string> order;
   for (const FacetValue& v : f.values) {
     order.push_back(v.value);
@@ -230,10 +231,10 @@ TEST_CASE_METHOD(Fixture, "make_facet: most frequent first, ties by value, limit
   CHECK(f.values[1].label == "nosuchorg");
 
   // Decisions by decision_label; other facets' labels are their values.
-  f = make_facet("decision", {{"unga:67/212", 3}, {"cop:11/1 D", 1}}, 10, res->gazetteer);
+  f = make_facet("decision", {{"unga:67/212", 3}, {"cop:11/1 D", 1}}, 10, labels);
   CHECK(f.values ==
         std::vector<FacetValue>{{"unga:67/212", "UNGA resolution 67/212", 3}, {"cop:11/1 D", "COP XI/1 D", 1}});
-  f = make_facet("symbol", {{"UNEP/CBD/COP/12/24", 1}}, 10, res->gazetteer);
+  f = make_facet("symbol", {{"UNEP/CBD/COP/12/24", 1}}, 10, labels);
   CHECK(f.values.front().label == "UNEP/CBD/COP/12/24");
 }
 

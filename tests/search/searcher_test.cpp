@@ -595,7 +595,7 @@ TEST_CASE_METHOD(Fixture, "snippets highlight the query in the seed's passages")
 
 TEST_CASE_METHOD(Fixture, "bad requests are errors, not exceptions") {
   const std::vector<std::pair<std::function<void(SearchRequest&)>, std::string>> rows = {
-      {[](SearchRequest& r) { r.facets = {"colour"}; }, "unknown facet \"colour\" (facets: org, year, decision, symbol, month)"},
+      {[](SearchRequest& r) { r.facets = {"colour"}; }, "unknown facet \"colour\" (facets: org, year, decision, symbol, month, doc, meeting, type, lang, issued)"},
       {[](SearchRequest& r) { r.years = {"20x4"}; }, "year 20x4: expected four digits, e.g. 2014"},
       {[](SearchRequest& r) { r.date_from = "2014-13"; }, "date 2014-13: month must be 1-12"},
       {[](SearchRequest& r) { r.date_to = "2014-02-30"; }, "date 2014-02-30: day must be 1-28 in that month"},

@@ -31,6 +31,7 @@
 #include "core/vectors/vector_store.h"
 #include "searchd/config.h"
 #include "searchd/http_server.h"
+#include "tests/support/fact_documents.h"
 #include "tests/support/fake_embedding_server.h"
 #include "tests/support/test_support.h"
 
@@ -928,4 +929,170 @@ TEST_CASE_METHOD(Fixture, "scope=text and kind= narrow what matches") {
   check_error(client.get("/search?q=x&group=document"), 400);
   check_error(client.get("/search?q=x&scope=headings"), 400);
   check_error(client.get("/search?q=x&kind=chapter"), 400);
+}
+
+// ---- Document-level facts: doc, meeting, type, lang, issued; GET /documents --------------------
+
+namespace {
+
+// The seed plus the six hand-built documents of fact_documents.h.
+void index_fact_documents(Fixture& f) {
+  f.index_seed();
+  auto writer = IndexWriter::open(f.index_dir);
+  REQUIRE(writer);
+  for (const test::FactDocument& d : test::fact_documents()) f.write(d.doc, *writer);
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(Fixture, "GET /search and /similar: doc, meeting, type, lang, issued filters and facets") {
+  index_fact_documents(*this);
+  start();
+  HttpClient client(port);
+
+  json j = client.get("/search?doc=" + enc("CBD/NP/MOP/3/4") + "&size=100").parsed();
+  CHECK(j["total"] == 4);
+  for (const json& h : j["hits"]) CHECK(h["doc"] == "CBD/NP/MOP/3/4");
+  CHECK(client.get("/search?doc=" + enc("cbd/np/mop/3/4") + "&doc=" + enc("CBD/SBI/2/8")).parsed()["total"] == 7);
+  CHECK(client.get("/search?doc=" + enc("CBD/NP/MOP/3/4,CBD/SBI/2/8")).parsed()["total"] == 7);
+  CHECK(client.get("/search?q=" + enc("doc:CBD/NP/MOP/3/4 信息交换所")).parsed()["total"] == 3);
+  CHECK(client.get("/search?meeting=" + enc("NP-MOP 3")).parsed()["total"] == 9);
+  CHECK(client.get("/search?meeting=np-mop").parsed()["total"] == 62);
+  CHECK(client.get("/search?meeting=" + enc("COP 13") + "&meeting=sbi:2").parsed()["total"] == 6);
+  CHECK(client.get("/search?type=information").parsed()["total"] == 2);
+  CHECK(client.get("/search?type=" + enc("报告")).parsed()["total"] == 2);
+  CHECK(client.get("/search?lang=en").parsed()["total"] == 3);
+  CHECK(client.get("/search?issued=2016").parsed()["total"] == 3);
+  CHECK(client.get("/search?issued_from=2018-10-06&issued_to=2018-10-31").parsed()["total"] == 5);
+  CHECK(client.get("/search?q=" + enc("meeting:\"COP 13\" 能力建设")).parsed()["total"] == 1);
+
+  // Facets with labels; disjunctive counts leave out the facet's own filter.
+  j = client.get("/search?meeting=np-mop:3&facets=doc,meeting,type,lang,issued&facet_size=3").parsed();
+  CHECK(j["total"] == 9);
+  CHECK(j["facets"]["doc"] == json::parse(R"js([
+      {"value":"CBD/NP/MOP/3/4","label":"获取和惠益分享信息交换所的运作及进一步发展","count":4},
+      {"value":"CBD/NP/MOP/3/4/Add.1","label":"获取和惠益分享信息交换所：使用情况统计","count":3},
+      {"value":"CBD/NP/MOP/3/INF/2","label":"区域讲习班成果汇编","count":2}])js"));
+  CHECK(j["facets"]["meeting"] == json::parse(R"js([
+      {"value":"np-mop:3","label":"名古屋议定书缔约方会议第3次会议 (NP COP-MOP 3)","count":9}])js"));
+  CHECK(j["facets"]["type"] == json::parse(R"js([{"value":"note","label":"说明","count":7},
+                                                {"value":"information","label":"资料文件","count":2}])js"));
+  CHECK(j["facets"]["lang"] == json::parse(R"js([{"value":"zh","label":"中文","count":9}])js"));
+  CHECK(j["facets"]["issued"] == json::parse(R"js([{"value":"2018","label":"2018","count":9}])js"));
+  j = client.get("/search?meeting=np-mop:3&type=note&facets=meeting,type&facet_size=2&disjunctive=true").parsed();
+  CHECK(j["total"] == 7);
+  CHECK(j["facets"]["meeting"] == json::parse(R"js([
+      {"value":"np-mop:1","label":"名古屋议定书缔约方会议第1次会议 (NP COP-MOP 1)","count":53},
+      {"value":"np-mop:3","label":"名古屋议定书缔约方会议第3次会议 (NP COP-MOP 3)","count":7}])js"));
+  CHECK(j["facets"]["type"] == json::parse(R"js([{"value":"note","label":"说明","count":7},
+                                                {"value":"information","label":"资料文件","count":2}])js"));
+
+  // The new hit fields, and /similar with the new filters.
+  j = client.get("/search?doc=" + enc("CBD/SBI/2/8") + "&fields=id,meeting,type,issued,lang&size=1").parsed();
+  CHECK(j["hits"][0] == json{{"id", "CBD/SBI/2/8#header"}, {"meeting", "sbi:2"}, {"type", "note"},
+                             {"issued", "2018-06-18"}, {"lang", "en"}});
+  j = client.get("/similar?id=" + enc("CBD/NP/MOP/3/4#3") + "&mode=lexical&meeting=np-mop:3&size=100").parsed();
+  REQUIRE(j["total"].get<int>() > 0);
+  for (const json& h : j["hits"]) CHECK(h["meeting"] == "np-mop:3");
+  j = client.get("/similar?id=" + enc("CBD/NP/MOP/3/4#3") + "&mode=lexical&lang=en&type=note&size=100").parsed();
+  REQUIRE(j["total"].get<int>() > 0);
+  for (const json& h : j["hits"]) CHECK(h["doc"] == "CBD/SBI/2/8");
+
+  for (const std::string& target : std::vector<std::string>{"/search?meeting=foo", "/search?type=memo", "/search?lang=x", "/search?issued=2018-13",
+        "/search?issued_from=abc", "/search?issued_to=2018&issued_to=2019", "/search?q=" + enc("meeting:foo"),
+        "/search?facets=meetings", "/similar?id=" + enc("CBD/NP/MOP/3/4#3") + "&type=memo"}) {
+    INFO(target);
+    check_error(client.get(target), 400);
+  }
+  CHECK(client.get("/search?meeting=foo").parsed()["error"]["message"] ==
+        "meeting foo is not a meeting (e.g. np-mop:1, NP-MOP 1, COP 13, SBI 2, or a body alone: cop)");
+  CHECK(client.get("/search?facets=meetings").parsed()["error"]["message"] ==
+        "unknown facet \"meetings\" (org, year, decision, symbol, month, doc, meeting, type, lang, issued)");
+}
+
+TEST_CASE_METHOD(Fixture, "GET /documents: the documents with their facts, filtered, paged, counted") {
+  index_fact_documents(*this);
+  start();
+  HttpClient client(port);
+
+  HttpResponse r = client.get("/documents");
+  REQUIRE(r.status == 200);
+  CHECK(r.headers.at("content-type") == "application/json; charset=utf-8");
+  json j = r.parsed();
+  CHECK(j["total"] == 7);
+  CHECK(j["offset"] == 0);
+  CHECK(j["size"] == 20);
+  CHECK(j["warnings"] == json::array());
+  REQUIRE(j["documents"].size() == 7);
+  CHECK(j["documents"][0]["symbol"] == "CBD/COP/DEC/XIII/26");
+  CHECK(j["documents"][5]["symbol"] == "UNEP/CBD/ICNP/3/10");
+  CHECK(j["documents"][6]["symbol"] == kSeedSymbol);
+  CHECK(j["documents"][6]["passages"] == 53);
+  CHECK(j["documents"][6]["meeting"] == "np-mop:1");
+  CHECK(j["documents"][4] == json{{"symbol", "CBD/SBI/2/8"},
+                                  {"title", "能力建设、技术和科学合作"},
+                                  {"meeting", "sbi:2"},
+                                  {"meeting_label", "执行问题附属机构第2次会议 (SBI 2)"},
+                                  {"type", "note"},
+                                  {"type_label", "说明"},
+                                  {"issued", "2018-06-18"},
+                                  {"lang", "en"},
+                                  {"distribution", "general"},
+                                  {"passages", 3},
+                                  {"source", "hand-built"}});
+  CHECK(j["counts"]["meeting"][0] ==
+        json{{"value", "np-mop:3"}, {"label", "名古屋议定书缔约方会议第3次会议 (NP COP-MOP 3)"}, {"count", 3}});
+  CHECK(j["counts"]["meeting"].size() == 5);
+  CHECK(j["counts"]["type"] == json::parse(R"js([{"value":"note","label":"说明","count":4},
+      {"value":"decision","label":"决定","count":1},{"value":"information","label":"资料文件","count":1},
+      {"value":"report","label":"报告","count":1}])js"));
+
+  // Filters (repeatable, comma-separated) and paging.
+  j = client.get("/documents?meeting=" + enc("NP-MOP 3") + "&type=note").parsed();
+  CHECK(j["total"] == 2);
+  CHECK(j["documents"][0]["symbol"] == "CBD/NP/MOP/3/4");
+  CHECK(j["documents"][1]["symbol"] == "CBD/NP/MOP/3/4/Add.1");
+  CHECK(client.get("/documents?meeting=cop:13,icnp:3").parsed()["total"] == 2);
+  CHECK(client.get("/documents?lang=en").parsed()["documents"][0]["symbol"] == "CBD/SBI/2/8");
+  CHECK(client.get("/documents?doc=" + enc("cbd/np/mop/3/inf/2")).parsed()["documents"][0]["type"] == "information");
+  CHECK(client.get("/documents?issued=2018").parsed()["total"] == 4);
+  CHECK(client.get("/documents?issued_to=2017").parsed()["total"] == 1);
+  j = client.get("/documents?size=2&offset=5").parsed();
+  CHECK(j["total"] == 7);
+  CHECK(j["size"] == 2);
+  CHECK(j["offset"] == 5);
+  REQUIRE(j["documents"].size() == 2);
+  CHECK(j["documents"][0]["symbol"] == "UNEP/CBD/ICNP/3/10");
+  CHECK(j["documents"][1]["symbol"] == kSeedSymbol);
+  j = client.get("/documents?meeting=np-mop:3&disjunctive=true").parsed();
+  CHECK(j["total"] == 3);
+  CHECK(j["counts"]["meeting"].size() == 5);  // every meeting: the alternatives
+  CHECK(j["counts"]["type"] == json::parse(R"js([{"value":"note","label":"说明","count":2},
+      {"value":"information","label":"资料文件","count":1}])js"));
+
+  // The per-document route still answers, now with the facts.
+  j = client.get("/documents/CBD/NP/MOP/3/4/Add.1").parsed();
+  CHECK(j["facts"]["meeting"] == "np-mop:3");
+  CHECK(j["facts"]["issued"] == "2018-10-22");
+  CHECK(j["header"]["issued"] == "2018-10-22");
+
+  const std::vector<std::string> bad = {"/documents?size=0",        "/documents?size=1001", "/documents?offset=-1",
+                                        "/documents?offset=100001", "/documents?size=1&size=2",
+                                        "/documents?q=x",           "/documents?facets=org", "/documents?meeting=foo",
+                                        "/documents?type=memo",     "/documents?issued=20x8",
+                                        "/documents?disjunctive=maybe", "/documents?lang=%FF"};
+  for (const std::string& target : bad) {
+    INFO(target);
+    check_error(client.get(target), 400);
+  }
+  CHECK(client.get("/documents?q=x").parsed()["error"]["message"] ==
+        "unknown parameter \"q\" (accepted: size, offset, disjunctive, issued_from, issued_to, doc, meeting, type, "
+        "lang, issued)");
+  check_error(client.get("/documents", "POST"), 405);
+}
+
+TEST_CASE_METHOD(Fixture, "GET /documents without an index is 503") {
+  start();
+  HttpClient client(port);
+  check_error(client.get("/documents"), 503);
 }

@@ -1,0 +1,75 @@
+#include "core/search/document_list.h"
+
+#include "core/documents/document_facts.h"
+#include "core/index/schema.h"
+#include "core/search/searcher.h"
+
+namespace treaty {
+namespace {
+
+using nlohmann::json;
+
+// A document's list entry from its stored summary (facts) and its passage count.
+json document_entry(const Xapian::Database& db, const std::string& symbol) {
+  const std::string data = db.get_metadata(std::string(schema::kMetaDocPrefix) + symbol);
+  json summary = data.empty() ? json::object() : json::parse(data, nullptr, false);
+  if (!summary.is_object()) summary = json::object();
+  json facts = summary.value("facts", json::object());
+  if (!facts.is_object()) facts = json::object();
+  auto text = [&](const char* key) { return facts.value(key, std::string()); };
+  return {{"symbol", symbol},
+          {"title", text("title")},
+          {"meeting", text("meeting")},
+          {"meeting_label", text("meeting_label")},
+          {"type", text("type")},
+          {"type_label", text("type_label")},
+          {"issued", text("issued")},
+          {"lang", text("lang")},
+          {"distribution", text("distribution")},
+          {"passages", db.get_termfreq(std::string(schema::kDocSymbol) + symbol)},
+          {"source", summary.value("source", std::string())}};
+}
+
+}  // namespace
+
+json DocumentList::to_json() const {
+  json c = json::object();
+  for (const Facet& f : counts) {
+    json values = json::array();
+    for (const FacetValue& v : f.values) values.push_back({{"value", v.value}, {"label", v.label}, {"count", v.count}});
+    c[f.name] = std::move(values);
+  }
+  return {{"total", total}, {"documents", documents}, {"counts", std::move(c)}, {"warnings", warnings}};
+}
+
+Expected<DocumentList> list_documents(Searcher& searcher, const DocumentListRequest& request) {
+  SearchRequest r;
+  r.kinds = {"header"};  // one passage per document
+  r.docs = request.docs;
+  r.meetings = request.meetings;
+  r.types = request.types;
+  r.langs = request.langs;
+  r.issued = request.issued;
+  r.issued_from = request.issued_from;
+  r.issued_to = request.issued_to;
+  r.size = request.size;
+  r.offset = request.offset;
+  r.sort = SortOrder::document;
+  r.mode = SearchMode::lexical;
+  r.facets = {"meeting", "type"};
+  r.facet_size = request.count_limit;
+  r.disjunctive = request.disjunctive;
+  r.fields = {"doc"};
+  auto found = searcher.search(r);
+  if (!found) return std::unexpected(found.error());
+
+  DocumentList list;
+  list.total = found->total;
+  list.counts = std::move(found->facets);
+  list.warnings = std::move(found->warnings);
+  for (const Hit& hit : found->hits)
+    list.documents.push_back(document_entry(searcher.database(), hit.passage.value("doc", std::string())));
+  return list;
+}
+
+}  // namespace treaty
