@@ -14,7 +14,7 @@ namespace {
 constexpr std::string_view kSearchSingle[] = {"q",         "size",          "offset",          "sort",
                                               "facet_size", "disjunctive",  "date_from",       "date_to",
                                               "highlight_open", "highlight_close", "mode", "id", "scope", "group",
-                                              "issued_from", "issued_to"};
+                                              "issued_from", "issued_to", "date_relation"};
 constexpr std::string_view kSearchMulti[] = {"org",  "year",    "decision", "symbol", "kind",   "facets",
                                              "fields", "doc",   "meeting",  "type",   "lang",   "issued"};
 constexpr std::string_view kDocumentsSingle[] = {"size", "offset", "disjunctive", "issued_from", "issued_to"};
@@ -117,6 +117,12 @@ std::expected<SearchRequest, HttpError> search_request(const httplib::Request& r
   }
   r.date_from = req.get_param_value("date_from");
   r.date_to = req.get_param_value("date_to");
+  if (req.has_param("date_relation")) {
+    const std::string relation = req.get_param_value("date_relation");
+    const auto parsed = parse_date_relation(relation);
+    if (!parsed) return std::unexpected(HttpError{400, "unknown date_relation \"" + relation + "\" (intersects, within)"});
+    r.date_relation = *parsed;
+  }
 
   auto size = number(req, "size", c.default_size, 1, c.max_size);
   if (!size) return std::unexpected(size.error());

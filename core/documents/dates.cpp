@@ -195,7 +195,14 @@ std::size_t parse_expression(std::string_view s, std::size_t start, std::vector<
     const std::size_t q = skip_spaces(s, c);
     const Number year2 = read_number(s, q);
     const std::size_t r = skip_spaces(s, year2.end);
-    if (year2.digits != 4 || unit_at(s, r) != Unit::year) return year.end;
+    if (year2.digits != 4) return year.end;
+    // "2019-2020 两年期" and "2019-2020 双年度" (a biennium) name the years without 年.
+    for (std::string_view biennium : {"两年期", "双年度"})
+      if (s.substr(r).starts_with(biennium)) {
+        emit.range(first, PartialDate{year2.value, 0, 0}, start, r + biennium.size());
+        return r + biennium.size();
+      }
+    if (unit_at(s, r) != Unit::year) return year.end;
     emit.range(first, PartialDate{year2.value, 0, 0}, start, r + 3);
     return r + 3;
   }

@@ -46,6 +46,7 @@ struct DateRange {
 //   2013 年 4 月                         -> 2013-04
 //   2011 年和 2012 年                    -> two dates, 2011 and 2012
 //   2010 年至 2013 年, 2011 年 - 2020 年, 2011-2020 年  -> 2010/2013, 2011/2020
+//   2019-2020 两年期, 2019-2020 双年度 (a biennium)      -> 2019/2020
 //   2015 年                              -> 2015
 // Impossible dates (month 13, 31 February, year outside 1900-2100) are not dates.
 std::vector<DateRange> extract_dates(std::string_view normalized);

@@ -32,8 +32,8 @@ constexpr int kMaxYearTerms = 50;
 // Passages with at least one "first:last" range in kSlotDateRanges overlapping [first, last].
 class DateOverlapSource : public Xapian::ValuePostingSource {
  public:
-  explicit DateOverlapSource(DayRange range)
-      : Xapian::ValuePostingSource(schema::kSlotDateRanges), range_(range) {}
+  DateOverlapSource(DayRange range, DateRelation relation)
+      : Xapian::ValuePostingSource(schema::kSlotDateRanges), range_(range), relation_(relation) {}
 
   void init(const Xapian::Database& database) override {
     Xapian::ValuePostingSource::init(database);
@@ -57,10 +57,11 @@ class DateOverlapSource : public Xapian::ValuePostingSource {
     return overlaps(get_value());
   }
 
-  Xapian::PostingSource* clone() const override { return new DateOverlapSource(range_); }
+  Xapian::PostingSource* clone() const override { return new DateOverlapSource(range_, relation_); }
 
   std::string get_description() const override {
-    return "DateOverlapSource(" + std::to_string(range_.first) + ":" + std::to_string(range_.last) + ")";
+    return "DateOverlapSource(" + std::to_string(range_.first) + ":" + std::to_string(range_.last) +
+           (relation_ == DateRelation::within ? " within" : "") + ")";
   }
 
  private:
@@ -79,15 +80,24 @@ class DateOverlapSource : public Xapian::ValuePostingSource {
       int first = 0, last = 0;
       std::from_chars(one.data(), one.data() + colon, first);
       std::from_chars(one.data() + colon + 1, one.data() + one.size(), last);
-      if (first <= range_.last && last >= range_.first) return true;
+      const bool match = relation_ == DateRelation::within ? first >= range_.first && last <= range_.last
+                                                           : first <= range_.last && last >= range_.first;
+      if (match) return true;
     }
     return false;
   }
 
   DayRange range_;
+  DateRelation relation_;
 };
 
 }  // namespace
+
+std::optional<DateRelation> parse_date_relation(std::string_view name) {
+  if (name == "intersects") return DateRelation::intersects;
+  if (name == "within") return DateRelation::within;
+  return std::nullopt;
+}
 
 Expected<int> parse_date_bound(std::string_view raw, bool end) {
   const std::string folded = fold_full_width(trim_blank(raw));
@@ -156,8 +166,9 @@ Expected<DayRange> parse_date_range(std::string_view raw) {
   return range;
 }
 
-Xapian::Query date_filter_query(const DayRange& range) {
-  Xapian::Query exact((new DateOverlapSource(range))->release());
+Xapian::Query date_filter_query(const DayRange& range, DateRelation relation) {
+  // Years still select the candidates: a date inside the range overlaps it.
+  Xapian::Query exact((new DateOverlapSource(range, relation))->release());
   const bool bounded = range.first != std::numeric_limits<int>::min() &&
                        range.last != std::numeric_limits<int>::max();
   if (bounded) {

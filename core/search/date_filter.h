@@ -3,6 +3,7 @@
 // the URL parameters and the query language's date: and year: fields.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,9 +27,17 @@ Expected<int> parse_date_bound(std::string_view value, bool end);
 // separator. An open end extends without limit (to INT_MIN or INT_MAX days).
 Expected<DayRange> parse_date_range(std::string_view value);
 
-// Matches the passages whose date ranges (schema::kSlotDateRanges) overlap `range`: year terms
-// select candidates, a posting source over the value slot checks the exact overlap. Weight 0.
-Xapian::Query date_filter_query(const DayRange& range);
+// How a passage's date expression must relate to a filter's range (Elasticsearch's range
+// query "relation"): share at least a day with it, or lie wholly inside it.
+enum class DateRelation { intersects, within };
+
+// "intersects", "within"; nullopt for anything else.
+std::optional<DateRelation> parse_date_relation(std::string_view name);
+
+// Matches the passages with a date expression (schema::kSlotDateRanges) that overlaps `range`
+// (intersects) or lies inside it (within): year terms select candidates, a posting source over
+// the value slot checks exactly. Weight 0.
+Xapian::Query date_filter_query(const DayRange& range, DateRelation relation = DateRelation::intersects);
 
 // Normalised year filter value ("2014", "２０１４"), or an error for anything but four digits.
 Expected<std::string> parse_year(std::string_view value);

@@ -140,13 +140,15 @@ Expected<Xapian::Query> FilterBuilder::value(std::string_view field, std::string
       return fail(as_written(field, value, syntax) + " is not a passage kind (header, paragraph, item)");
     return weightless(term(schema::kKind, kind));
   }
-  if (field == "date") {
-    auto range = parse_date_range(value);
-    if (!range) return std::unexpected(range.error());
-    return date_filter_query(*range);
-  }
+  if (field == "date") return date(value, DateRelation::intersects);
   if (auto q = document_fact_filter(field, value, syntax, *normalizer_)) return std::move(*q);
   return fail("unknown filter field \"" + std::string(field) + "\"");
+}
+
+Expected<Xapian::Query> FilterBuilder::date(std::string_view value, DateRelation relation) const {
+  auto range = parse_date_range(trim_blank(value));
+  if (!range) return std::unexpected(range.error());
+  return date_filter_query(*range, relation);
 }
 
 Expected<Xapian::Query> FilterBuilder::any_of(std::string_view field, const std::vector<std::string>& values,
@@ -199,7 +201,7 @@ Expected<Filters> request_filters(const SearchRequest& r, const FilterBuilder& b
     filters.add("group", Xapian::Query(Xapian::Query::OP_OR, term(schema::kKind, "header"), term(schema::kKind, "paragraph")));
   }
   if (!r.date_from.empty() || !r.date_to.empty()) {
-    auto q = builder.value("date", r.date_from + ".." + r.date_to, FilterSyntax::parameter, warnings);
+    auto q = builder.date(r.date_from + ".." + r.date_to, r.date_relation);
     if (!q) return std::unexpected(q.error());
     filters.add("date", std::move(*q));
   }

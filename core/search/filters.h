@@ -11,6 +11,7 @@
 #include <xapian.h>
 
 #include "core/base/error.h"
+#include "core/search/date_filter.h"
 
 namespace treaty {
 
@@ -54,6 +55,11 @@ class FilterBuilder {
   // either way) or a field not in kFilterFields.
   Expected<Xapian::Query> value(std::string_view field, std::string_view value, FilterSyntax syntax,
                                 std::vector<std::string>& warnings) const;
+
+  // The passages with a date expression that overlaps (intersects) or lies inside (within) the
+  // range `value` ("2014", "2014-05..2014-06", "..2013"), at weight 0; value("date", v) is
+  // date(v, DateRelation::intersects). Errors: a malformed range.
+  Expected<Xapian::Query> date(std::string_view value, DateRelation relation) const;
 
   // The passages with any of `values` in `field`, at weight 0. Precondition: values not empty.
   Expected<Xapian::Query> any_of(std::string_view field, const std::vector<std::string>& values,

@@ -424,7 +424,8 @@ class Translator {
   Expected<std::optional<Xapian::Query>> field(const std::string& name, const std::string& raw) {
     const std::string_view value = trim_blank(raw);
     if (value.empty()) return fail(name + ": needs a value, e.g. " + example(name));
-    auto q = filters_.value(name, value, FilterSyntax::query_field, out_.warnings);
+    auto q = name == "date" ? filters_.date(value, options_.date_relation)
+                            : filters_.value(name, value, FilterSyntax::query_field, out_.warnings);
     if (!q) return std::unexpected(q.error());
     return std::move(*q);
   }

@@ -29,6 +29,7 @@
 #include <xapian.h>
 
 #include "core/base/error.h"
+#include "core/search/date_filter.h"
 
 namespace treaty {
 
@@ -85,6 +86,8 @@ struct QueryParserOptions {
   // The index searched, for org: names of organizations documents define (filters.h); nullptr:
   // the gazetteer's only. Must outlive the parse.
   const Xapian::Database* database = nullptr;
+  // How date: fields relate to the passage's dates (date_filter.h): overlap, or lie inside.
+  DateRelation date_relation = DateRelation::intersects;
 };
 
 // An alternative searched besides a word or phrase of the query (thesaurus expansion).

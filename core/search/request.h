@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/base/error.h"
+#include "core/search/date_filter.h"
 #include "core/search/snippet.h"
 
 namespace treaty {
@@ -66,6 +67,9 @@ struct SearchRequest {
   std::string issued_to;               //   YYYY, YYYY-MM or YYYY-MM-DD; either may be empty (open)
   std::string date_from;               // passages with a date overlapping [date_from, date_to]:
   std::string date_to;                 //   YYYY, YYYY-MM or YYYY-MM-DD; either may be empty (open)
+  DateRelation date_relation = DateRelation::intersects;  // within: the date expression lies wholly
+                                                          // inside [date_from, date_to] (also for
+                                                          // date: in q)
   std::size_t size = 10;               // hits to return
   std::size_t offset = 0;              // hits to skip
   std::optional<SortOrder> sort;       // default: relevance with text, document order without

@@ -55,6 +55,7 @@ Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
   query_options.headings_match = request.headings;
   query_options.whole_paragraphs = request.paragraphs;
   query_options.database = db_;
+  query_options.date_relation = request.date_relation;
   if (request.mode != SearchMode::lexical && !resources_->thesaurus.concepts().empty())
     query_options.thesaurus = &resources_->thesaurus;
   auto parsed = parse_query(request.q, analyzer_, resources_->gazetteer, query_options);

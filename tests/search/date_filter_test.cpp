@@ -28,6 +28,19 @@ struct Fixture : test::SeedIndex {
   std::map<Xapian::docid, json> all = passages();
 
   // Brute force: the passages with a stored date overlapping [first, last].
+  // The passages with a date expression wholly inside [first, last].
+  Docids within(int first, int last) const {
+    Docids out;
+    for (const auto& [did, p] : all)
+      for (const json& d : p["dates"])
+        if (test::json_day(d["from"].get<std::string>(), false) >= first &&
+            test::json_day(d["to"].get<std::string>(), true) <= last) {
+          out.insert(did);
+          break;
+        }
+    return out;
+  }
+
   Docids overlapping(int first, int last) const {
     Docids out;
     for (const auto& [did, p] : all)
@@ -205,4 +218,22 @@ TEST_CASE_METHOD(Fixture, "date_filter_query: weight 0, and inside AND, AND_NOT 
     const Xapian::Query kind_term(std::string(schema::kKind) + kind);
     CHECK(matches(Xapian::Query(Xapian::Query::OP_AND, kind_term, in_spring)) == expected_kind);
   }
+}
+
+TEST_CASE_METHOD(Fixture, "date_filter_query within: the date expression lies inside the range") {
+  CHECK(parse_date_relation("within") == DateRelation::within);
+  CHECK(parse_date_relation("intersects") == DateRelation::intersects);
+  CHECK_FALSE(parse_date_relation("contains"));
+  std::size_t differs = 0;
+  for (int year : {2010, 2011, 2012, 2013, 2014, 2015, 2016, 2020}) {
+    for (const DayRange range : {DayRange{day(year, 1, 1), day(year, 12, 31)}, DayRange{day(year, 5, 1), day(year, 6, 30)}}) {
+      const Docids inside = matches(date_filter_query(range, DateRelation::within));
+      CHECK(inside == within(range.first, range.last));
+      const Docids overlap = matches(date_filter_query(range));
+      CHECK(std::includes(overlap.begin(), overlap.end(), inside.begin(), inside.end()));
+      differs += overlap.size() - inside.size();
+    }
+  }
+  // Some expressions (2011-2020 年) overlap a year without lying inside it.
+  CHECK(differs > 0);
 }

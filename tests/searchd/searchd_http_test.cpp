@@ -285,6 +285,13 @@ TEST_CASE_METHOD(Fixture, "GET /search: hits, snippets, filters, facets, sorting
   CHECK(client.get("/search?decision=" + enc("XI/1")).parsed()["total"] == 2);
   CHECK(client.get("/search?year=2014").parsed()["total"] == 11);
   CHECK(client.get("/search?date_from=2014-05&date_to=2014-06").parsed()["total"] == 6);
+  // date_relation=within: only dates wholly inside the range; the same for date: in q.
+  const auto within = client.get("/search?date_from=2014-05&date_to=2014-06&date_relation=within").parsed()["total"];
+  CHECK(within.get<int>() < 6);
+  CHECK(within.get<int>() > 0);
+  CHECK(client.get("/search?date_relation=within&q=" + enc("date:2014-05..2014-06")).parsed()["total"] == within);
+  CHECK(client.get("/search?date_from=2014-05&date_to=2014-06&date_relation=intersects").parsed()["total"] == 6);
+  check_error(client.get("/search?date_from=2014&date_relation=contains"), 400);
   CHECK(client.get("/search?symbol=" + enc("UNEP/CBD/COP/12/24")).parsed()["hits"][0]["para"] == "33");
   j = client.get("/search?org=nosuchorg").parsed();
   CHECK(j["total"] == 0);
