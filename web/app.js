@@ -6,9 +6,13 @@
 (() => {
   const PAGE_SIZE = 10;
   const FACET_SIZE = 30;
-  const MULTI = ['org', 'year', 'decision', 'symbol'];  // filters; values of one are ORed
-  const FACET_TITLES = { org: '组织', year: '年份', decision: '决定', symbol: '文件' };
-  const FILTER_NAMES = { org: '组织', year: '年份', decision: '决定', symbol: '文件', date_from: '起', date_to: '止' };
+  // Filters whose values are ORed, each with its facet panel (in this order). `doc`, `meeting`
+  // and `type` are the documents' own facts; `symbol` is the documents a passage cites.
+  const MULTI = ['doc', 'meeting', 'type', 'org', 'year', 'decision', 'symbol'];
+  const FACET_TITLES = {
+    doc: '文件', meeting: '会议', type: '文件类型', org: '组织', year: '年份', decision: '决定', symbol: '引用的文件',
+  };
+  const FILTER_NAMES = { ...FACET_TITLES, date_from: '起', date_to: '止' };
   const MODE_NAMES = { lexical: '仅字面', semantic: '仅语义向量' };
   const SORT_NAMES = { relevance: '相关度', date: '日期（旧→新）', '-date': '日期（新→旧）', document: '文件顺序' };
 
@@ -113,7 +117,7 @@
     const p = searchParams(s);
     p.set('size', String(PAGE_SIZE));
     p.set('offset', String((s.page - 1) * PAGE_SIZE));
-    p.set('facets', 'org,year,decision,symbol');
+    p.set('facets', MULTI.join(','));
     p.set('facet_size', String(FACET_SIZE));
     p.set('disjunctive', 'true');
     return '/search?' + p.toString();
@@ -157,7 +161,7 @@
     return hit.doc + ', 第 ' + hit.para + ' 段';
   }
 
-  // "获取和惠益分享信息交换所 (ABSCH)" -> name, then the acronym beside it.
+  // "获取和惠益分享信息交换所 (ABSCH)" -> name, then the acronym beside it (meetings too).
   function orgLabelNodes(label) {
     const m = /^(.*?)\s*\(([^()]+)\)$/.exec(label);
     if (!m) return [label];
@@ -243,7 +247,7 @@
     if (filters.length > 1) {
       chips.push(el('button', {
         type: 'button', class: 'chip clear', text: '清除全部',
-        onclick: () => navigate(searchChange({ org: [], year: [], decision: [], symbol: [], date_from: '', date_to: '' })),
+        onclick: () => navigate(searchChange({ ...Object.fromEntries(MULTI.map((k) => [k, []])), date_from: '', date_to: '' })),
       }));
     }
     $('chips').replaceChildren(...chips);
@@ -319,8 +323,11 @@
     const snippet = el('p', { class: 'snippet' });
     if (hit.snippet) snippet.append(snippetNodes(hit.snippet));
     else snippet.textContent = hit.text || '';
-    return el('li', { class: 'hit', 'data-id': hit.id },
-      el('h3', { class: 'hit-title' }, passageLink),
+    // The citation line: the document's title (its symbol alone when it has none) and the cited
+    // paragraph.
+    const docTitle = hit.title && hit.title !== hit.doc ? el('span', { class: 'hit-doc', text: hit.title }) : null;
+    return el('li', { class: 'hit', 'data-id': hit.id, 'data-doc': hit.doc || null },
+      el('h3', { class: 'hit-title' }, passageLink, docTitle ? el('span', { class: 'sep', 'aria-hidden': 'true', text: ' · ' }) : null, docTitle),
       sectionPath(hit.section),
       snippet,
       hit.snippet_source && hit.snippet_source !== 'text'
@@ -353,7 +360,7 @@
     const active = document.activeElement;
     const keep = active && active.matches('#facets input[type="checkbox"]')
       ? { facet: active.closest('[data-facet]').dataset.facet, value: active.value } : null;
-    const panels = ['org', 'year', 'decision', 'symbol'].map((name) => facetPanel(name, facets[name] || []));
+    const panels = MULTI.map((name) => facetPanel(name, facets[name] || []));
     $('facets').replaceChildren(...panels);
     if (keep) {
       const box = [...$('facets').querySelectorAll(`[data-facet="${keep.facet}"] input`)].find((i) => i.value === keep.value);
@@ -379,8 +386,10 @@
           navigate(searchChange({ [name]: vals }));
         },
       });
-      const text = name === 'org' ? orgLabelNodes(r.label || r.value) : [r.label || r.value];
-      const label = el('label', { for: inputId, class: 'facet-label' }, text);
+      // "名古屋议定书缔约方会议第1次会议 (NP COP-MOP 1)": the short name set apart, as acronyms are.
+      const text = name === 'org' || name === 'meeting' ? orgLabelNodes(r.label || r.value) : [r.label || r.value];
+      // Documents are listed by title; the symbol is their tooltip.
+      const label = el('label', { for: inputId, class: 'facet-label', title: name === 'doc' ? r.value : null }, text);
       const count = el('span', { class: 'count', text: String(r.count) });
       const row = el('li', { class: 'facet-row' + (checked ? ' selected' : '') + (r.count === 0 ? ' zero' : '') }, box, label);
       if (name === 'year') {

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# End-to-end tests of the web UI: indexes corpus/ into a temporary directory, starts searchd on a
+# End-to-end tests of the web UI: indexes corpus/ (the seed) and two fixture documents
+# (tests/fixtures/CBD-NP-MOP-3-4, CBD-SBI-2-8: the document facet then has three values) into a
+# temporary directory, starts searchd on a
 # free port of 127.0.0.1 with --web-root web, waits for /health, runs ui.test.mjs (Node's test
 # runner, headless Chromium through playwright-core) and always stops the server.
 #
@@ -35,7 +37,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-"$indexer" --quiet --index "$work/index" add "$root/corpus" >/dev/null
+"$indexer" --quiet --index "$work/index" add "$root/corpus" \
+  "$root/tests/fixtures/CBD-NP-MOP-3-4.zh.txt" "$root/tests/fixtures/CBD-SBI-2-8.zh.txt" >/dev/null
 
 # --web-root web is relative: start from the project root.
 (cd "$root" && exec "$searchd" --index "$work/index" --host 127.0.0.1 --port 0 --web-root web --quiet \

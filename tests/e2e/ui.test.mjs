@@ -1,5 +1,7 @@
 // End-to-end tests of searchd's web UI (web/) in headless Chromium, driven by playwright-core.
-// Run by tests/e2e/run.sh, which starts searchd on the seed corpus and sets E2E_BASE_URL.
+// Run by tests/e2e/run.sh, which starts searchd on the seed corpus plus two fixture documents
+// (CBD/NP/MOP/3/4, CBD/SBI/2/8) and sets E2E_BASE_URL. Steps whose numbers are the seed's alone
+// restrict the search to it with a doc filter in the URL (SEED_ONLY).
 // Screenshots of the main states go to E2E_ARTIFACTS.
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,6 +48,14 @@ afterEach(async () => {
   assert.deepEqual(problems, []);
 });
 
+const SEED = 'UNEP/CBD/NP/COP-MOP/1/6';
+const SEED_ONLY = 'doc=' + encodeURIComponent(SEED);
+const DOC_TITLES = {
+  [SEED]: '与其他公约、国际组织和倡议的合作',
+  'CBD/NP/MOP/3/4': '获取和惠益分享信息交换所的运作及进一步发展',
+  'CBD/SBI/2/8': '能力建设、技术和科学合作：区域协作网络',
+};
+
 const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
 const total = async () => Number(await page.locator('#total').textContent());
 const hitIds = () => page.locator('#hits > .hit').evaluateAll((els) => els.map((e) => e.dataset.id));
@@ -64,18 +74,20 @@ async function search(q) {
 }
 
 test('typing a query and pressing Enter shows highlighted, cited hits', async () => {
-  await page.goto(BASE + '/');
+  await page.goto(BASE + '/?' + SEED_ONLY);
   await settled();
-  assert.equal(await total(), 53, 'browsing shows every passage');
+  assert.equal(await total(), 53, 'browsing shows every passage of the seed');
   await page.keyboard.press('/');  // focuses the search box
   assert.equal(await page.evaluate(() => document.activeElement.id), 'q');
   await page.keyboard.type('缔约方大会');
   await page.keyboard.press('Enter');
   await page.waitForURL((u) => u.searchParams.get('q') === '缔约方大会');
   await settled();
+  assert.equal(params().get('doc'), SEED, 'the document filter stays with a new query');
   assert.equal(await total(), 11);  // 9 literal + 2 through thesaurus expansions (the default mode)
   const first = page.locator('#hits > .hit').first();
   assert.match(await first.locator('.cite').textContent(), /^UNEP\/CBD\/NP\/COP-MOP\/1\/6(, 第 .+ 段|，文件首部)$/);
+  assert.equal(await first.locator('.hit-title .hit-doc').textContent(), DOC_TITLES[SEED], 'the document title in the citation line');
   assert.ok(await page.locator('#hits .snippet mark').count() > 0, 'matches are highlighted');
   assert.equal(await page.locator('#hits .snippet mark').first().textContent(), '缔约方大会');
   assert.match(await page.locator('#summary').textContent(), /用时 [\d.]+ 毫秒/);
@@ -91,11 +103,11 @@ test('typing a query and pressing Enter shows highlighted, cited hits', async ()
 });
 
 test('facets filter with disjunctive counts and removable chips', async () => {
-  await page.goto(BASE + '/?q=' + encodeURIComponent('名古屋议定书'));
+  await page.goto(BASE + '/?q=' + encodeURIComponent('名古屋议定书') + '&' + SEED_ONLY);
   await settled();
   const before = await total();
   assert.equal(before, 34);  // 33 literal + 23(b)'s misspelt 《名古屋议定》 via the thesaurus
-  for (const name of ['org', 'year', 'decision', 'symbol'])
+  for (const name of ['doc', 'meeting', 'type', 'org', 'year', 'decision', 'symbol'])
     assert.ok(await page.locator(`#facet-${name}`).count() === 1, `${name} facet panel`);
   assert.ok(await page.locator('#facet-year .bar-fill').count() > 0, 'year bar chart');
   assert.ok(await page.locator('#facet-org .acronym').count() > 0, 'acronyms beside organization names');
@@ -117,7 +129,7 @@ test('facets filter with disjunctive counts and removable chips', async () => {
   assert.notDeepEqual(await page.locator('#facet-year .count').allTextContents(), yearCountsBefore,
     'other facets count the filtered set');
   assert.ok(await page.locator(`#facet-org input[value="${value}"]`).isChecked());
-  assert.equal(await page.locator('#chips .chip').count(), 1);
+  assert.equal(await page.locator('#chips .chip[data-key="org"]').count(), 1);
 
   // A second organization: alternatives add up (OR within a facet).
   const second = orgRows.nth(2);
@@ -128,7 +140,7 @@ test('facets filter with disjunctive counts and removable chips', async () => {
   await page.waitForURL((u) => u.searchParams.getAll('org').includes(secondValue));
   await settled();
   assert.ok(await total() >= expected);
-  assert.equal(await page.locator('#chips .chip:not(.clear)').count(), 2);
+  assert.equal(await page.locator('#chips .chip[data-key="org"]').count(), 2);
   assert.equal(await page.evaluate(() => document.activeElement.value), secondValue, 'focus stays on the checkbox');
   await shot('facets.png');
 
@@ -148,7 +160,7 @@ test('facets filter with disjunctive counts and removable chips', async () => {
 });
 
 test('pagination, reload and sort keep the state in the URL', async () => {
-  await page.goto(BASE + '/?q=' + encodeURIComponent('名古屋议定书'));
+  await page.goto(BASE + '/?q=' + encodeURIComponent('名古屋议定书') + '&' + SEED_ONLY);
   await settled();
   const page1 = await hitIds();
   assert.equal(page1.length, 10);
@@ -200,6 +212,67 @@ test('the match mode: literal only, and semantic offered only with an embedder',
   assert.equal(await page.locator('#mode').inputValue(), 'lexical', 'the mode survives a reload');
   // The e2e searchd has no embedder: semantic is shown but disabled.
   await page.waitForFunction(() => document.querySelector('#mode option[value="semantic"]').disabled);
+});
+
+test('document facet: titles and counts, one document as a filter with its chip; meeting and type panels', async () => {
+  await page.goto(BASE + '/');
+  await settled();
+  const all = await total();
+  assert.equal(await page.locator('#facet-doc summary').textContent(), '文件');
+  assert.equal(await page.locator('#facet-meeting summary').textContent(), '会议');
+  assert.equal(await page.locator('#facet-type summary').textContent(), '文件类型');
+  assert.equal(await page.locator('#facet-symbol summary').textContent(), '引用的文件');
+  const rowsOf = (name) => page.locator(`#facet-${name} .facet-row`).evaluateAll((rows) => rows.map((r) => ({
+    value: r.querySelector('input').value,
+    label: r.querySelector('label').textContent,
+    count: Number(r.querySelector('.count').textContent),
+  })));
+  const docs = await rowsOf('doc');
+  assert.deepEqual(docs.map((d) => d.value).sort(), Object.keys(DOC_TITLES).sort(), 'every indexed document');
+  for (const d of docs) {
+    assert.equal(d.label, DOC_TITLES[d.value], `${d.value} is labelled with its title`);
+    assert.ok(d.count > 0);
+  }
+  assert.equal(docs.find((d) => d.value === SEED).count, 53);
+  assert.equal(docs.reduce((n, d) => n + d.count, 0), all, 'every passage is in one document');
+  // Meeting and type: panels with counts; every passage has one meeting and one type.
+  const meetings = await rowsOf('meeting');
+  assert.ok(meetings.length >= 2, 'the three documents are from different meetings');
+  assert.equal(meetings.reduce((n, m) => n + m.count, 0), all);
+  assert.ok(meetings.some((m) => m.value === 'np-mop:1' && /NP COP-MOP 1/.test(m.label)));
+  const types = await rowsOf('type');
+  assert.ok(types.length >= 1);
+  assert.equal(types.reduce((n, t) => n + t.count, 0), all);
+  assert.ok(types.some((t) => t.value === 'note' && t.label === '说明'));
+
+  // One document: only its passages, a chip, and the facet's count as the total.
+  const doc = 'CBD/SBI/2/8';
+  const expected = docs.find((d) => d.value === doc).count;
+  await page.locator(`#facet-doc input[value="${doc}"]`).check();
+  await page.waitForURL((u) => u.searchParams.getAll('doc').includes(doc));
+  await settled();
+  assert.equal(await total(), expected);
+  const ids = await hitIds();
+  assert.ok(ids.length > 0);
+  for (const id of ids) assert.ok(id.startsWith(doc + '#'), `${id} is in ${doc}`);
+  assert.equal(await page.locator('#hits .hit-doc').first().textContent(), DOC_TITLES[doc]);
+  const chip = page.locator('#chips .chip[data-key="doc"]');
+  assert.equal(await chip.count(), 1);
+  assert.match(await chip.textContent(), new RegExp(DOC_TITLES[doc]), 'the chip shows the title');
+  assert.deepEqual((await rowsOf('doc')).map((d) => d.count).sort(), docs.map((d) => d.count).sort(),
+    'disjunctive: the document facet is counted without its own filter');
+  await shot('documents.png');
+
+  await chip.click();
+  await page.waitForURL((u) => !u.searchParams.has('doc'));
+  await settled();
+  assert.equal(await total(), all);
+  assert.equal(await page.locator('#chips .chip').count(), 0);
+
+  await page.goBack();
+  await settled();
+  assert.equal(await total(), expected, 'back restores the document filter');
+  assert.ok(await page.locator(`#facet-doc input[value="${doc}"]`).isChecked());
 });
 
 test('back and forward restore earlier states', async () => {
@@ -259,14 +332,14 @@ test('a passage opens in full, with its footnotes; similar paragraphs degrade gr
 });
 
 test('errors show the API message; empty results say why', async () => {
-  await page.goto(BASE + '/?date_from=2014-13');
+  await page.goto(BASE + '/?date_from=2014-13&' + SEED_ONLY);
   await settled();
   const message = page.locator('#message.error');
   assert.match(await message.textContent(), /400/);
   assert.match(await message.textContent(), /month must be 1-12/);
-  assert.equal(await page.locator('#chips .chip').count(), 1, 'the bad filter can be removed');
+  assert.equal(await page.locator('#chips .chip[data-key="date_from"]').count(), 1, 'the bad filter can be removed');
   await shot('error.png');
-  await page.locator('#chips .chip').click();
+  await page.locator('#chips .chip[data-key="date_from"]').click();
   await settled();
   assert.equal(await page.locator('#message.error').count(), 0);
   assert.equal(await total(), 53);
@@ -274,14 +347,15 @@ test('errors show the API message; empty results say why', async () => {
   await search('a'.repeat(5000));  // over max_query_bytes (4096)
   assert.match(await page.locator('#message.error').textContent(), /413.*q is 5000 bytes/s);
 
-  await page.goto(BASE + '/?q=' + encodeURIComponent('菌') + '&org=unep');
+  await page.goto(BASE + '/?q=' + encodeURIComponent('菌') + '&org=unep&' + SEED_ONLY);
   await settled();
   assert.equal(await total(), 0);
   const empty = page.locator('#message.empty');
   assert.match(await empty.textContent(), /没有与「菌」匹配的段落符合当前筛选条件/);
-  await empty.locator('button', { hasText: '移除' }).click();
+  await empty.locator('button', { hasText: '移除“组织' }).click();
   await settled();
   assert.equal(params().get('org'), null);
+  assert.equal(params().get('doc'), SEED);
   assert.equal(await total(), 1);
 });
 
