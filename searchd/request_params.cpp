@@ -81,6 +81,18 @@ std::expected<std::size_t, HttpError> number(const httplib::Request& req, const 
   return n;
 }
 
+// The document-level filters, the same on /search and /documents.
+template <class Request>
+void read_document_filters(const httplib::Request& req, Request& r) {
+  r.docs = values_of(req, "doc");
+  r.meetings = values_of(req, "meeting");
+  r.types = values_of(req, "type");
+  r.langs = values_of(req, "lang");
+  r.issued = values_of(req, "issued");
+  r.issued_from = req.get_param_value("issued_from");
+  r.issued_to = req.get_param_value("issued_to");
+}
+
 }  // namespace
 
 std::expected<SearchRequest, HttpError> search_request(const httplib::Request& req, const SearchdConfig& c) {
@@ -95,13 +107,7 @@ std::expected<SearchRequest, HttpError> search_request(const httplib::Request& r
   r.decisions = values_of(req, "decision");
   r.symbols = values_of(req, "symbol");
   r.kinds = values_of(req, "kind");
-  r.docs = values_of(req, "doc");
-  r.meetings = values_of(req, "meeting");
-  r.types = values_of(req, "type");
-  r.langs = values_of(req, "lang");
-  r.issued = values_of(req, "issued");
-  r.issued_from = req.get_param_value("issued_from");
-  r.issued_to = req.get_param_value("issued_to");
+  read_document_filters(req, r);
   r.fields = values_of(req, "fields");  // names checked by the searcher (400)
   if (req.has_param("scope")) {
     const std::string scope = req.get_param_value("scope");
@@ -169,13 +175,7 @@ std::expected<SearchRequest, HttpError> search_request(const httplib::Request& r
 std::expected<DocumentListRequest, HttpError> document_list_request(const httplib::Request& req) {
   if (auto ok = check_names(req, kDocumentsSingle, kDocumentsMulti); !ok) return std::unexpected(ok.error());
   DocumentListRequest r;
-  r.docs = values_of(req, "doc");
-  r.meetings = values_of(req, "meeting");
-  r.types = values_of(req, "type");
-  r.langs = values_of(req, "lang");
-  r.issued = values_of(req, "issued");
-  r.issued_from = req.get_param_value("issued_from");
-  r.issued_to = req.get_param_value("issued_to");
+  read_document_filters(req, r);
   auto size = number(req, "size", 20, 1, 1000);
   if (!size) return std::unexpected(size.error());
   r.size = *size;
