@@ -10,8 +10,16 @@ index=${INDEX_DIR:-$root/data/index}
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh" "$root/build/release" -DCMAKE_BUILD_TYPE=Release -DTREATY_BUILD_TESTS=OFF
 
-"$root/build/release/indexer/indexer" --index "$index" add "$root/corpus"
-"$root/build/release/indexer/indexer" --index "$index" stats
+indexer="$root/build/release/indexer/indexer"
+if ! "$indexer" --index "$index" add "$root/corpus" 2>"$root/build/release/index-add.log"; then
+  cat "$root/build/release/index-add.log" >&2
+  # An index an older version built (another schema) is rebuilt from corpus/; anything else stops.
+  grep -q "schema version" "$root/build/release/index-add.log" || exit 1
+  echo "run: rebuilding $index with the current schema" >&2
+  rm -rf "$index"
+  "$indexer" --index "$index" add "$root/corpus"
+fi
+"$indexer" --index "$index" stats
 
 echo "run: web UI on http://127.0.0.1:$port/ (JSON API: http://127.0.0.1:$port/search?q=缔约方; Ctrl-C stops it)" >&2
 exec "$root/build/release/searchd/searchd" --index "$index" --host 127.0.0.1 --port "$port"
