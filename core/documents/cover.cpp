@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "core/base/utf8.h"
+#include "core/documents/document_facts.h"  // language_of_name
 #include "core/documents/parser.h"  // looks_like_symbol
 #include "core/documents/parser_lines.h"
 
@@ -21,21 +22,6 @@ std::string lower_ascii(std::string_view s) {
   for (char& c : out)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
-}
-
-// Languages as covers name them, in English and Chinese.
-struct Language {
-  std::string_view english, chinese, code;
-};
-constexpr Language kLanguages[] = {{"chinese", "中文", "zh"}, {"english", "英文", "en"}, {"french", "法文", "fr"},
-                                   {"spanish", "西班牙文", "es"}, {"russian", "俄文", "ru"},
-                                   {"arabic", "阿拉伯文", "ar"}};
-
-std::optional<std::string> language_code(std::string_view name) {
-  const std::string l = lower_ascii(trim(name));
-  for (const Language& lang : kLanguages)
-    if (l == lang.english || l == lang.chinese) return std::string(lang.code);
-  return std::nullopt;
 }
 
 std::optional<int> read_number(std::string_view s) {
@@ -130,14 +116,14 @@ std::optional<std::string> parse_issue_date(std::string_view raw) {
   return iso_date(*year, static_cast<int>(m - std::begin(kMonths)) + 1, *day);
 }
 
-std::optional<std::string> parse_language_line(std::string_view line) { return language_code(line); }
+std::optional<std::string> parse_language_line(std::string_view line) { return language_of_name(line); }
 
 std::optional<std::string> parse_original(std::string_view line) {
   const std::string_view t = trim(line);
   for (std::string_view prefix : {"原文：", "原文:"})
-    if (t.starts_with(prefix)) return language_code(t.substr(prefix.size()));
+    if (t.starts_with(prefix)) return language_of_name(t.substr(prefix.size()));
   const std::string l = lower_ascii(t);
-  if (l.starts_with("original:")) return language_code(t.substr(std::string_view("original:").size()));
+  if (l.starts_with("original:")) return language_of_name(t.substr(std::string_view("original:").size()));
   return std::nullopt;
 }
 

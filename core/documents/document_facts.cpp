@@ -241,10 +241,18 @@ std::string language_label(std::string_view code) {
   return std::string(code);
 }
 
+std::optional<std::string> language_of_name(std::string_view name) {
+  const std::string v = ascii_lower(trimmed(name));
+  for (const Language& l : kLanguages)
+    if (l.zh == v || l.en == v) return std::string(l.code);
+  return std::nullopt;
+}
+
 std::optional<std::string> parse_language(std::string_view value) {
+  if (auto code = language_of_name(value)) return code;
   const std::string v = ascii_lower(trimmed(value));
   for (const Language& l : kLanguages)
-    if (l.code == v || l.zh == v || l.en == v) return std::string(l.code);
+    if (l.code == v) return std::string(l.code);
   if ((v.size() == 2 || v.size() == 3) && std::all_of(v.begin(), v.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
     return v;
   return std::nullopt;

@@ -108,6 +108,10 @@ std::optional<std::string> parse_document_type(std::string_view value);
 // any other code is its own label.
 std::string language_label(std::string_view code);
 
+// A UN language by its name: "中文", "Chinese", "ENGLISH", "英文" -> "zh", "en"; nullopt for
+// anything else (codes are not names: see parse_language).
+std::optional<std::string> language_of_name(std::string_view name);
+
 // A language as users write it: a code of two or three ASCII letters (any case: "ZH" → "zh"), or
 // the Chinese or English name of a UN language ("中文", "chinese" → "zh"); nullopt otherwise.
 std::optional<std::string> parse_language(std::string_view value);

@@ -1,5 +1,7 @@
 #include "core/documents/references.h"
 
+#include "core/documents/document_facts.h"
+
 #include <algorithm>
 #include <array>
 #include <unordered_set>
@@ -234,27 +236,12 @@ std::string DecisionRef::body_part_key() const {
 }
 
 DecisionContext decision_context(std::string_view symbol) {
-  std::vector<std::string> parts;
-  std::string part;
-  for (char c : symbol) {
-    if (c == '/') {
-      parts.push_back(part);
-      part.clear();
-    } else {
-      part += to_upper(c);
-    }
-  }
-  parts.push_back(part);
-  auto has = [&](std::string_view p) { return std::find(parts.begin(), parts.end(), p) != parts.end(); };
+  // The body the symbol names, read as for the document's facts (meeting_of_symbol).
+  const std::string body = meeting_of_symbol(symbol).body;
   DecisionContext context;
-  const bool mop = has("MOP") || has("COP-MOP");
-  if (has("NP") && mop) context.decisions = "np";
-  else if ((has("BS") || has("CP")) && mop) context.decisions = "cp";
-  for (std::string_view body : {"SBI", "SBSTTA", "ICNP", "WG8J"})
-    if (has(body)) {
-      for (char c : body) context.recommendations += to_lower(c);
-      break;
-    }
+  if (body == "np-mop") context.decisions = "np";
+  else if (body == "bs-mop") context.decisions = "cp";
+  else if (body == "sbi" || body == "sbstta" || body == "icnp" || body == "wg8j") context.recommendations = body;
   return context;
 }
 
@@ -276,8 +263,8 @@ std::optional<std::string> decision_filter_key(std::string_view text) {
       if (!is_letter(text[k]) && !is_digit(text[k])) return std::nullopt;
       body += to_lower(text[k]);
     }
-    static constexpr std::string_view kBodies[] = {"cop", "np", "cp", "sbi", "sbstta", "icnp", "wg8j", "unga", "rec"};
-    if (std::find(std::begin(kBodies), std::end(kBodies), body) == std::end(kBodies)) return std::nullopt;
+    static constexpr std::string_view kIdBodies[] = {"cop", "np", "cp", "sbi", "sbstta", "icnp", "wg8j", "unga", "rec"};
+    if (std::find(std::begin(kIdBodies), std::end(kIdBodies), body) == std::end(kIdBodies)) return std::nullopt;
     if (body == "rec") body.clear();
     begin = skip_spaces(text, colon + 1);
   }

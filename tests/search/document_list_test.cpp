@@ -31,16 +31,9 @@ struct Fixture {
   Searcher searcher{db, *res};
 
   Xapian::Database build() {
-    Analyzer analyzer(res->normalizer, res->lexicon);
-    auto writer = IndexWriter::open(tmp.path() / "index");
-    REQUIRE(writer);
-    auto seed = parse_document(test::read_file(test::seed_path()), ParseOptions{test::seed_path().string(), ""});
-    REQUIRE(seed);
-    writer->replace_document(*seed, extract_fields(*seed, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
-    for (const test::FactDocument& d : docs)
-      writer->replace_document(d.doc, extract_fields(d.doc, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
-    writer->commit();
-    return Xapian::Database((tmp.path() / "index").string());
+    std::vector<Document> all{test::parse_file(test::seed_path())};
+    for (const test::FactDocument& d : docs) all.push_back(d.doc);
+    return test::write_index(tmp.path() / "index", *res, all);
   }
 
   DocumentList list(DocumentListRequest r) {

@@ -25,19 +25,12 @@ struct Fixtures {
   Searcher searcher{db, *res};
 
   Xapian::Database build() {
-    Analyzer analyzer(res->normalizer, res->lexicon);
-    auto writer = IndexWriter::open(tmp.path() / "index");
-    REQUIRE(writer);
+    std::vector<Document> docs;
     for (const char* name : {"CBD-NP-MOP-3-L-5.zh.txt", "CBD-NP-MOP-DEC-2-1.zh.txt", "UNEP-CBD-BS-COP-MOP-8-4.zh.txt",
                              "CBD-COP-DEC-XIII-26.zh.txt", "CBD-SBI-2-8.zh.txt", "UNEP-CBD-NP-COP-MOP-2-12.zh.txt",
-                             "UNEP-CBD-ICNP-3-10.zh.txt"}) {
-      const auto path = test::source_dir() / "tests" / "fixtures" / name;
-      auto doc = parse_document(test::read_file(path), ParseOptions{path.string(), ""});
-      REQUIRE(doc);
-      writer->replace_document(*doc, extract_fields(*doc, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
-    }
-    writer->commit();
-    return Xapian::Database((tmp.path() / "index").string());
+                             "UNEP-CBD-ICNP-3-10.zh.txt"})
+      docs.push_back(test::parse_file(test::source_dir() / "tests" / "fixtures" / name));
+    return test::write_index(tmp.path() / "index", *res, docs);
   }
 
   // Ids of the passages the decision filter `value` finds.

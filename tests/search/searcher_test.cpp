@@ -31,15 +31,7 @@ struct Fixture {
   Searcher searcher{db, *res};
 
   Xapian::Database build() {
-    Analyzer analyzer(res->normalizer, res->lexicon);
-    auto writer = IndexWriter::open(tmp.path() / "index");
-    REQUIRE(writer);
-    auto doc = parse_document(test::read_file(test::seed_path()), ParseOptions{test::seed_path().string(), ""});
-    REQUIRE(doc);
-    const DocumentFields fields = extract_fields(*doc, res->normalizer, res->gazetteer);
-    writer->replace_document(*doc, fields, res->gazetteer, analyzer);
-    writer->commit();
-    return Xapian::Database((tmp.path() / "index").string());
+    return test::write_index(tmp.path() / "index", *res, {test::parse_file(test::seed_path())});
   }
 
   SearchResponse search(SearchRequest r) {

@@ -33,17 +33,7 @@ struct SeedIndex {
   TempDir tmp;
   Xapian::Database db = build();
 
-  Xapian::Database build() {
-    Analyzer analyzer(res->normalizer, res->lexicon);
-    auto writer = IndexWriter::open(tmp.path() / "index");
-    REQUIRE(writer);
-    auto doc = parse_document(read_file(seed_path()), ParseOptions{seed_path().string(), ""});
-    REQUIRE(doc);
-    const DocumentFields fields = extract_fields(*doc, res->normalizer, res->gazetteer);
-    writer->replace_document(*doc, fields, res->gazetteer, analyzer);
-    writer->commit();
-    return Xapian::Database((tmp.path() / "index").string());
-  }
+  Xapian::Database build() { return write_index(tmp.path() / "index", *res, {parse_file(seed_path())}); }
 
   // Every passage's stored JSON by docid.
   std::map<Xapian::docid, nlohmann::json> passages() const {

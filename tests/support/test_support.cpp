@@ -1,5 +1,10 @@
 #include "tests/support/test_support.h"
 
+#include "core/documents/parser.h"
+#include "core/documents/passage_fields.h"
+#include "core/index/index_writer.h"
+#include "core/text/analyzer.h"
+
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -71,6 +76,22 @@ void make_pdf(const std::string& text, const std::filesystem::path& pdf) {
   write_file(source, text);
   run_command("pango-view --no-display --font='WenQuanYi Micro Hei 10' --output=" + shell_quoted(pdf) + " " +
               shell_quoted(source));
+}
+
+Document parse_file(const std::filesystem::path& path) {
+  auto doc = parse_document(read_file(path), ParseOptions{path.string(), ""});
+  if (!doc) throw std::runtime_error(doc.error().describe());
+  return std::move(*doc);
+}
+
+Xapian::Database write_index(const std::filesystem::path& dir, const Resources& res, const std::vector<Document>& docs) {
+  Analyzer analyzer(res.normalizer, res.lexicon);
+  auto writer = IndexWriter::open(dir);
+  if (!writer) throw std::runtime_error(writer.error().describe());
+  for (const Document& doc : docs)
+    writer->replace_document(doc, extract_fields(doc, res.normalizer, res.gazetteer), res.gazetteer, analyzer);
+  writer->commit();
+  return Xapian::Database(dir.string());
 }
 
 }  // namespace treaty::test

@@ -4,7 +4,11 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include <xapian.h>
+
+#include "core/documents/document.h"
 #include "core/text/lexicon.h"
 #include "core/search/resources.h"
 
@@ -34,6 +38,12 @@ Lexicon project_lexicon(const Normalizer& normalizer);
 // Whole file as bytes; throws if unreadable.
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& bytes);
+
+// The document at `path` (a text extract) parsed as `indexer add` parses it; throws if it does not.
+Document parse_file(const std::filesystem::path& path);
+// An index in `dir` of `docs` with their fields, written and committed through the core API as
+// `indexer add` writes them, opened for reading; throws if it cannot be written.
+Xapian::Database write_index(const std::filesystem::path& dir, const Resources& res, const std::vector<Document>& docs);
 
 // Runs `command` with /bin/sh; throws std::runtime_error naming it unless it exits with 0.
 void run_command(const std::string& command);
