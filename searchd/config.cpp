@@ -95,6 +95,7 @@ const std::vector<Setting>& settings() {
       {"server", "web_root", "a string", path(&SearchdConfig::web_root)},
       {"server", "port", "an integer", integer(&SearchdConfig::port)},
       {"server", "threads", "an integer", integer(&SearchdConfig::threads)},
+      {"server", "max_connections", "an integer", integer(&SearchdConfig::max_connections)},
       {"server", "access_log", "true or false", boolean(&SearchdConfig::access_log)},
       {"server", "keep_alive_max_count", "an integer", integer(&SearchdConfig::keep_alive_max_count)},
       {"server", "keep_alive_timeout", "an integer", integer(&SearchdConfig::keep_alive_timeout_s)},
@@ -168,6 +169,8 @@ Expected<void> validate_config(const SearchdConfig& c) {
   if (c.host.empty()) return fail("server.host is empty");
   if (c.port < 0 || c.port > 65535) return fail("server.port must be 0-65535, got " + std::to_string(c.port));
   if (c.threads < 0 || c.threads > 256) return fail("server.threads must be 0-256 (0: one per CPU), got " + std::to_string(c.threads));
+  if (c.max_connections < 1 || c.max_connections > 100000)
+    return fail("server.max_connections must be 1-100000, got " + std::to_string(c.max_connections));
   if (c.keep_alive_max_count < 1) return fail("server.keep_alive_max_count must be at least 1");
   if (c.keep_alive_timeout_s < 1 || c.keep_alive_timeout_s > 3600) return fail("server.keep_alive_timeout must be 1-3600 seconds");
   if (c.read_timeout_s < 1 || c.read_timeout_s > 3600) return fail("server.read_timeout must be 1-3600 seconds");
@@ -201,7 +204,7 @@ Expected<void> validate_config(const SearchdConfig& c) {
 
 int effective_threads(const SearchdConfig& config) {
   if (config.threads > 0) return config.threads;
-  return std::max(8, static_cast<int>(std::thread::hardware_concurrency()));
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
 }  // namespace treaty::searchd

@@ -19,8 +19,10 @@ struct SearchdConfig {
   std::filesystem::path web_root;         // the web UI's static files, served at /; empty: no UI
   std::string host = "127.0.0.1";         // address to listen on
   int port = 8080;                        // TCP port; 0 picks a free one
-  int threads = 0;                        // worker threads = concurrent connections served (a
-                                          // keep-alive connection holds one); 0: one per CPU, at least 8
+  int threads = 0;                        // query workers: requests that touch the index run on
+                                          // these, first come first served; 0: one per CPU
+  int max_connections = 512;              // connections served at once (each has a thread while
+                                          // open, idle or not); beyond: 503 with Retry-After
   std::size_t max_query_bytes = 4096;     // longer q -> 413
   std::size_t max_url_bytes = 8192;       // longer request target -> 413 (at most 8192, the HTTP
                                           // library's own request-line limit)
@@ -63,7 +65,7 @@ Expected<SearchdConfig> load_config(const std::filesystem::path& path, SearchdCo
 // 0-256, max_url_bytes 256-8192, sizes at least 1). The message names the setting.
 Expected<void> validate_config(const SearchdConfig& config);
 
-// Worker threads to run: config.threads, or the CPU count (at least 8) when 0.
+// Query workers to run: config.threads, or the CPU count when 0.
 int effective_threads(const SearchdConfig& config);
 
 }  // namespace treaty::searchd

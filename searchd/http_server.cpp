@@ -23,8 +23,11 @@
 #include "core/search/document_list.h"
 #include "core/search/searcher.h"
 #include "core/base/utf8.h"
+#include "searchd/access_log.h"
+#include "searchd/metrics.h"
 #include "searchd/request_params.h"
 #include "searchd/static_files.h"
+#include "searchd/worker_pools.h"
 
 namespace treaty::searchd {
 namespace {
@@ -57,14 +60,6 @@ struct Worker {
 // a row, the indexer commits twice before the request can finish.
 constexpr int kMaxRetries = 20;
 
-// The access log shows the raw request target, cut short and without control characters.
-std::string loggable(std::string_view s) {
-  std::string out;
-  for (char c : s.substr(0, 256)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
-  if (s.size() > 256) out += "...";
-  return out;
-}
-
 const char* default_message(int status) {
   switch (status) {
     case 400: return "malformed HTTP request";
@@ -75,6 +70,18 @@ const char* default_message(int status) {
     default: return "request failed";
   }
 }
+
+// cpp-httplib's view of the ConnectionPool: it hands over each accepted connection and, once it
+// stops listening, waits for them to finish.
+class PooledTaskQueue final : public httplib::TaskQueue {
+ public:
+  explicit PooledTaskQueue(ConnectionPool& pool) : pool_(pool) {}
+  void enqueue(std::function<void()> fn) override { pool_.enqueue(std::move(fn)); }
+  void shutdown() override { pool_.drain(); }
+
+ private:
+  ConnectionPool& pool_;
+};
 
 }  // namespace
 
@@ -98,25 +105,36 @@ struct HttpServer::Impl {
   struct Route {
     std::string_view path;  // exact path, or a prefix when it ends with '/'
     Handler handler;
+    bool index;             // reads the index: runs on a query worker, in arrival order
   };
   // The route table.
   static std::span<const Route> routes() {
     static constexpr Route table[] = {
-        {"/search", &Impl::handle_search},        // GET /search?q=…
-        {"/similar", &Impl::handle_similar},      // GET /similar?id=…
-        {"/passages/", &Impl::handle_passage},    // GET /passages/{id}, id raw or %-encoded
-        {"/documents", &Impl::handle_documents},  // GET /documents?meeting=…: the document list
-        {"/documents/", &Impl::handle_document},  // GET /documents/{symbol}
-        {"/health", &Impl::handle_health},        // GET /health
-        {"/stats", &Impl::handle_stats},          // GET /stats
-        {"/", &Impl::handle_static},              // GET /, /app.js, …: the web UI (keep last)
+        {"/search", &Impl::handle_search, true},        // GET /search?q=…
+        {"/similar", &Impl::handle_similar, true},      // GET /similar?id=…
+        {"/passages/", &Impl::handle_passage, true},    // GET /passages/{id}, id raw or %-encoded
+        {"/documents", &Impl::handle_documents, true},  // GET /documents?meeting=…: the document list
+        {"/documents/", &Impl::handle_document, true},  // GET /documents/{symbol}
+        {"/health", &Impl::handle_health, true},        // GET /health
+        {"/stats", &Impl::handle_stats, true},          // GET /stats
+        {"/metrics", &Impl::handle_metrics, false},     // GET /metrics (Prometheus text)
+        {"/", &Impl::handle_static, false},             // GET /, /app.js, …: the web UI (keep last)
     };
     return table;
   }
 
+  // The metrics label of a path: its route's path ("static" for the UI's files), or "other".
+  static std::string_view route_label(std::string_view path) {
+    for (const Route& route : routes()) {
+      const bool prefix = route.path.ends_with('/');
+      if (prefix ? path.starts_with(route.path) : path == route.path)
+        return route.handler == &Impl::handle_static ? std::string_view("static") : route.path;
+    }
+    return "other";
+  }
+
   void configure() {
-    const std::size_t threads = static_cast<std::size_t>(effective_threads(config));
-    server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    server.new_task_queue = [this] { return new PooledTaskQueue(connections); };
     server.set_tcp_nodelay(true);  // otherwise every keep-alive response waits ~40 ms (Nagle)
     server.set_keep_alive_max_count(static_cast<std::size_t>(config.keep_alive_max_count));
     server.set_keep_alive_timeout(config.keep_alive_timeout_s);
@@ -127,6 +145,17 @@ struct HttpServer::Impl {
     // client-controlled paths.
     server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       const auto start = Clock::now();
+      res.set_header("X-Request-Id", request_ids.id_for(req.get_header_value("X-Request-Id")));
+      if (connections.rejecting_here()) {  // over max_connections: answer at once, and close
+        res.status = 503;
+        res.set_header("Retry-After", "1");
+        res.set_header("Connection", "close");
+        res.set_content(to_body(error_reply(503, "too many connections (max_connections " +
+                                                     std::to_string(config.max_connections) + "); retry").body),
+                        "application/json; charset=utf-8");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      ++in_flight;
       Reply reply;
       try {
         reply = dispatch(req);
@@ -137,6 +166,7 @@ struct HttpServer::Impl {
       } catch (...) {
         reply = error_reply(500, "internal error");
       }
+      --in_flight;
       res.status = reply.status;
       if (reply.content_type.empty()) {
         res.set_content(to_body(reply.body), "application/json; charset=utf-8");
@@ -157,8 +187,9 @@ struct HttpServer::Impl {
     });
     // Errors cpp-httplib answers itself (malformed request line, URI over its 8 KB limit) get
     // the same JSON shape; an over-long URL is 413 like an over-long q.
-    server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+    server.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // already ours
+      res.set_header("X-Request-Id", request_ids.id_for(req.get_header_value("X-Request-Id")));
       if (res.status == 414) res.status = 413;
       const int status = res.status;
       res.set_content(to_body(error_reply(status, status == 413 ? "request URL too long" : default_message(status)).body),
@@ -170,13 +201,15 @@ struct HttpServer::Impl {
       res.set_content(to_body(error_reply(500, "internal error").body), "application/json; charset=utf-8");
     });
     server.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-      if (!config.access_log) return;
       // Responses cpp-httplib made itself (malformed request line, URI too long) have no timing.
-      std::string ms = res.get_header_value("Server-Timing");
-      ms = ms.starts_with("app;dur=") ? ms.substr(8) + "ms" : "-";
-      // One fprintf per line: stdio's lock keeps concurrent lines whole.
-      std::fprintf(stderr, "%s %s %d %s\n", req.method.empty() ? "-" : req.method.c_str(),
-                   req.target.empty() ? "-" : loggable(req.target).c_str(), res.status, ms.c_str());
+      const std::string timing = res.get_header_value("Server-Timing");
+      const double ms = timing.starts_with("app;dur=") ? std::strtod(timing.c_str() + 8, nullptr) : -1;
+      metrics.observe(route_label(req.path), res.status, ms < 0 ? 0 : ms / 1000);
+      if (!config.access_log) return;
+      AccessLogEntry entry{std::chrono::system_clock::now(), req.remote_addr, res.get_header_value("X-Request-Id"),
+                           req.method, req.target, res.status, res.body.size(), ms};
+      // One fputs per line: stdio's lock keeps concurrent lines whole.
+      std::fputs(access_log_line(entry).c_str(), stderr);
     });
   }
 
@@ -194,7 +227,9 @@ struct HttpServer::Impl {
       const std::string_view path = req.path;
       if (prefix ? !path.starts_with(route.path) : path != route.path) continue;
       if (req.method != "GET" && req.method != "HEAD") return error_reply(405, "only GET is supported");
-      return (this->*route.handler)(req, prefix ? path.substr(route.path.size()) : std::string_view());
+      const std::string_view rest = prefix ? path.substr(route.path.size()) : std::string_view();
+      if (!route.index) return (this->*route.handler)(req, rest);
+      return queries.run([&] { return (this->*route.handler)(req, rest); });
     }
     return error_reply(404, "no such endpoint: " + req.path + " (see docs/API.md)");
   }
@@ -213,6 +248,7 @@ struct HttpServer::Impl {
     if (w.reader) {
       try {
         w.reader->reopen();
+        note_revision(w.reader->database());
         return {};
       } catch (const Xapian::Error&) {
         w.searcher.reset();  // replaced or removed underneath us: open it afresh
@@ -226,7 +262,19 @@ struct HttpServer::Impl {
     options.slot_tables = slot_tables;
     options.vectors = vectors;
     w.searcher = std::make_unique<Searcher>(w.reader->database(), resources, std::move(options));
+    note_revision(w.reader->database());
     return {};
+  }
+
+  // Keeps the index gauges of /metrics current; documents are counted once per revision.
+  void note_revision(const Xapian::Database& db) {
+    const std::uint64_t revision = db.get_revision();
+    if (revision == index_revision.exchange(revision)) return;
+    std::uint64_t documents = 0;
+    const std::string prefix(schema::kDocSymbol);
+    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) ++documents;
+    index_documents = documents;
+    index_passages = db.get_doccount();
   }
 
   // Runs `f` on this thread's up-to-date index: 503 while there is none, retried when a commit
@@ -368,6 +416,24 @@ struct HttpServer::Impl {
     });
   }
 
+  Reply handle_metrics(const httplib::Request&, std::string_view) {
+    const ConnectionPoolStats pool = connections.stats();
+    MetricsSnapshot snapshot;
+    snapshot.in_flight = in_flight.load();
+    snapshot.queue_depth = queries.depth();
+    snapshot.query_workers = queries.workers();
+    snapshot.connections_open = pool.open;
+    snapshot.connections_accepted = pool.accepted;
+    snapshot.connections_rejected = pool.rejected;
+    snapshot.index_revision = index_revision.load();
+    snapshot.index_documents = index_documents.load();
+    snapshot.index_passages = index_passages.load();
+    Reply reply;
+    reply.raw = metrics.render(snapshot);
+    reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return reply;
+  }
+
   // What dense-vector search can use: {"embedder": model or null, "passages": n, "model",
   // "dimensions", "ann", "error"}.
   json vector_status() {
@@ -392,7 +458,14 @@ struct HttpServer::Impl {
   std::shared_ptr<SlotTableCache> slot_tables = std::make_shared<SlotTableCache>();
   // The query embedder and the index's vectors, shared by all worker threads.
   std::shared_ptr<VectorSearch> vectors = make_vector_search(config);
-  std::mutex workers_mutex;  // guards the map only; each Worker is used by its own thread
+  // Connections each get a thread; index work runs on the fixed query workers (worker_pools.h).
+  ConnectionPool connections{ConnectionPoolOptions{.max_connections = static_cast<std::size_t>(config.max_connections)}};
+  QueryQueue queries{static_cast<std::size_t>(effective_threads(config))};
+  Metrics metrics;
+  RequestIds request_ids;
+  std::atomic<std::size_t> in_flight{0};
+  std::atomic<std::uint64_t> index_revision{0}, index_documents{0}, index_passages{0};  // for /metrics
+  std::mutex workers_mutex;  // guards the map only; each Worker is used by its own query worker
   std::map<std::thread::id, std::unique_ptr<Worker>> workers;
   std::mutex lifecycle_mutex;  // serialises start()/stop()
   std::thread background;

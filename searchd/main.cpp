@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "searchd 0.1.0");
   std::optional<std::filesystem::path> config_file, index_dir, config_dir, web_root;
   std::optional<std::string> host, embed_url, embed_model, embed_key_env;
-  std::optional<int> port, threads;
+  std::optional<int> port, threads, max_connections;
   bool quiet = false;
   app.add_option("--config", config_file, "TOML configuration file (see config/searchd.toml)");
   app.add_option("--index", index_dir, "index directory written by `indexer` (default data/index)");
@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
   app.add_option("--web-root", web_root, "directory of the web UI served at / (default the project's web/)");
   app.add_option("--host", host, "address to listen on (default 127.0.0.1)");
   app.add_option("--port", port, "TCP port (default 8080; 0: any free port)");
-  app.add_option("--threads", threads, "worker threads = concurrent connections (default: one per CPU, at least 8)");
+  app.add_option("--threads", threads, "query workers: searches run at once (default: one per CPU)");
+  app.add_option("--max-connections", max_connections, "connections served at once; beyond: 503 (default 512)");
   app.add_option("--embed-url", embed_url, "OpenAI-compatible embeddings server for queries, e.g. http://127.0.0.1:8081/v1");
   app.add_option("--embed-model", embed_model, "embedding model (the one the index's vectors were made with)");
   app.add_option("--embed-key-env", embed_key_env, "environment variable holding the embeddings API key");
@@ -66,6 +67,7 @@ int main(int argc, char** argv) {
   if (host) config.host = *host;
   if (port) config.port = *port;
   if (threads) config.threads = *threads;
+  if (max_connections) config.max_connections = *max_connections;
   if (quiet) config.access_log = false;
   if (embed_url) config.embedder.base_url = *embed_url;
   if (embed_model) config.embedder.model = *embed_model;
@@ -102,7 +104,8 @@ int main(int argc, char** argv) {
     return kExitServe;
   }
   std::cout << "searchd: listening on http://" << config.host << ":" << *bound << "/ (index "
-            << config.index_dir.string() << ", " << effective_threads(config) << " threads)" << std::endl;
+            << config.index_dir.string() << ", " << effective_threads(config) << " query workers, up to " << config.max_connections
+            << " connections)" << std::endl;
 
   while (true) {
     timespec wait{1, 0};

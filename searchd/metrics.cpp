@@ -1,0 +1,102 @@
+#include "searchd/metrics.h"
+
+#include <cstdio>
+
+namespace treaty::searchd {
+namespace {
+
+// Route labels come from our own table, so they need no escaping beyond this.
+std::string label(std::string_view name, std::string_view value) {
+  std::string out(name);
+  out += "=\"";
+  for (char c : value) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+}
+
+void sample(std::string& out, std::string_view name, std::uint64_t value, std::string_view labels = {}) {
+  out.append(name);
+  if (!labels.empty()) out.append("{").append(labels).append("}");
+  out.append(" ").append(std::to_string(value)).append("\n");
+}
+
+}  // namespace
+
+void Metrics::observe(std::string_view route, int status, double seconds) {
+  std::lock_guard lock(mutex_);
+  ++requests_[{std::string(route), status}];
+  auto it = latency_.find(route);
+  if (it == latency_.end()) it = latency_.emplace(std::string(route), Histogram{}).first;
+  Histogram& h = it->second;
+  for (std::size_t i = 0; i < kBuckets.size(); ++i)
+    if (seconds <= kBuckets[i]) {
+      ++h.buckets[i];
+      break;
+    }
+  ++h.count;
+  h.sum += seconds;
+}
+
+std::string Metrics::render(const MetricsSnapshot& s) const {
+  std::string out;
+  {
+    std::lock_guard lock(mutex_);
+    header(out, "searchd_requests_total", "counter", "Requests answered, by route and HTTP status.");
+    for (const auto& [key, count] : requests_)
+      sample(out, "searchd_requests_total", count, label("route", key.first) + "," + label("status", std::to_string(key.second)));
+    header(out, "searchd_request_duration_seconds", "histogram", "Time from a request's arrival to its answer, by route.");
+    for (const auto& [route, h] : latency_) {
+      std::uint64_t cumulative = 0;
+      for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+        cumulative += h.buckets[i];
+        sample(out, "searchd_request_duration_seconds_bucket", cumulative,
+               label("route", route) + "," + label("le", number(kBuckets[i])));
+      }
+      sample(out, "searchd_request_duration_seconds_bucket", h.count, label("route", route) + ",le=\"+Inf\"");
+      out += "searchd_request_duration_seconds_sum{" + label("route", route) + "} " + number(h.sum) + "\n";
+      sample(out, "searchd_request_duration_seconds_count", h.count, label("route", route));
+    }
+  }
+  header(out, "searchd_requests_in_flight", "gauge", "Requests being handled now.");
+  sample(out, "searchd_requests_in_flight", s.in_flight);
+  header(out, "searchd_query_queue_depth", "gauge", "Requests waiting for a query worker.");
+  sample(out, "searchd_query_queue_depth", s.queue_depth);
+  header(out, "searchd_query_workers", "gauge", "Threads that run index work.");
+  sample(out, "searchd_query_workers", s.query_workers);
+  header(out, "searchd_connections_open", "gauge", "Connections being served.");
+  sample(out, "searchd_connections_open", s.connections_open);
+  header(out, "searchd_connections_accepted_total", "counter", "Connections served.");
+  sample(out, "searchd_connections_accepted_total", s.connections_accepted);
+  header(out, "searchd_connections_rejected_total", "counter", "Connections over max_connections, answered 503.");
+  sample(out, "searchd_connections_rejected_total", s.connections_rejected);
+  header(out, "searchd_queries_timed_out_total", "counter", "Searches that ran out of their time budget.");
+  sample(out, "searchd_queries_timed_out_total", timed_out_.load());
+  header(out, "searchd_embedder_failures_total", "counter", "Query embeddings that failed.");
+  sample(out, "searchd_embedder_failures_total", s.embedder_failures);
+  header(out, "searchd_embedder_skipped_total", "counter", "Query embeddings skipped while the circuit breaker was open.");
+  sample(out, "searchd_embedder_skipped_total", s.embedder_skipped);
+  header(out, "searchd_embedder_circuit_open", "gauge", "1 while the embedder's circuit breaker is open.");
+  sample(out, "searchd_embedder_circuit_open", s.embedder_circuit_open ? 1 : 0);
+  header(out, "searchd_index_revision", "gauge", "Revision of the index last searched.");
+  sample(out, "searchd_index_revision", s.index_revision);
+  header(out, "searchd_index_documents", "gauge", "Documents in the index.");
+  sample(out, "searchd_index_documents", s.index_documents);
+  header(out, "searchd_index_passages", "gauge", "Passages in the index.");
+  sample(out, "searchd_index_passages", s.index_passages);
+  return out;
+}
+
+}  // namespace treaty::searchd
