@@ -106,8 +106,15 @@ def main():
                        f"{lat['p50_ms']:.2f} | {lat['p95_ms']:.2f} | {rss / 1024:.0f} |")
         out.append("")
     out += targets(runs)
+    # Sections other scripts spliced in (bench/load.sh, bench/soak.sh) stay.
+    kept = []
+    if os.path.exists(target):
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from splice_results import blocks
+        with open(target) as f:
+            kept = [block for _, block in blocks(f.read())]
     with open(target, "w") as f:
-        f.write("\n".join(out))
+        f.write("\n".join(out + kept))
     print(f"wrote {target}")
 
 
