@@ -350,6 +350,7 @@ struct HttpServer::Impl {
                    {{"status", "ok"},
                     {"passages", db.get_doccount()},
                     {"last_commit", db.get_metadata(std::string(schema::kMetaLastCommit))},
+                    {"analysis", analysis_status(*w.searcher)},
                     {"vectors", vector_status()}}};
     });
   }
@@ -363,9 +364,15 @@ struct HttpServer::Impl {
                     {"size_bytes", s.size_bytes},
                     {"last_commit", s.last_commit},
                     {"symbols", s.symbols},
-                    {"index", config.index_dir.string()},
                     {"vectors", vector_status()}}};
     });
+  }
+
+  // Whether the index was analysed as this server analyses queries: {"matches", "differences"}
+  // (Searcher::analysis_differences(); each is also a warning on every search response).
+  static json analysis_status(Searcher& searcher) {
+    const std::vector<std::string>& differences = searcher.analysis_differences();
+    return {{"matches", differences.empty()}, {"differences", differences}};
   }
 
   // What dense-vector search can use: {"embedder": model or null, "passages": n, "model",
