@@ -474,7 +474,7 @@ rm -rf "$work/idx"
 /usr/bin/time -v "$indexer" --quiet --config-dir "$config" --index "$work/idx" add --threads 1 "$corpus" \
   >"$out/index.json" 2>"$out/index.time"
 grep -E 'Elapsed|Maximum resident' "$out/index.time" >&2; cat "$out/index.json" >&2
-du -k "$work/idx"/*.glass | tee "$out/index-tables.txt" >&2
+du -k "$work/idx"/gen-*/*.glass | tee "$out/index-tables.txt" >&2
 /usr/bin/python3 "$tools/termstats.py" "$work/idx" | tee "$out/termstats.md" >&2
 
 # ---------------------------------------------------------------- 3. query profile

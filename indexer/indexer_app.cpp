@@ -19,6 +19,7 @@
 #include "core/text/analyzer.h"
 #include "core/index/document_json.h"
 #include "core/vectors/embedder.h"
+#include "core/index/index_layout.h"
 #include "core/index/index_reader.h"
 #include "core/index/index_writer.h"
 #include "core/documents/parser.h"
@@ -84,6 +85,7 @@ Expected<std::unique_ptr<Resources>> load_resources(const Options& options) {
 struct Parsed {
   Document doc;
   DocumentFields fields;
+  std::string text;  // what was parsed (a PDF's text layer), kept in the index for reindex
 };
 
 Expected<Parsed> parse_file(const fs::path& path, const std::string& symbol, const Resources& res) {
@@ -92,7 +94,7 @@ Expected<Parsed> parse_file(const fs::path& path, const std::string& symbol, con
   auto doc = parse_document(*text, ParseOptions{path.string(), symbol});
   if (!doc) return std::unexpected(doc.error());
   DocumentFields fields = extract_fields(*doc, res.normalizer, res.gazetteer);
-  return Parsed{std::move(*doc), std::move(fields)};
+  return Parsed{std::move(*doc), std::move(fields), std::move(*text)};
 }
 
 }  // namespace
@@ -202,7 +204,7 @@ std::optional<std::string> index_some(const std::vector<Validated>& documents, s
       auto parsed = parse_file(documents[i].path, options.symbol, res);
       if (!parsed) return parsed.error().describe();  // changed since validation
       if (auto error = vectors.add(parsed->doc)) return error;
-      const std::size_t written = writer.replace_document(parsed->doc, parsed->fields, res.gazetteer, analyzer);
+      const std::size_t written = writer.replace_document(parsed->doc, parsed->fields, res.gazetteer, analyzer, parsed->text);
       progress.passages += written;
       uncommitted += written;
       if (commit_every > 0 && uncommitted >= commit_every) {
@@ -264,7 +266,7 @@ Expected<void> bulk_load(const std::vector<Validated>& documents, const Options&
 
   std::vector<IndexWriter> writers;
   for (std::size_t t = 0; t < threads; ++t) {
-    auto w = IndexWriter::open(work / ("shard" + std::to_string(t)));
+    auto w = IndexWriter::open(work / ("shard" + std::to_string(t)), {.analysis = res.analysis, .plain = true});
     if (!w) return std::unexpected(w.error());
     writers.push_back(std::move(*w));
   }
@@ -298,14 +300,17 @@ Expected<void> bulk_load(const std::vector<Validated>& documents, const Options&
   try {
     Xapian::Database shards;
     for (std::size_t t = 0; t < threads; ++t) shards.add_database(Xapian::Database((work / ("shard" + std::to_string(t))).string()));
-    const fs::path compacted = work / "compacted";
-    shards.compact(compacted.string());
+    // The index in its generation layout (index_layout.h): the compacted shards are gen-1.
+    const fs::path built = work / "index";
+    std::error_code ec;
+    fs::create_directories(built, ec);
+    shards.compact(generation_dir(built, 1).string());
+    if (auto ok = switch_generation(built, 1); !ok) return std::unexpected(ok.error());
     if (vectors.embedder) {
-      auto saved = vectors.store.save(compacted);  // the vectors arrive with the index
+      auto saved = vectors.store.save(built);  // the vectors arrive with the index
       if (!saved) return std::unexpected(saved.error());
     }
-    std::error_code ec;
-    fs::rename(compacted, target, ec);  // replaces an empty target directory
+    fs::rename(built, target, ec);  // replaces an empty target directory
     if (ec) return fail("cannot move the new index into place: " + ec.message(), target.string());
   } catch (const Xapian::Error& e) {
     return fail("index error while compacting: " + e.get_description(), target.string());
@@ -379,11 +384,14 @@ int run_add(const Options& options, const std::vector<fs::path>& paths, std::ost
     }
   } else {
     // Adding to an existing index: one writer, one transaction, one commit.
-    auto writer = IndexWriter::open(options.index_dir);
+    auto writer = IndexWriter::open(options.index_dir, {.analysis = (*res)->analysis});
     if (!writer) {
       err << "indexer: " << writer.error().describe() << "\n";
       return kExitIndex;
     }
+    for (const std::string& d : writer->analysis_differences())
+      err << "indexer: warning: the index was analysed with another configuration (" << d
+          << "); the documents added now are analysed with the current one\n";
     std::atomic<std::size_t> next{0};
     std::atomic<bool> stop{false};
     std::optional<std::string> failure;

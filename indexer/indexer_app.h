@@ -51,6 +51,14 @@ int run_remove(const Options& options, const std::vector<std::string>& symbols,
 int run_inspect(const Options& options, const std::filesystem::path& file,
                 std::ostream& out, std::ostream& err);
 
+// `indexer reindex`: rebuilds the whole index from the documents' stored sources (the texts
+// `add` parsed) with the current configuration into a new generation (index_layout.h), then
+// switches to it atomically; readers keep the old generation until they reopen. The previous
+// generation is kept, older ones are removed. Holds the index's writer lock throughout. Fails
+// (index unchanged) for an index without generations or without stored sources (schema < 7:
+// rebuild with `add`), or a source that no longer parses.
+int run_reindex(const Options& options, std::ostream& out, std::ostream& err);
+
 // `indexer stats`: documents, passages, size and last commit as JSON.
 int run_stats(const Options& options, std::ostream& out, std::ostream& err);
 

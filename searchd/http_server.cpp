@@ -398,6 +398,7 @@ struct HttpServer::Impl {
                    {{"status", "ok"},
                     {"passages", db.get_doccount()},
                     {"last_commit", db.get_metadata(std::string(schema::kMetaLastCommit))},
+                    {"analysis", analysis_status(*w.searcher)},
                     {"vectors", vector_status()}}};
     });
   }
@@ -411,7 +412,6 @@ struct HttpServer::Impl {
                     {"size_bytes", s.size_bytes},
                     {"last_commit", s.last_commit},
                     {"symbols", s.symbols},
-                    {"index", config.index_dir.string()},
                     {"vectors", vector_status()}}};
     });
   }
@@ -432,6 +432,13 @@ struct HttpServer::Impl {
     reply.raw = metrics.render(snapshot);
     reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
     return reply;
+  }
+
+  // Whether the index was analysed as this server analyses queries: {"matches", "differences"}
+  // (Searcher::analysis_differences(); each is also a warning on every search response).
+  static json analysis_status(Searcher& searcher) {
+    const std::vector<std::string>& differences = searcher.analysis_differences();
+    return {{"matches", differences.empty()}, {"differences", differences}};
   }
 
   // What dense-vector search can use: {"embedder": model or null, "passages": n, "model",

@@ -94,8 +94,12 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);  // a client hanging up must not kill the server
 
-  if (auto reader = IndexReader::open(config.index_dir); !reader)
+  if (auto reader = IndexReader::open(config.index_dir); !reader) {
     std::cerr << "searchd: " << reader.error().describe() << "; answering 503 until the index is there\n";
+  } else {
+    for (const std::string& d : analysis_differences(reader->analysis(), (*resources)->analysis))
+      std::cerr << "searchd: warning: " << d << " (queries avoid lexicon terms until then; see /health)\n";
+  }
 
   HttpServer server(config, **resources);
   auto bound = server.start();

@@ -1,23 +1,36 @@
 #include "core/index/index_reader.h"
 
+#include "core/index/index_layout.h"
 #include "core/index/schema.h"
 
 namespace treaty {
 
-IndexReader::IndexReader(Xapian::Database db, std::filesystem::path dir)
-    : db_(std::move(db)), dir_(std::move(dir)) {}
+IndexReader::IndexReader(Xapian::Database db, std::filesystem::path dir, std::optional<std::string> stub)
+    : db_(std::move(db)), dir_(std::move(dir)), stub_(std::move(stub)) {}
+
+std::string IndexReader::schema_mismatch(const std::string& version) {
+  const std::string head = "index has schema version " + version + ", expected " + std::string(schema::kSchemaVersion);
+  int n = 0;
+  try {
+    n = std::stoi(version);
+  } catch (const std::exception&) {
+  }
+  if (n >= 7) return head + " (rebuild it from its stored sources with `indexer reindex`)";
+  return head + " (it stores no document sources, so `indexer reindex` cannot rebuild it: rebuild it with "
+                "`indexer add` into a new directory)";
+}
 
 Expected<IndexReader> IndexReader::open(const std::filesystem::path& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) return fail("no index here (run `indexer add` first)", dir.string());
   try {
+    // The stub is read before the database is opened: should a switch land in between, the
+    // next reopen() sees a newer stub and opens afresh (harmless).
+    std::optional<std::string> stub = read_stub(dir);
     Xapian::Database db(dir.string());
     const std::string version = db.get_metadata(std::string(schema::kMetaSchemaVersion));
-    if (!version.empty() && version != schema::kSchemaVersion)
-      return fail("index has schema version " + version + ", expected " + std::string(schema::kSchemaVersion) +
-                      " (rebuild it with `indexer add` into a new directory)",
-                  dir.string());
-    return IndexReader(std::move(db), dir);
+    if (!version.empty() && version != schema::kSchemaVersion) return fail(schema_mismatch(version), dir.string());
+    return IndexReader(std::move(db), dir, std::move(stub));
   } catch (const Xapian::Error& e) {
     return fail("cannot open index: " + e.get_description(), dir.string());
   }
@@ -50,6 +63,27 @@ std::optional<nlohmann::json> IndexReader::document(const std::string& symbol) c
   return nlohmann::json::parse(data);
 }
 
-void IndexReader::reopen() { db_.reopen(); }
+std::optional<AnalysisFingerprint> IndexReader::analysis() const {
+  return AnalysisFingerprint::from_record(db_.get_metadata(std::string(schema::kMetaAnalysis)));
+}
+
+std::optional<nlohmann::json> IndexReader::source(const std::string& symbol) const {
+  const std::string data = db_.get_metadata(std::string(schema::kMetaSourcePrefix) + symbol);
+  if (data.empty()) return std::nullopt;
+  nlohmann::json j = nlohmann::json::parse(data, nullptr, false);
+  if (!j.is_object() || !j.contains("text") || !j["text"].is_string()) return std::nullopt;
+  return j;
+}
+
+void IndexReader::reopen() {
+  std::optional<std::string> stub = read_stub(dir_);
+  if (stub == stub_) {
+    db_.reopen();
+    return;
+  }
+  // Another generation: Xapian's reopen() would stay on the old one's files.
+  db_ = Xapian::Database(dir_.string());
+  stub_ = std::move(stub);
+}
 
 }  // namespace treaty

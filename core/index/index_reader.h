@@ -11,6 +11,7 @@
 #include <xapian.h>
 
 #include "core/base/error.h"
+#include "core/index/analysis.h"
 
 namespace treaty {
 
@@ -24,9 +25,14 @@ struct IndexStats {
 
 class IndexReader {
  public:
-  // Opens the index at `dir` read-only. Expected failures: missing directory, not an index,
-  // an index of another schema version.
+  // Opens the index at `dir` read-only (its current generation, index_layout.h). Expected
+  // failures: missing directory, not an index, an index of another schema version (the message
+  // says how to rebuild it).
   static Expected<IndexReader> open(const std::filesystem::path& dir);
+
+  // The message for an index of schema `version` when this program reads kSchemaVersion: how
+  // to rebuild it (`indexer reindex` from schema 7 on, which stores sources; else `indexer add`).
+  static std::string schema_mismatch(const std::string& version);
 
   IndexStats stats() const;
 
@@ -36,15 +42,26 @@ class IndexReader {
   // The stored JSON of a document (header fields, sections, passage ids), or nullopt.
   std::optional<nlohmann::json> document(const std::string& symbol) const;
 
-  // Follows commits made since opening (Xapian::Database::reopen()).
+  // How the index was analysed (schema::kMetaAnalysis); nullopt if it does not say.
+  std::optional<AnalysisFingerprint> analysis() const;
+
+  // The stored source of a document (schema::kMetaSourcePrefix: {source, symbol, text}), or
+  // nullopt when the index has none for it.
+  std::optional<nlohmann::json> source(const std::string& symbol) const;
+
+  // Follows commits made since opening (Xapian::Database::reopen()) and a switch to another
+  // generation (`indexer reindex`), which Xapian's reopen() does not see: the database object is
+  // then opened afresh in place, so references to database() stay valid. Throws Xapian::Error
+  // when the index cannot be read (e.g. removed), like Xapian::Database::reopen().
   void reopen();
 
   Xapian::Database& database() { return db_; }
 
  private:
-  IndexReader(Xapian::Database db, std::filesystem::path dir);
+  IndexReader(Xapian::Database db, std::filesystem::path dir, std::optional<std::string> stub);
   Xapian::Database db_;
   std::filesystem::path dir_;
+  std::optional<std::string> stub_;  // the stub's content when db_ was opened (nullopt: none)
 };
 
 }  // namespace treaty

@@ -9,6 +9,7 @@
 #include "core/documents/document_facts.h"
 #include "core/text/analyzer.h"
 #include "core/index/document_json.h"
+#include "core/index/index_layout.h"
 #include "core/index/schema.h"
 #include "core/index/text_terms.h"
 
@@ -174,18 +175,29 @@ IndexWriter::~IndexWriter() {
   }
 }
 
-Expected<IndexWriter> IndexWriter::open(const std::filesystem::path& dir) {
+Expected<IndexWriter> IndexWriter::open(const std::filesystem::path& dir, IndexWriterOptions options) {
   try {
     std::error_code ec;
+    const bool fresh = !std::filesystem::exists(dir, ec) || std::filesystem::is_empty(dir, ec);
     std::filesystem::create_directories(dir, ec);
     if (ec) return fail("cannot create index directory: " + ec.message(), dir.string());
+    if (fresh && !options.plain) {
+      // A new index starts at generation 1 behind a stub; Xapian creates gen-1 through it.
+      if (auto ok = switch_generation(dir, 1); !ok) return std::unexpected(ok.error());
+    }
     Xapian::WritableDatabase db(dir.string(), Xapian::DB_CREATE_OR_OPEN);
     const std::string version = db.get_metadata(std::string(schema::kMetaSchemaVersion));
     if (!version.empty() && version != schema::kSchemaVersion)
       return fail("index has schema version " + version + ", this indexer writes " +
                       std::string(schema::kSchemaVersion) + "; rebuild it in a new directory",
                   dir.string());
-    return IndexWriter(std::move(db));
+    IndexWriter writer(std::move(db));
+    if (options.analysis) {
+      const auto recorded = AnalysisFingerprint::from_record(writer.db_->get_metadata(std::string(schema::kMetaAnalysis)));
+      if (writer.db_->get_doccount() > 0) writer.differences_ = treaty::analysis_differences(recorded, *options.analysis);
+      if (writer.differences_.empty()) writer.analysis_record_ = options.analysis->to_record();
+    }
+    return writer;
   } catch (const Xapian::DatabaseLockError&) {
     return fail("index is locked by another writer (is another indexer running?)", dir.string());
   } catch (const Xapian::Error& e) {
@@ -194,11 +206,15 @@ Expected<IndexWriter> IndexWriter::open(const std::filesystem::path& dir) {
 }
 
 std::size_t IndexWriter::replace_document(const Document& doc, const DocumentFields& fields,
-                                          const Gazetteer& gazetteer, Analyzer& analyzer) {
+                                          const Gazetteer& gazetteer, Analyzer& analyzer, std::string_view text) {
   db_->delete_document(prefixed(schema::kDocSymbol, doc.symbol));
   for (std::size_t i = 0; i < doc.passages.size(); ++i)
     db_->add_document(build_passage_document(doc, i, fields.passages[i], gazetteer, analyzer));
   db_->set_metadata(prefixed(schema::kMetaDocPrefix, doc.symbol), document_summary_json(doc, fields).dump());
+  // What `indexer reindex` parses again: the text, its file name and the symbol it was given.
+  db_->set_metadata(prefixed(schema::kMetaSourcePrefix, doc.symbol),
+                    text.empty() ? std::string()
+                                 : nlohmann::json{{"source", doc.source}, {"symbol", doc.symbol}, {"text", text}}.dump());
   // Names of the organizations it defines, so that org= finds them by either name.
   for (const auto& [name, id] : fields.mined_aliases)
     if (id.starts_with(kLocalOrgPrefix)) db_->set_metadata(prefixed(schema::kMetaOrgName, name), id);
@@ -210,12 +226,14 @@ std::size_t IndexWriter::remove_document(std::string_view symbol) {
   const std::size_t count = db_->get_termfreq(term);
   if (count > 0) db_->delete_document(term);
   db_->set_metadata(prefixed(schema::kMetaDocPrefix, symbol), "");
+  db_->set_metadata(prefixed(schema::kMetaSourcePrefix, symbol), "");
   return count;
 }
 
 void IndexWriter::commit() {
   db_->set_metadata(std::string(schema::kMetaSchemaVersion), std::string(schema::kSchemaVersion));
   db_->set_metadata(std::string(schema::kMetaLastCommit), utc_now_iso());
+  if (analysis_record_) db_->set_metadata(std::string(schema::kMetaAnalysis), *analysis_record_);
   db_->commit_transaction();
   db_->begin_transaction(true);
 }

@@ -3,14 +3,17 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <xapian.h>
 
 #include "core/documents/document.h"
 #include "core/base/error.h"
 #include "core/documents/passage_fields.h"
+#include "core/index/analysis.h"
 
 namespace treaty {
 
@@ -23,30 +26,53 @@ Xapian::Document build_passage_document(const Document& doc, std::size_t index,
                                         const PassageFields& fields, const Gazetteer& gazetteer,
                                         Analyzer& analyzer);
 
+struct IndexWriterOptions {
+  // Recorded in the index at every commit (schema::kMetaAnalysis): the analysis the documents
+  // are written with (Resources::analysis). Only into an empty index or one that records the
+  // same analysis: documents added to an index analysed otherwise leave its record as it is, so
+  // readers keep seeing the difference until `indexer reindex` (see analysis_differences()).
+  // nullopt: the record is left as it is (a writer that only removes documents).
+  std::optional<AnalysisFingerprint> analysis;
+  // false: a new index is created in the generation layout (index_layout.h: a XAPIANDB stub and
+  // gen-1/). true: a bare Xapian database in `dir` (a shard, or a generation being built).
+  bool plain = false;
+};
+
 class IndexWriter {
  public:
-  // Opens (creating if needed) the index at `dir` for writing. Expected failures: another
-  // writer holds the lock, the directory is not an index or cannot be created.
-  static Expected<IndexWriter> open(const std::filesystem::path& dir);
+  // Opens (creating if needed) the index at `dir` for writing: a generation layout (through its
+  // stub, at the current generation) or a bare database. Expected failures: another writer holds
+  // the lock, the directory is not an index of this schema or cannot be created.
+  static Expected<IndexWriter> open(const std::filesystem::path& dir, IndexWriterOptions options = {});
 
   IndexWriter(IndexWriter&&) noexcept;
   IndexWriter& operator=(IndexWriter&&) noexcept;
   ~IndexWriter();  // uncommitted changes are discarded, never half-written
 
-  // Replaces every passage of `doc.symbol` with the passages of `doc`. Returns the number of
-  // passages written. Nothing is visible to readers until commit().
+  // Replaces every passage of `doc.symbol` with the passages of `doc`, and its stored source
+  // with `text`, the text `doc` was parsed from (schema::kMetaSourcePrefix; empty: none is kept,
+  // and `indexer reindex` cannot rebuild the document). Returns the number of passages written.
+  // Nothing is visible to readers until commit().
   std::size_t replace_document(const Document& doc, const DocumentFields& fields,
-                               const Gazetteer& gazetteer, Analyzer& analyzer);
+                               const Gazetteer& gazetteer, Analyzer& analyzer, std::string_view text = {});
 
-  // Removes every passage of the document `symbol`; returns how many were removed (0: unknown).
+  // Removes every passage of the document `symbol` and its source; returns how many were
+  // removed (0: unknown).
   std::size_t remove_document(std::string_view symbol);
 
-  // Makes all changes so far durable and visible, in one Xapian commit.
+  // Makes all changes so far durable and visible, in one Xapian commit, with the schema version
+  // and the analysis record.
   void commit();
+
+  // How the index's recorded analysis differs from IndexWriterOptions::analysis, found at open
+  // (analysis_differences()); empty when they agree, the index was empty or no analysis was given.
+  const std::vector<std::string>& analysis_differences() const { return differences_; }
 
  private:
   explicit IndexWriter(Xapian::WritableDatabase db);
   std::unique_ptr<Xapian::WritableDatabase> db_;
+  std::optional<std::string> analysis_record_;  // written at commit; nullopt: leave it
+  std::vector<std::string> differences_;
 };
 
 }  // namespace treaty

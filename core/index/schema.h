@@ -9,10 +9,11 @@
 namespace treaty::schema {
 
 // Stored in the index metadata under kMetaSchemaVersion; searchd refuses other versions.
-inline constexpr std::string_view kSchemaVersion = "6";  // 2: kItemText, kSlotId; 3: kLexiconTerm;
+inline constexpr std::string_view kSchemaVersion = "7";  // 2: kItemText, kSlotId; 3: kLexiconTerm;
                                                          // 4: kAlnumPair; 5: decision bodies;
                                                          // 6: document facts (kDocKey, kMeeting,
-                                                         // kDocType, kLang, kIssuedYear, slots 9-14)
+                                                         // kDocType, kLang, kIssuedYear, slots 9-14);
+                                                         // 7: kMetaAnalysis, kMetaSourcePrefix
 
 // ---- Term prefixes --------------------------------------------------------------------------
 // Text (body and footnotes of a passage; see text_terms.h):
@@ -90,6 +91,13 @@ inline constexpr Xapian::valueno kSlotIssued = 14;    // sortable_serialise(issu
 // ---- Metadata -------------------------------------------------------------------------------
 inline constexpr std::string_view kMetaSchemaVersion = "treaty:schema";
 inline constexpr std::string_view kMetaLastCommit = "treaty:last_commit";  // ISO 8601 UTC
+inline constexpr std::string_view kMetaAnalysis = "treaty:analysis";  // how the index was analysed:
+                                                                      // AnalysisFingerprint record
+                                                                      // (analysis.h), every commit
+inline constexpr std::string_view kMetaSourcePrefix = "treaty:source:";  // + symbol -> JSON {source
+                                                                         // (file name), symbol, text
+                                                                         // (the text parsed)}, for
+                                                                         // `indexer reindex`
 inline constexpr std::string_view kMetaOrgName = "treaty:orgname:";    // + normalised name -> the id of
                                                                            // an organization a document
                                                                            // defines (local_org_id)

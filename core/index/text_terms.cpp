@@ -69,7 +69,7 @@ Xapian::termpos add_text_terms(Xapian::Document& doc, const Analysis& analysis,
   return base + static_cast<Xapian::termpos>(units.size()) + 100;
 }
 
-Xapian::Query text_query(const Analysis& analysis, const std::string& prefix) {
+Xapian::Query text_query(const Analysis& analysis, const std::string& prefix, bool lexicon_terms) {
   const auto& units = analysis.units;
   if (units.empty()) return Xapian::Query();
 
@@ -102,7 +102,7 @@ Xapian::Query text_query(const Analysis& analysis, const std::string& prefix) {
                                             static_cast<Xapian::termcount>(elements.size()));
   // The text is one lexicon term (one run of joined Han characters): its L term says exactly
   // where it occurs, without reading positions.
-  if (elements.size() > 1)
+  if (lexicon_terms && elements.size() > 1)
     for (const Word& w : analysis.lexicon_terms)
       if (w.first_unit == 0 && w.unit_count == units.size()) {
         match = Xapian::Query(prefix + std::string(schema::kLexiconTerm) + w.term);

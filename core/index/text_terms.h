@@ -26,9 +26,11 @@ Xapian::termpos add_text_terms(Xapian::Document& doc, const Analysis& analysis,
 //   longer             -> a phrase of the overlapping bigrams (plus lone characters and alnum
 //                         units, all at consecutive positions). Inside a quoted phrase, a space or
 //                         punctuation between two Han characters must be a break in the text too;
-//   a lexicon term      -> its lexicon-term term (the same passages, no position checks).
+//   a lexicon term      -> its lexicon-term term (the same passages, no position checks), unless
+//                          !lexicon_terms: an index analysed with another lexicon may lack the
+//                          term (analysis.h), while the phrase matches under any lexicon.
 // Word and compound terms of the text are added with OP_AND_MAYBE so they only affect ranking.
 // An analysis with no units gives an empty Xapian::Query (matches nothing).
-Xapian::Query text_query(const Analysis& analysis, const std::string& prefix = {});
+Xapian::Query text_query(const Analysis& analysis, const std::string& prefix = {}, bool lexicon_terms = true);
 
 }  // namespace treaty

@@ -358,13 +358,14 @@ class Translator {
   // ranks the passage higher but does not make it match.
   // With whole_paragraphs, a lead-in's items count as its body.
   Xapian::Query match(const Analysis& analysis) const {
-    Xapian::Query body = text_query(analysis);
+    const bool lexicon = options_.lexicon_terms;
+    Xapian::Query body = text_query(analysis, {}, lexicon);
     if (options_.whole_paragraphs)
-      body = Xapian::Query(Xapian::Query::OP_OR, body, text_query(analysis, std::string(schema::kItemText)));
+      body = Xapian::Query(Xapian::Query::OP_OR, body, text_query(analysis, std::string(schema::kItemText), lexicon));
     return Xapian::Query(
         options_.headings_match ? Xapian::Query::OP_OR : Xapian::Query::OP_AND_MAYBE, body,
         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                      text_query(analysis, std::string(schema::kSectionText)), options_.section_boost));
+                      text_query(analysis, std::string(schema::kSectionText), lexicon), options_.section_boost));
   }
 
   // `literal`, or at options_.expansion_weight any thesaurus variant of `typed`. A variant goes

@@ -86,6 +86,10 @@ struct QueryParserOptions {
   // The index searched, for org: names of organizations documents define (filters.h); nullptr:
   // the gazetteer's only. Must outlive the parse.
   const Xapian::Database* database = nullptr;
+  // true: a word or phrase that is one lexicon term is matched by its lexicon-term term
+  // (text_query()). false: by its phrase, as for an index analysed with another lexicon, which
+  // may lack the term (the Searcher sets this from the index's analysis record).
+  bool lexicon_terms = true;
   // How date: fields relate to the passage's dates (date_filter.h): overlap, or lie inside.
   DateRelation date_relation = DateRelation::intersects;
 };

@@ -1,6 +1,21 @@
 #include "core/search/resources.h"
 
+#include <fstream>
+#include <sstream>
+
 namespace treaty {
+namespace {
+
+// content_hash() of a file's bytes; "" if it cannot be read (loading it has failed already).
+std::string file_hash(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {};
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return content_hash(ss.str());
+}
+
+}  // namespace
 
 ResourcePaths ResourcePaths::in_directory(const std::filesystem::path& config_dir) {
   ResourcePaths paths{config_dir / "lexicon.txt", config_dir / "organizations.toml", {}};
@@ -20,7 +35,10 @@ Expected<std::unique_ptr<Resources>> Resources::load(const ResourcePaths& paths)
     auto thesaurus = Thesaurus::load(paths.thesaurus, r->normalizer, r->gazetteer);
     if (!thesaurus) return std::unexpected(thesaurus.error());
     r->thesaurus = std::move(*thesaurus);
+    r->analysis.thesaurus = file_hash(paths.thesaurus);
   }
+  r->analysis.lexicon = file_hash(paths.lexicon);
+  r->analysis.gazetteer = file_hash(paths.gazetteer);
   return r;
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/base/error.h"
 #include "core/documents/gazetteer.h"
+#include "core/index/analysis.h"
 #include "core/text/lexicon.h"
 #include "core/text/normalizer.h"
 #include "core/search/thesaurus.h"
@@ -29,6 +30,9 @@ struct Resources {
   Lexicon lexicon;
   Gazetteer gazetteer;
   Thesaurus thesaurus;  // empty when ResourcePaths::thesaurus is
+  // The analysis these resources make (the files' content hashes and the library versions):
+  // what the indexer records in the index, and what searchd compares the index's record with.
+  AnalysisFingerprint analysis = library_fingerprint();
 
   // Loads and validates everything; errors name the file and line. Throws only for a broken
   // installation (OpenCC or ICU data missing).

@@ -46,6 +46,15 @@ std::shared_ptr<const VectorStore> Searcher::usable_store(std::vector<std::strin
   return *store;
 }
 
+const std::vector<std::string>& Searcher::analysis_differences() {
+  std::string record = db_->get_metadata(std::string(schema::kMetaAnalysis));
+  if (record != analysis_record_) {
+    analysis_differences_ = treaty::analysis_differences(AnalysisFingerprint::from_record(record), resources_->analysis);
+    analysis_record_ = std::move(record);
+  }
+  return analysis_differences_;
+}
+
 Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
   if (auto ok = check_request(request); !ok) return std::unexpected(ok.error());
   if (request.mode == SearchMode::semantic && !(options_.vectors && options_.vectors->has_embedder()))
@@ -56,6 +65,8 @@ Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
   query_options.whole_paragraphs = request.paragraphs;
   query_options.database = db_;
   query_options.date_relation = request.date_relation;
+  // An index analysed otherwise may lack a lexicon term's term; its phrase matches regardless.
+  if (!analysis_differences().empty()) query_options.lexicon_terms = false;
   if (request.mode != SearchMode::lexical && !resources_->thesaurus.concepts().empty())
     query_options.thesaurus = &resources_->thesaurus;
   auto parsed = parse_query(request.q, analyzer_, resources_->gazetteer, query_options);
@@ -85,6 +96,8 @@ Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
 // (count_facets) and hit rendering (HitRenderer).
 Expected<SearchResponse> Searcher::run(const SearchRequest& request, const ParsedQuery& parsed, const VectorQuery* vq,
                                        std::vector<std::string> warnings) {
+  const std::vector<std::string>& stale = analysis_differences();
+  warnings.insert(warnings.end(), stale.begin(), stale.end());
   SearchResponse response = start_response(request, parsed, vq != nullptr, std::move(warnings));
   auto filters = request_filters(request, filter_builder_, response.warnings);
   if (!filters) return std::unexpected(filters.error());

@@ -61,6 +61,12 @@ class Searcher {
   // as search().
   Expected<std::optional<SearchResponse>> similar(const std::string& id, const SearchRequest& request);
 
+  // How the index's analysis differs from this searcher's resources (analysis_differences() of
+  // the index's record and Resources::analysis), re-read whenever the record changes (a reopen
+  // onto a reindexed generation). While it differs, every response carries these as warnings and
+  // queries match lexicon terms by their phrases (QueryParserOptions::lexicon_terms).
+  const std::vector<std::string>& analysis_differences();
+
   Analyzer& analyzer() { return analyzer_; }
   // The index it searches (the database given to the constructor).
   const Xapian::Database& database() const { return *db_; }
@@ -92,6 +98,8 @@ class Searcher {
   SearcherOptions options_;
   Analyzer analyzer_;
   FilterBuilder filter_builder_;
+  std::optional<std::string> analysis_record_;  // the record analysis_differences_ was made from
+  std::vector<std::string> analysis_differences_;
 };
 
 }  // namespace treaty

@@ -4,6 +4,10 @@
 #include <set>
 
 #include "core/text/analyzer.h"
+#include <unicode/uvernum.h>
+
+#include "core/index/analysis.h"
+#include "core/index/index_layout.h"
 #include "core/index/index_reader.h"
 #include "core/index/index_writer.h"
 #include "core/search/resources.h"
@@ -227,8 +231,114 @@ TEST_CASE_METHOD(Fixture, "an index of another schema version is refused with a 
   auto reader = IndexReader::open(path);
   REQUIRE_FALSE(reader);
   CHECK(reader.error().message ==
-        "index has schema version 4, expected 6 (rebuild it with `indexer add` into a new directory)");
+        "index has schema version 4, expected 7 (it stores no document sources, so `indexer reindex` cannot "
+        "rebuild it: rebuild it with `indexer add` into a new directory)");
+  CHECK(IndexReader::schema_mismatch("8") ==
+        "index has schema version 8, expected 7 (rebuild it from its stored sources with `indexer reindex`)");
   auto writer = IndexWriter::open(path);
   REQUIRE_FALSE(writer);
-  CHECK(writer.error().message == "index has schema version 4, this indexer writes 6; rebuild it in a new directory");
+  CHECK(writer.error().message == "index has schema version 4, this indexer writes 7; rebuild it in a new directory");
+}
+
+TEST_CASE_METHOD(Fixture, "the index records its analysis and each document's source; remove drops the source") {
+  const auto path = tmp.path() / "index";
+  AnalysisFingerprint analysis = library_fingerprint();
+  analysis.lexicon = content_hash("缔约方\n");
+  analysis.gazetteer = content_hash("[fao]\n");
+  auto writer = IndexWriter::open(path, {.analysis = analysis});
+  REQUIRE(writer);
+  CHECK(writer->analysis_differences().empty());
+  const Document a = make_document("UNEP/CBD/T/1", "第一段。");
+  writer->replace_document(a, extract_fields(a, res->normalizer, res->gazetteer), res->gazetteer, analyzer,
+                           "UNEP/CBD/T/1\n1. 第一段。\n");
+  writer->commit();
+
+  // A new index is generation 1 behind a stub.
+  CHECK(read_stub(path) == "glass gen-1\n");
+  CHECK(current_generation(path) == 1);
+  CHECK(std::filesystem::exists(path / "gen-1" / "iamglass"));
+
+  auto reader = IndexReader::open(path);
+  REQUIRE(reader);
+  REQUIRE(reader->analysis());
+  CHECK(*reader->analysis() == analysis);
+  CHECK(reader->analysis()->schema == "7");
+  CHECK(reader->analysis()->icu == U_ICU_VERSION);
+  CHECK(reader->analysis()->xapian == Xapian::version_string());
+  CHECK_FALSE(reader->analysis()->opencc.empty());
+  CHECK(analysis_differences(reader->analysis(), analysis).empty());
+  const auto source = reader->source("UNEP/CBD/T/1");
+  REQUIRE(source);
+  CHECK((*source)["text"] == "UNEP/CBD/T/1\n1. 第一段。\n");
+  CHECK((*source)["symbol"] == "UNEP/CBD/T/1");
+
+  // What differs is listed, one sentence each, naming what to run.
+  AnalysisFingerprint changed = analysis;
+  changed.lexicon = content_hash("缔约方\n执行秘书\n");
+  changed.icu = "99.1";
+  changed.thesaurus = content_hash("[x]");  // query-time only: not a difference
+  changed.xapian = "9.9.9";                 // stores terms, does not make them: not a difference
+  CHECK(analysis_differences(reader->analysis(), changed) ==
+        std::vector<std::string>{"the lexicon (lexicon.txt) changed since indexing: run `indexer reindex`",
+                                 "the index was analysed with ICU " + std::string(U_ICU_VERSION) +
+                                     ", this program uses 99.1: run `indexer reindex`"});
+  CHECK(analysis_differences(std::nullopt, changed) ==
+        std::vector<std::string>{"the index does not record how it was analysed: run `indexer reindex`"});
+
+  // Adding to the index with another analysis leaves the record (the old documents keep theirs).
+  { IndexWriter closed = std::move(*writer); }  // unlocks the index
+  writer = IndexWriter::open(path, {.analysis = changed});
+  REQUIRE(writer);
+  CHECK(writer->analysis_differences().size() == 2);
+  const Document b = make_document("UNEP/CBD/T/2", "第二份。");
+  writer->replace_document(b, extract_fields(b, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+  CHECK(writer->remove_document("UNEP/CBD/T/1") == 2);
+  writer->commit();
+  reader->reopen();
+  CHECK(*reader->analysis() == analysis);
+  CHECK_FALSE(reader->source("UNEP/CBD/T/1"));  // removed with its document
+  CHECK_FALSE(reader->source("UNEP/CBD/T/2"));  // written without one
+}
+
+TEST_CASE_METHOD(Fixture, "a reader follows a switch to another generation on reopen") {
+  const auto path = tmp.path() / "index";
+  const Document a = make_document("UNEP/CBD/T/1", "第一段。");
+  const Document b = make_document("UNEP/CBD/T/2", "第二份。");
+  {
+    auto writer = IndexWriter::open(path);
+    REQUIRE(writer);
+    writer->replace_document(a, extract_fields(a, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+    writer->commit();
+  }
+  auto reader = IndexReader::open(path);
+  REQUIRE(reader);
+  Xapian::Database& db = reader->database();
+  CHECK(reader->stats().symbols == std::vector<std::string>{"UNEP/CBD/T/1"});
+  {
+    auto writer = IndexWriter::open(generation_dir(path, 2), {.plain = true});
+    REQUIRE(writer);
+    writer->replace_document(b, extract_fields(b, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+    writer->commit();
+  }
+  REQUIRE(switch_generation(path, 2));
+  CHECK(read_stub(path) == "glass gen-2\n");
+  CHECK_FALSE(std::filesystem::exists(path / "XAPIANDB.tmp"));
+  CHECK(reader->stats().symbols == std::vector<std::string>{"UNEP/CBD/T/1"});  // until reopen
+  reader->reopen();
+  CHECK(reader->stats().symbols == std::vector<std::string>{"UNEP/CBD/T/2"});
+  CHECK(&reader->database() == &db);  // the same object, opened afresh: references stay valid
+  CHECK(db.get_doccount() == 2);
+  // A writer opened through the stub writes the current generation.
+  {
+    auto writer = IndexWriter::open(path);
+    REQUIRE(writer);
+    writer->replace_document(a, extract_fields(a, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+    writer->commit();
+  }
+  reader->reopen();
+  CHECK(reader->stats().documents == 2);
+  CHECK(Xapian::Database(generation_dir(path, 1).string()).get_doccount() == 2);  // untouched
+  CHECK(remove_generations_before(path, 2) == 1);
+  CHECK_FALSE(std::filesystem::exists(generation_dir(path, 1)));
+  CHECK(std::filesystem::exists(generation_dir(path, 2)));
 }

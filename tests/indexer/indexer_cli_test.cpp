@@ -9,8 +9,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+
+#include "core/index/index_layout.h"
 #include "core/index/index_reader.h"
 #include "core/index/index_writer.h"
+#include "core/index/schema.h"
+#include "core/search/resources.h"
+#include "core/text/analyzer.h"
 #include "core/vectors/vector_store.h"
 #include "tests/support/fake_embedding_server.h"
 #include "tests/support/test_support.h"
@@ -437,4 +443,116 @@ TEST_CASE("with an embeddings server, passage vectors are stored with the index 
     CHECK(r.err.find("127.0.0.1:9") != std::string::npos);
     CHECK_FALSE(fs::exists(tmp.path() / "other"));
   }
+}
+
+namespace {
+
+// What an index holds, for comparing two builds: every term with its frequency, and every
+// passage's stored JSON by id.
+struct Snapshot {
+  std::map<std::string, Xapian::doccount> terms;
+  std::map<std::string, std::string> passages;
+  bool operator==(const Snapshot&) const = default;
+};
+
+Snapshot snapshot(const Xapian::Database& db) {
+  Snapshot s;
+  for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) s.terms[*it] = it.get_termfreq();
+  for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+    const Xapian::Document d = db.get_document(*it);
+    s.passages[d.get_value(schema::kSlotId)] = d.get_data();
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("indexer reindex rebuilds the index from its sources with the current configuration") {
+  test::TempDir tmp;
+  const fs::path index = tmp.path() / "index";
+  const std::string term = "区域经济委员会";
+  const std::string lexicon_term = std::string(schema::kLexiconTerm) + term;
+  REQUIRE(run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(test::source_dir() / "corpus")).code == 0);
+  CHECK(read_stub(index) == "glass gen-1\n");
+  auto before = IndexReader::open(index);
+  REQUIRE(before);
+  const Snapshot built = snapshot(before->database());
+  CHECK(built.passages.size() == kSeedPassages);
+  CHECK(before->database().get_termfreq(lexicon_term) == 0);
+  REQUIRE(before->source(kSeedSymbol));
+  CHECK((*before->source(kSeedSymbol))["text"] == test::read_file(test::source_dir() / "corpus" / "UNEP-CBD-NP-COP-MOP-1-6.zh.txt"));
+
+  // Same configuration: the same passages and terms, in generation 2.
+  RunResult r = run_indexer(tmp, "--index " + quoted(index) + " reindex");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  auto summary = nlohmann::json::parse(r.out);
+  CHECK(summary["documents"] == 1);
+  CHECK(summary["passages"] == kSeedPassages);
+  CHECK(summary["generation"] == 2);
+  CHECK(summary["removed_generations"] == 0);
+  CHECK(current_generation(index) == 2);
+  // The reader opened before still answers from generation 1 until it reopens.
+  const std::string uuid = before->database().get_uuid();
+  CHECK(before->stats().passages == kSeedPassages);
+  CHECK(before->passage(kSeedSymbol + "#21"));
+  before->reopen();
+  CHECK(before->database().get_uuid() != uuid);
+  CHECK(snapshot(before->database()) == built);
+
+  // One lexicon term more: the index records the old lexicon until reindex adds the term.
+  test::TempDir config_dir;
+  const fs::path config = test::config_with_extra_term(config_dir.path(), term);
+  auto changed = Resources::load(ResourcePaths::in_directory(config));
+  REQUIRE(changed);
+  CHECK(analysis_differences(before->analysis(), (*changed)->analysis).size() == 1);
+  r = run_indexer(tmp, "--index " + quoted(index) + " --config-dir " + quoted(config) + " reindex");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  summary = nlohmann::json::parse(r.out);
+  CHECK(summary["generation"] == 3);
+  CHECK(summary["removed_generations"] == 1);  // gen-1; gen-2 stays for readers not yet reopened
+  CHECK_FALSE(fs::exists(index / "gen-1"));
+  CHECK(fs::exists(index / "gen-2"));
+  before->reopen();
+  CHECK(analysis_differences(before->analysis(), (*changed)->analysis).empty());
+  CHECK(before->database().get_termfreq(lexicon_term) == 1);
+  CHECK(snapshot(before->database()).passages == built.passages);
+
+  // add and remove keep working on the new generation; adding with the old configuration says
+  // the index was analysed otherwise and leaves its record.
+  test::write_file(tmp.path() / "small.txt", small_document("UNEP/CBD/T/9"));
+  r = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(tmp.path() / "small.txt"));
+  REQUIRE(r.code == 0);
+  CHECK(r.err.find("lexicon (lexicon.txt) changed since indexing") != std::string::npos);
+  before->reopen();
+  CHECK(before->stats().documents == 2);
+  CHECK(analysis_differences(before->analysis(), (*changed)->analysis).empty());
+  REQUIRE(run_indexer(tmp, "--index " + quoted(index) + " remove UNEP/CBD/T/9").code == 0);
+  before->reopen();
+  CHECK(before->stats().documents == 1);
+  CHECK_FALSE(before->source("UNEP/CBD/T/9"));
+  CHECK(Xapian::Database(generation_dir(index, 3).string()).get_doccount() == kSeedPassages);
+}
+
+TEST_CASE("indexer reindex refuses an index without stored sources and leaves it unchanged") {
+  test::TempDir tmp;
+  const fs::path index = tmp.path() / "index";
+  auto res = test::project_resources();
+  test::write_file(tmp.path() / "small.txt", small_document("UNEP/CBD/T/9"));
+  const Document doc = test::parse_file(tmp.path() / "small.txt");
+  {
+    auto writer = IndexWriter::open(index, {.analysis = res->analysis});
+    REQUIRE(writer);
+    Analyzer analyzer(res->normalizer, res->lexicon);
+    writer->replace_document(doc, extract_fields(doc, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+    writer->commit();
+  }
+  const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " reindex");
+  CHECK(r.code == 3);
+  CHECK(r.err.find("UNEP/CBD/T/9 has no stored source") != std::string::npos);
+  CHECK(r.err.find("`indexer add`") != std::string::npos);
+  CHECK(current_generation(index) == 1);
+  CHECK_FALSE(fs::exists(generation_dir(index, 2)));
+  CHECK(run_indexer(tmp, "--index " + quoted(tmp.path() / "missing") + " reindex").code == 3);
 }

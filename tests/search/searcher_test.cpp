@@ -8,6 +8,7 @@
 
 #include "core/text/analyzer.h"
 #include "core/index/index_writer.h"
+#include "core/index/text_terms.h"
 #include "core/documents/parser.h"
 #include "core/documents/passage_fields.h"
 #include "core/search/date_filter.h"
@@ -810,4 +811,45 @@ TEST_CASE_METHOD(Fixture, "similar: related passages by relevance feedback, neve
   SearchRequest bad;
   bad.facets = {"colour"};
   CHECK_FALSE(searcher.similar(seed + "21", bad));
+}
+
+TEST_CASE_METHOD(Fixture, "an index analysed with another lexicon: lexicon terms fall back to phrases, with a warning") {
+  // The seed was indexed with config/; 区域经济委员会 runs over a page break in it, once.
+  const std::string q = "区域经济委员会";
+  const SearchResponse same = search(q);
+  CHECK(same.total == 1);
+  CHECK(same.warnings.empty());
+  CHECK(searcher.analysis_differences().empty());
+
+  // A server whose lexicon has that one term more.
+  test::TempDir config;
+  auto other = Resources::load(ResourcePaths::in_directory(test::config_with_extra_term(config.path(), q)));
+  REQUIRE(other);
+  // Its analysis makes the query one lexicon term, whose L term this index does not have: the
+  // query the lexicon term alone would make matches nothing (the bug this guards against).
+  Analyzer analyzer((*other)->normalizer, (*other)->lexicon);
+  const Analysis analysis = analyzer.analyze(q);
+  REQUIRE(std::any_of(analysis.lexicon_terms.begin(), analysis.lexicon_terms.end(),
+                      [&](const Word& w) { return w.first_unit == 0 && w.unit_count == analysis.units.size(); }));
+  Xapian::Enquire enquire(db);
+  enquire.set_query(text_query(analysis));
+  CHECK(enquire.get_mset(0, 10).size() == 0);
+
+  Searcher stale(db, **other);
+  REQUIRE(stale.analysis_differences() ==
+          std::vector<std::string>{"the lexicon (lexicon.txt) changed since indexing: run `indexer reindex`"});
+  SearchRequest r;
+  r.q = q;
+  r.mode = SearchMode::lexical;
+  auto found = stale.search(r);
+  REQUIRE(found);
+  CHECK(found->total == 1);
+  REQUIRE(found->hits.size() == 1);
+  CHECK(found->hits[0].id == same.hits[0].id);
+  CHECK(std::count(found->warnings.begin(), found->warnings.end(), stale.analysis_differences()[0]) == 1);
+  // Related passages carry the warning too.
+  auto related = stale.similar(same.hits[0].id, r);
+  REQUIRE(related);
+  REQUIRE(related->has_value());
+  CHECK(std::count((*related)->warnings.begin(), (*related)->warnings.end(), stale.analysis_differences()[0]) == 1);
 }

@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text/analyzer.h"
+#include "core/index/index_layout.h"
 #include "core/index/index_writer.h"
 #include "core/documents/parser.h"
 #include "core/documents/passage_fields.h"
@@ -203,13 +204,20 @@ struct Fixture {
     writer.commit();
   }
 
-  void index_seed() {
-    auto doc = parse_document(test::read_file(test::seed_path()), ParseOptions{test::seed_path().string(), ""});
+  // The seed, analysed with `res` (recorded in the index), into `dir` (a bare database with
+  // `plain`, as `indexer reindex` builds a generation).
+  void index_seed(const std::filesystem::path& dir, bool plain = false) {
+    const std::string text = test::read_file(test::seed_path());
+    auto doc = parse_document(text, ParseOptions{test::seed_path().string(), ""});
     REQUIRE(doc);
-    auto writer = IndexWriter::open(index_dir);
+    auto writer = IndexWriter::open(dir, {.analysis = res->analysis, .plain = plain});
     REQUIRE(writer);
-    write(*doc, *writer);
+    Analyzer analyzer(res->normalizer, res->lexicon);
+    writer->replace_document(*doc, extract_fields(*doc, res->normalizer, res->gazetteer), res->gazetteer, analyzer,
+                             text);
+    writer->commit();
   }
+  void index_seed() { index_seed(index_dir); }
 
   // A small second document: a header and one paragraph with a word the seed lacks.
   static Document synthetic(const std::string& paragraph) {
@@ -396,6 +404,41 @@ TEST_CASE_METHOD(Fixture, "GET /health and /stats") {
   CHECK(j["symbols"] == json::array({kSeedSymbol}));
   CHECK(j["size_bytes"].get<std::uint64_t>() > 0);
   CHECK(j["last_commit"] == client.get("/health").parsed()["last_commit"]);
+  CHECK_FALSE(j.contains("index"));  // no filesystem paths
+  CHECK(client.get("/health").parsed()["analysis"] == json{{"matches", true}, {"differences", json::array()}});
+  CHECK(client.get("/search?q=" + enc("区域经济委员会")).parsed()["warnings"] == json::array());
+}
+
+TEST_CASE_METHOD(Fixture, "an index analysed otherwise: /health says so, responses warn, queries stay right") {
+  index_seed();  // with config/
+  // This server's lexicon has one term more, which the index has no lexicon-term term for.
+  const std::string term = "区域经济委员会";
+  test::TempDir config;
+  res = std::move(*Resources::load(ResourcePaths::in_directory(test::config_with_extra_term(config.path(), term))));
+  start();
+  HttpClient client(port);
+  const std::string warning = "the lexicon (lexicon.txt) changed since indexing: run `indexer reindex`";
+  CHECK(client.get("/health").parsed()["analysis"] == json{{"matches", false}, {"differences", {warning}}});
+  json j = client.get("/search?q=" + enc(term)).parsed();
+  CHECK(j["total"] == 1);  // by its phrase
+  CHECK(j["hits"][0]["id"] == std::string(kSeedSymbol) + "#21");
+  CHECK(j["warnings"] == json::array({warning}));
+  j = client.get("/similar?id=" + enc(std::string(kSeedSymbol) + "#21")).parsed();
+  CHECK(j["total"].get<int>() > 0);
+  CHECK(j["warnings"] == json::array({warning}));
+  j = client.get("/documents").parsed();
+  CHECK(j["total"] == 1);
+  CHECK(j["warnings"] == json::array({warning}));
+
+  // `indexer reindex` with this lexicon: a new generation, then the stub switched. The server
+  // follows on its next request, and the warning is gone.
+  index_seed(generation_dir(index_dir, 2), true);
+  REQUIRE(switch_generation(index_dir, 2));
+  CHECK(client.get("/health").parsed()["analysis"] == json{{"matches", true}, {"differences", json::array()}});
+  j = client.get("/search?q=" + enc(term)).parsed();
+  CHECK(j["total"] == 1);
+  CHECK(j["warnings"] == json::array());
+  CHECK(client.get("/documents").parsed()["warnings"] == json::array());
 }
 
 TEST_CASE_METHOD(Fixture, "client errors: status code and JSON error body, never 500") {

@@ -78,6 +78,16 @@ void make_pdf(const std::string& text, const std::filesystem::path& pdf) {
               shell_quoted(source));
 }
 
+std::filesystem::path config_with_extra_term(const std::filesystem::path& dir, const std::string& term) {
+  std::filesystem::create_directories(dir);
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "config"))
+    if (entry.is_regular_file())
+      std::filesystem::copy_file(entry.path(), dir / entry.path().filename(),
+                                 std::filesystem::copy_options::overwrite_existing);
+  write_file(dir / "lexicon.txt", read_file(dir / "lexicon.txt") + "\n" + term + "\n");
+  return dir;
+}
+
 Document parse_file(const std::filesystem::path& path) {
   auto doc = parse_document(read_file(path), ParseOptions{path.string(), ""});
   if (!doc) throw std::runtime_error(doc.error().describe());
@@ -86,10 +96,11 @@ Document parse_file(const std::filesystem::path& path) {
 
 Xapian::Database write_index(const std::filesystem::path& dir, const Resources& res, const std::vector<Document>& docs) {
   Analyzer analyzer(res.normalizer, res.lexicon);
-  auto writer = IndexWriter::open(dir);
+  auto writer = IndexWriter::open(dir, {.analysis = res.analysis});
   if (!writer) throw std::runtime_error(writer.error().describe());
   for (const Document& doc : docs)
-    writer->replace_document(doc, extract_fields(doc, res.normalizer, res.gazetteer), res.gazetteer, analyzer);
+    writer->replace_document(doc, extract_fields(doc, res.normalizer, res.gazetteer), res.gazetteer, analyzer,
+                             std::filesystem::is_regular_file(doc.source) ? read_file(doc.source) : std::string());
   writer->commit();
   return Xapian::Database(dir.string());
 }

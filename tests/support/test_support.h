@@ -42,8 +42,13 @@ void write_file(const std::filesystem::path& path, const std::string& bytes);
 // The document at `path` (a text extract) parsed as `indexer add` parses it; throws if it does not.
 Document parse_file(const std::filesystem::path& path);
 // An index in `dir` of `docs` with their fields, written and committed through the core API as
-// `indexer add` writes them, opened for reading; throws if it cannot be written.
+// `indexer add` writes them (with res.analysis, and each document's source when doc.source
+// names a file), opened for reading; throws if it cannot be written.
 Xapian::Database write_index(const std::filesystem::path& dir, const Resources& res, const std::vector<Document>& docs);
+
+// A copy of the project's config/ in `dir` whose lexicon has `term` as one more entry (an
+// index built with config/ then records another lexicon); returns `dir`.
+std::filesystem::path config_with_extra_term(const std::filesystem::path& dir, const std::string& term);
 
 // Runs `command` with /bin/sh; throws std::runtime_error naming it unless it exits with 0.
 void run_command(const std::string& command);

@@ -65,11 +65,13 @@ struct Fixture {
 
   Xapian::Database build() {
     Analyzer analyzer(res->normalizer, res->lexicon);
-    auto writer = IndexWriter::open(index_dir);
+    auto writer = IndexWriter::open(index_dir, {.analysis = res->analysis});
     REQUIRE(writer);
-    auto doc = parse_document(test::read_file(test::seed_path()), ParseOptions{test::seed_path().string(), ""});
+    const std::string text = test::read_file(test::seed_path());
+    auto doc = parse_document(text, ParseOptions{test::seed_path().string(), ""});
     REQUIRE(doc);
-    writer->replace_document(*doc, extract_fields(*doc, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+    writer->replace_document(*doc, extract_fields(*doc, res->normalizer, res->gazetteer), res->gazetteer, analyzer,
+                             text);
     writer->commit();
     // Passage vectors as the indexer makes them: one per passage with text.
     VectorStore store;

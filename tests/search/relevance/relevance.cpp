@@ -144,12 +144,13 @@ std::vector<Mode> standard_modes() {
 
 void build_seed_index(const std::filesystem::path& index_dir, const Resources& resources) {
   Analyzer analyzer(resources.normalizer, resources.lexicon);
-  auto writer = IndexWriter::open(index_dir);
+  auto writer = IndexWriter::open(index_dir, {.analysis = resources.analysis});
   if (!writer) throw std::runtime_error(writer.error().describe());
-  auto doc = parse_document(test::read_file(test::seed_path()), ParseOptions{test::seed_path().string(), ""});
+  const std::string text = test::read_file(test::seed_path());
+  auto doc = parse_document(text, ParseOptions{test::seed_path().string(), ""});
   if (!doc) throw std::runtime_error(doc.error().describe());
   const DocumentFields fields = extract_fields(*doc, resources.normalizer, resources.gazetteer);
-  writer->replace_document(*doc, fields, resources.gazetteer, analyzer);
+  writer->replace_document(*doc, fields, resources.gazetteer, analyzer, text);
   writer->commit();
 
   auto embedder = test_embedder();
