@@ -24,7 +24,9 @@ int main(int argc, char** argv) {
   add->add_option("paths", paths, "PDFs, text extracts or directories")->required();
   add->add_option("--symbol", options.symbol, "document symbol, for a single document that has none");
   add->add_flag("--keep-going", options.keep_going, "skip bad documents instead of aborting");
-  add->add_option("--threads", options.threads, "worker threads for a new index (default: one per core)");
+  // Ranges keep out what CLI11 would otherwise wrap into a size_t or long ("-1", 2^64 + 1).
+  add->add_option("--threads", options.threads, "worker threads for a new index (default: one per core)")
+      ->check(CLI::Range(0, 1024));
   // The benchmark harness passes its corpus as --input DIR.
   add->add_option("--input", paths, "same as the positional paths");
 
@@ -35,8 +37,12 @@ int main(int argc, char** argv) {
   add->add_option("--embed-model", embed.model, "embedding model name")->capture_default_str();
   add->add_option("--embed-key-env", embed.api_key_env, "environment variable holding the API key")
       ->capture_default_str();
-  add->add_option("--embed-batch", embed.batch_size, "texts per embeddings request")->capture_default_str();
-  add->add_option("--embed-timeout-ms", embed.timeout_ms, "timeout of one request")->capture_default_str();
+  add->add_option("--embed-batch", embed.batch_size, "texts per embeddings request")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  add->add_option("--embed-timeout-ms", embed.timeout_ms, "timeout of one request")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600000));
 
   std::vector<std::string> symbols;
   auto* remove = app.add_subcommand("remove", "remove documents by symbol");

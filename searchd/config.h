@@ -4,11 +4,13 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/vectors/embedder.h"
 #include "core/base/error.h"
+#include "core/vectors/circuit_breaker.h"
 #include "core/vectors/semantic.h"
 
 namespace treaty::searchd {
@@ -40,6 +42,9 @@ struct SearchdConfig {
   // Query embeddings ([embedder]): base_url empty = none (hybrid = lexical + thesaurus). A query
   // waits for the server, so the defaults are short: 3 s, one retry.
   EmbedderOptions embedder = default_embedder();
+  int breaker_failures = 3;               // consecutive failed query embeddings after which the
+                                          // embedder is skipped (hybrid answers lexically at once); 0: never
+  int breaker_open_s = 30;                // seconds it is skipped before one query tries it again
   VectorSearchOptions semantic;           // fusion and candidates ([semantic])
 
   static EmbedderOptions default_embedder() {
@@ -54,7 +59,8 @@ struct SearchdConfig {
 };
 
 // The configuration from TOML text, starting from `base`. Errors are "file:line: message":
-// syntax errors, unknown keys, values of the wrong type.
+// syntax errors, unknown keys, values of the wrong type, integers out of range
+// ("searchd.toml:3: server.port: 4294967376 is out of range (0..65535)"; never narrowed).
 Expected<SearchdConfig> parse_config(std::string_view toml, const std::string& source_name,
                                      SearchdConfig base = {});
 
@@ -62,8 +68,13 @@ Expected<SearchdConfig> parse_config(std::string_view toml, const std::string& s
 Expected<SearchdConfig> load_config(const std::filesystem::path& path, SearchdConfig base = {});
 
 // Checks ranges and consistency once, after flags are applied (e.g. port 0-65535, threads
-// 0-256, max_url_bytes 256-8192, sizes at least 1). The message names the setting.
+// 0-256, max_url_bytes 256-8192, sizes at least 1): "server.port must be 0-65535, got 70000".
+// The TOML reader checks the same ranges, with the file and line.
 Expected<void> validate_config(const SearchdConfig& config);
+
+// The circuit breaker in front of the query embedder (breaker_failures, breaker_open_s);
+// nullopt when breaker_failures is 0.
+std::optional<CircuitBreakerOptions> breaker_options(const SearchdConfig& config);
 
 // Query workers to run: config.threads, or the CPU count when 0.
 int effective_threads(const SearchdConfig& config);

@@ -94,7 +94,10 @@ std::shared_ptr<VectorSearch> make_vector_search(const SearchdConfig& config) {
     if (!created) throw std::invalid_argument("searchd: " + created.error().describe());
     embedder = std::move(*created);
   }
-  return std::make_shared<VectorSearch>(config.index_dir, std::move(embedder), config.semantic);
+  // Queries skip a dead embedder for a while instead of each waiting for its timeouts.
+  VectorSearchOptions options = config.semantic;
+  options.breaker = breaker_options(config);
+  return std::make_shared<VectorSearch>(config.index_dir, std::move(embedder), std::move(options));
 }
 
 struct HttpServer::Impl {

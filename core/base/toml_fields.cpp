@@ -43,6 +43,14 @@ Expected<toml::table> parse_entries_file(std::string_view text, const std::strin
   return root;
 }
 
+Expected<std::int64_t> integer_in_range(const toml::node& node, std::int64_t min, std::int64_t max) {
+  const auto value = node.value_exact<std::int64_t>();
+  if (!value) return fail("must be an integer");
+  if (*value < min || *value > max)
+    return fail(std::to_string(*value) + " is out of range (" + std::to_string(min) + ".." + std::to_string(max) + ")");
+  return *value;
+}
+
 bool valid_id(std::string_view id) {
   if (id.empty() || id.front() < 'a' || id.front() > 'z') return false;
   return std::all_of(id.begin(), id.end(), [](char c) {

@@ -2,6 +2,7 @@
 // (organizations.toml, thesaurus.toml) whose errors must name file and line.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,11 @@ Expected<std::vector<SourcedString>> string_array_key(const toml::table& entry, 
 // key, no such array (`missing` is that message).
 Expected<toml::table> parse_entries_file(std::string_view text, const std::string& file, std::string_view array_key,
                                          const std::string& missing);
+
+// An integer node's value if it lies in min..max; never narrowed or wrapped. Expected failures
+// (the caller adds the key, file and line): "must be an integer" for another type,
+// "4294967376 is out of range (0..65535)".
+Expected<std::int64_t> integer_in_range(const toml::node& node, std::int64_t min, std::int64_t max);
 
 // Ids are lower-case ASCII: a letter first, then letters, digits, '_' or '-'.
 bool valid_id(std::string_view id);

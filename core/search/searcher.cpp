@@ -78,8 +78,10 @@ Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
   vq.store = usable_store(warnings, true);
   if (vq.store) {
     auto vector = options_.vectors->embed_query(parsed->semantic_text);
-    if (!vector) {
-      warnings.push_back("the query could not be embedded (" + vector.error().describe() + "); lexical results only");
+    if (!vector && vector.error().skipped) {
+      warnings.push_back("the embedder is skipped: " + vector.error().error.describe() + "; lexical results only");
+    } else if (!vector) {
+      warnings.push_back("the query could not be embedded (" + vector.error().error.describe() + "); lexical results only");
     } else if (vector->size() != vq.store->dimensions()) {
       warnings.push_back("the embedder returned " + std::to_string(vector->size()) + " dimensions, the index's vectors have " +
                          std::to_string(vq.store->dimensions()) + "; lexical results only");

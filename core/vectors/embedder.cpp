@@ -335,7 +335,8 @@ Expected<std::vector<std::vector<float>>> HttpEmbedder::embed_batch(
       long delay = options_.backoff_ms;
       for (int i = 1; i < attempt && delay < kMaxBackoffMs; ++i) delay *= 2;
       delay = std::max(std::min(delay, kMaxBackoffMs), last.retry_after_ms);
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+      if (options_.sleep) options_.sleep(std::chrono::milliseconds(delay));
+      else std::this_thread::sleep_for(std::chrono::milliseconds(delay));
     }
 
     CURL* c = handle.curl.get();

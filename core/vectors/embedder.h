@@ -8,7 +8,9 @@
 // The client uses libcurl; httplib.h stays in searchd's HTTP layer.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,6 +51,9 @@ struct EmbedderOptions {
   // agree). Only checked, never sent: servers disagree on OpenAI's "dimensions" parameter (vLLM
   // rejects it for models without Matryoshka support).
   std::size_t dimensions = 0;
+  // Waits out the delay before a retry; empty: std::this_thread::sleep_for. Tests pass a
+  // function that records the delays instead of waiting.
+  std::function<void(std::chrono::milliseconds)> sleep;
 };
 
 // Turns texts into vectors. Implementations document their thread-safety.

@@ -11,7 +11,17 @@ VectorSearch::VectorSearch(std::filesystem::path index_dir, std::shared_ptr<Embe
     : index_dir_(std::move(index_dir)),
       embedder_(std::move(embedder)),
       options_(options),
-      store_options_(store_options) {}
+      store_options_(store_options) {
+  if (embedder_ && options_.breaker) {
+    breaker_ = std::make_shared<BreakerEmbedder>(std::move(embedder_), *options_.breaker);
+    embedder_ = breaker_;
+  }
+}
+
+std::optional<BreakerStats> VectorSearch::breaker_stats() const {
+  if (!breaker_) return std::nullopt;
+  return breaker_->stats();
+}
 
 const std::string& VectorSearch::embedder_model() const {
   static const std::string kNone;
@@ -53,8 +63,9 @@ Expected<std::shared_ptr<const VectorStore>> VectorSearch::store() {
   return current();
 }
 
-Expected<std::vector<float>> VectorSearch::embed_query(const std::string& text) {
-  if (!embedder_) return fail("no embedder is configured");
+std::expected<std::vector<float>, QueryEmbedError> VectorSearch::embed_query(const std::string& text) {
+  auto failure = [](std::string message) { return std::unexpected(QueryEmbedError{Error{std::move(message), {}, 0}, false}); };
+  if (!embedder_) return failure("no embedder is configured");
   if (options_.query_cache_entries > 0) {
     std::lock_guard lock(cache_mutex_);
     if (auto it = cache_index_.find(text); it != cache_index_.end()) {
@@ -62,9 +73,17 @@ Expected<std::vector<float>> VectorSearch::embed_query(const std::string& text) 
       return it->second->second;
     }
   }
-  auto vectors = embedder_->embed({text});
-  if (!vectors) return std::unexpected(vectors.error());
-  if (vectors->size() != 1) return fail("the embedder returned " + std::to_string(vectors->size()) + " vectors for 1 text");
+  bool skipped = false;
+  Expected<std::vector<std::vector<float>>> vectors;
+  if (breaker_) {
+    auto attempt = breaker_->try_embed({text});
+    skipped = attempt.skipped;
+    vectors = std::move(attempt.result);
+  } else {
+    vectors = embedder_->embed({text});
+  }
+  if (!vectors) return std::unexpected(QueryEmbedError{std::move(vectors.error()), skipped});
+  if (vectors->size() != 1) return failure("the embedder returned " + std::to_string(vectors->size()) + " vectors for 1 text");
   std::vector<float> vector = std::move(vectors->front());
   if (options_.query_cache_entries > 0) {
     std::lock_guard lock(cache_mutex_);

@@ -9,6 +9,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,8 +18,9 @@
 
 #include <xapian.h>
 
-#include "core/vectors/embedder.h"
 #include "core/base/error.h"
+#include "core/vectors/circuit_breaker.h"
+#include "core/vectors/embedder.h"
 #include "core/vectors/vector_store.h"
 
 namespace treaty {
@@ -44,13 +46,24 @@ struct VectorSearchOptions {
   // Query vectors kept (least recently used dropped first), so paging through results or
   // re-running a query does not call the embedding server again. 0: no cache.
   std::size_t query_cache_entries = 256;
+  // When set, queries reach the embedder through a circuit breaker (circuit_breaker.h): after
+  // a few failures the embedder is skipped for a while and hybrid queries answer lexically at
+  // once. Unset: every query tries the embedder.
+  std::optional<CircuitBreakerOptions> breaker;
+};
+
+// Why a query has no vector.
+struct QueryEmbedError {
+  Error error;
+  bool skipped = false;  // the circuit breaker is open: the embedder was not called
 };
 
 // Shared by every thread's Searcher; thread-safe.
 class VectorSearch {
  public:
   // `index_dir` holds vectors.bin (VectorStore::file_path). `embedder` embeds queries; null when
-  // searchd has no embedder configured (stored vectors still serve /similar).
+  // searchd has no embedder configured (stored vectors still serve /similar). With
+  // options.breaker, `embedder` is wrapped in a BreakerEmbedder.
   VectorSearch(std::filesystem::path index_dir, std::shared_ptr<Embedder> embedder,
                VectorSearchOptions options = {}, VectorStoreOptions store_options = {});
   VectorSearch(const VectorSearch&) = delete;
@@ -70,8 +83,11 @@ class VectorSearch {
   Expected<std::shared_ptr<const VectorStore>> store();
 
   // The query's vector, from the cache or the embedder. Expected failures: no embedder, the
-  // embedding server failed (embedder.h).
-  Expected<std::vector<float>> embed_query(const std::string& text);
+  // embedding server failed (embedder.h), the circuit breaker is open (`skipped`).
+  std::expected<std::vector<float>, QueryEmbedError> embed_query(const std::string& text);
+
+  // The circuit breaker's state and counters; nullopt without a breaker or an embedder.
+  std::optional<BreakerStats> breaker_stats() const;
 
   // Passage id -> docid for `db` at its current revision (built on first use per revision by
   // walking the Q terms; the two newest revisions are kept).
@@ -88,6 +104,7 @@ class VectorSearch {
 
   std::filesystem::path index_dir_;
   std::shared_ptr<Embedder> embedder_;
+  std::shared_ptr<BreakerEmbedder> breaker_;  // embedder_ itself when options.breaker is set
   VectorSearchOptions options_;
   VectorStoreOptions store_options_;
 

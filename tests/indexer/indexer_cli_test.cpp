@@ -3,9 +3,13 @@
 
 #include <sstream>
 
+#include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -32,18 +36,39 @@ struct RunResult {
   std::string err;
 };
 
-// Runs the indexer with `args` (already shell-quoted as needed), capturing both streams;
-// `wrapper` (e.g. "timeout -s INT 1") runs before it.
-RunResult run_indexer(const test::TempDir& tmp, const std::string& args, const std::string& wrapper = "") {
+// Runs the indexer with `args` (already shell-quoted as needed), capturing both streams.
+RunResult run_indexer(const test::TempDir& tmp, const std::string& args) {
   const fs::path out = tmp.path() / "stdout.txt";
   const fs::path err = tmp.path() / "stderr.txt";
-  const std::string cmd = wrapper + " '" + TREATY_INDEXER_BIN + "' --quiet " + args + " >'" + out.string() +
+  const std::string cmd = "'" + std::string(TREATY_INDEXER_BIN) + "' --quiet " + args + " >'" + out.string() +
                           "' 2>'" + err.string() + "'";
   const int status = std::system(cmd.c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::read_file(out), test::read_file(err)};
 }
 
 std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+
+// Starts the indexer with `args` without waiting for it; its streams go to files in `tmp`. The
+// shell execs it, so the pid is the indexer's, with SIGINT at its default action.
+pid_t spawn_indexer(const test::TempDir& tmp, const std::string& args) {
+  const std::string cmd = "exec '" + std::string(TREATY_INDEXER_BIN) + "' --quiet " + args + " >'" +
+                          (tmp.path() / "stdout.txt").string() + "' 2>'" + (tmp.path() / "stderr.txt").string() + "'";
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, interrupt;
+  sigemptyset(&none);
+  sigemptyset(&interrupt);
+  sigaddset(&interrupt, SIGINT);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &interrupt);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  const char* argv[] = {"/bin/sh", "-c", cmd.c_str(), nullptr};
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, "/bin/sh", nullptr, &attr, const_cast<char* const*>(argv), environ);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) throw std::runtime_error("cannot start the indexer");
+  return pid;
+}
 
 constexpr std::size_t kSeedPassages = 53;  // header + 37 paragraphs + 15 items
 const std::string kSeedSymbol = "UNEP/CBD/NP/COP-MOP/1/6";
@@ -319,25 +344,32 @@ TEST_CASE("an interrupted run leaves the index at its last commit") {
   const fs::path index = tmp.path() / "index";
   REQUIRE(run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(test::seed_path())).code == 0);
 
-  // Many copies of the seed under other symbols: far more than can be indexed in a second.
-  const std::string seed = test::read_file(test::seed_path());
-  const std::string running_header = kSeedSymbol + " \n";
+  // The embedding server answers five documents (one request each), then holds the sixth's
+  // request: the indexer is then certainly mid-run, with five documents written but not
+  // committed, when it gets SIGINT.
+  test::FakeEmbeddingServer server;
+  server.enqueue({}, 5);
+  server.enqueue({.hold = true});
   const fs::path docs = tmp.path() / "docs";
   fs::create_directories(docs);
-  for (int i = 0; i < 400; ++i) {
-    std::string copy = seed;
-    const std::string symbol = "UNEP/CBD/TEST/" + std::to_string(i) + " \n";
-    for (auto at = copy.find(running_header); at != std::string::npos; at = copy.find(running_header, at + 1))
-      copy.replace(at, running_header.size(), symbol);
-    test::write_file(docs / ("copy-" + std::to_string(i) + ".txt"), copy);
-  }
-  const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(docs), "timeout -s INT 1");
-  CHECK(r.code == 124);  // timeout(1): the indexer was interrupted by SIGINT
+  for (int i = 0; i < 20; ++i)
+    test::write_file(docs / ("d" + std::to_string(i) + ".txt"), small_document("UNEP/CBD/NP/COP-MOP/7/" + std::to_string(i)));
+  const pid_t pid = spawn_indexer(tmp, "--index " + quoted(index) + " add " + quoted(docs) + " --embed-url " +
+                                           server.base_url() + " --embed-model fake-model");
+  REQUIRE(server.wait_for_requests(6));
+  REQUIRE(::kill(pid, SIGINT) == 0);
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  server.release();
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGINT);
+  CHECK(server.request_count() == 6);
 
   auto reader = IndexReader::open(index);
   REQUIRE(reader);
   CHECK(reader->stats().documents == 1);
   CHECK(reader->stats().passages == kSeedPassages);
+  CHECK(VectorStore::load(index)->size() == 0);  // no vectors.bin either
 }
 
 TEST_CASE("a bulk load into a new index is all or nothing, in parallel or not") {
@@ -436,11 +468,17 @@ TEST_CASE("with an embeddings server, passage vectors are stored with the index 
   }
 
   SECTION("an unreachable server is a clear error") {
+    std::string closed;  // the URL of a server that has stopped: connections are refused
+    {
+      test::FakeEmbeddingServer gone;
+      closed = gone.base_url();
+    }
     const RunResult r = run_indexer(tmp, "--index " + quoted(tmp.path() / "other") + " add " +
-                                             quoted(test::seed_path()) +
-                                             " --embed-url http://127.0.0.1:9/v1 --embed-model m --embed-timeout-ms 500");
+                                             quoted(test::seed_path()) + " --embed-url " + closed +
+                                             " --embed-model m --embed-timeout-ms 500");
     CHECK(r.code == 5);
-    CHECK(r.err.find("127.0.0.1:9") != std::string::npos);
+    CHECK(r.err.find(closed) != std::string::npos);
+    CHECK(r.err.find("cannot connect") != std::string::npos);
     CHECK_FALSE(fs::exists(tmp.path() / "other"));
   }
 }
@@ -555,4 +593,19 @@ TEST_CASE("indexer reindex refuses an index without stored sources and leaves it
   CHECK(current_generation(index) == 1);
   CHECK_FALSE(fs::exists(generation_dir(index, 2)));
   CHECK(run_indexer(tmp, "--index " + quoted(tmp.path() / "missing") + " reindex").code == 3);
+}
+
+TEST_CASE("integer flags out of range are usage errors, never wrapped") {
+  test::TempDir tmp;
+  test::write_file(tmp.path() / "d.txt", small_document("UNEP/CBD/NP/COP-MOP/9/1"));
+  const std::string add = "--index " + quoted(tmp.path() / "index") + " add " + quoted(tmp.path() / "d.txt") + " ";
+  for (const char* flag : {"--threads -1", "--threads 18446744073709551617", "--threads 1025",
+                           "--embed-batch -1", "--embed-batch 0", "--embed-timeout-ms 99999999999999999999",
+                           "--embed-timeout-ms 0"}) {
+    INFO(flag);
+    const RunResult r = run_indexer(tmp, add + flag + " --embed-url http://127.0.0.1:1/v1");
+    CHECK(r.code == 2);
+    CHECK(r.err.find("not in range") != std::string::npos);
+    CHECK_FALSE(fs::exists(tmp.path() / "index"));
+  }
 }

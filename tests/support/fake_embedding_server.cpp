@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -86,9 +87,11 @@ struct FakeEmbeddingServer::State {
   std::thread thread;
   int port = 0;
   std::atomic<bool> stopping{false};
-  mutable std::mutex mutex;  // guards script and requests
+  mutable std::mutex mutex;  // guards script, requests and released
+  mutable std::condition_variable changed;  // a request arrived, or released/stopping changed
   std::deque<Reply> script;
   std::vector<Request> requests;
+  bool released = false;
 
   void handle(const httplib::Request& req, httplib::Response& res) {
     Request seen;
@@ -125,8 +128,10 @@ struct FakeEmbeddingServer::State {
       reply = Reply{.status = 401};
     seen.status = reply.status;
     {
-      std::lock_guard lock(mutex);
+      std::unique_lock lock(mutex);
       requests.push_back(seen);
+      changed.notify_all();
+      if (reply.hold) changed.wait(lock, [this] { return released || stopping; });
     }
 
     // Sleep in small steps so that shutting the server down is never held up by a delay.
@@ -193,7 +198,11 @@ FakeEmbeddingServer::FakeEmbeddingServer(Options options) : state_(std::make_uni
 }
 
 FakeEmbeddingServer::~FakeEmbeddingServer() {
-  state_->stopping = true;
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->stopping = true;
+    state_->changed.notify_all();
+  }
   state_->server.stop();
   if (state_->thread.joinable()) state_->thread.join();
 }
@@ -207,6 +216,17 @@ std::string FakeEmbeddingServer::base_url() const {
 void FakeEmbeddingServer::enqueue(const Reply& reply, int times) {
   std::lock_guard lock(state_->mutex);
   for (int i = 0; i < times; ++i) state_->script.push_back(reply);
+}
+
+void FakeEmbeddingServer::release() {
+  std::lock_guard lock(state_->mutex);
+  state_->released = true;
+  state_->changed.notify_all();
+}
+
+bool FakeEmbeddingServer::wait_for_requests(std::size_t count, std::chrono::milliseconds limit) const {
+  std::unique_lock lock(state_->mutex);
+  return state_->changed.wait_for(lock, limit, [&] { return state_->requests.size() >= count; });
 }
 
 std::vector<FakeEmbeddingServer::Request> FakeEmbeddingServer::requests() const {

@@ -45,6 +45,7 @@ class FakeEmbeddingServer {
     Fault fault = Fault::none;                // for status 200
     std::chrono::milliseconds delay{0};       // wait before answering (cut short by shutdown)
     std::string retry_after = {};             // Retry-After header value, when not empty
+    bool hold = false;                        // answer only after release() (or shutdown)
   };
 
   struct Request {
@@ -68,6 +69,14 @@ class FakeEmbeddingServer {
 
   // Answers the next `times` requests with `reply`, after those already queued.
   void enqueue(const Reply& reply, int times = 1);
+
+  // Lets every held reply (Reply::hold) go, now and from now on.
+  void release();
+
+  // Waits until at least `count` requests have arrived (counted when they arrive, before any
+  // delay or hold); false if that takes more than `limit`, a guard against a hung test, not a
+  // measurement.
+  bool wait_for_requests(std::size_t count, std::chrono::milliseconds limit = std::chrono::seconds(60)) const;
 
   // Every request received so far (including failed ones), in arrival order.
   std::vector<Request> requests() const;

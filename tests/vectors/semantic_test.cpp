@@ -367,6 +367,51 @@ TEST_CASE_METHOD(Fixture, "failures fall back to lexical results with a warning"
   }
 }
 
+TEST_CASE_METHOD(Fixture, "a dead embedding server is skipped once the circuit breaker opens") {
+  test::FakeEmbeddingServer server({.dimensions = kDims});
+  server.enqueue({.status = 500}, 2);  // then healthy again
+  EmbedderOptions eo;
+  eo.base_url = server.base_url();
+  eo.model = "fake-256";
+  eo.retries = 0;
+  auto http = HttpEmbedder::create(eo);
+  REQUIRE(http);
+  auto now = std::make_shared<std::chrono::steady_clock::time_point>();
+  vector_options.breaker = CircuitBreakerOptions{.failures_to_open = 2, .open_duration = std::chrono::seconds(30),
+                                                 .clock = [now] { return *now; }};
+  SearcherOptions with;
+  with.vectors = vectors(std::shared_ptr<Embedder>(std::move(*http)));
+  Searcher searcher(db, *res, with);
+  Searcher lexical_only(db, *res);
+  const auto expected = ids(run(lexical_only, "讲习班", SearchMode::hybrid));
+
+  for (int i = 0; i < 2; ++i) {
+    const SearchResponse s = run(searcher, "讲习班", SearchMode::hybrid);
+    CHECK_FALSE(s.vector);
+    CHECK(has_warning(s, "the query could not be embedded (embedding server"));
+  }
+  CHECK(server.request_count() == 2);
+  for (SearchMode mode : {SearchMode::hybrid, SearchMode::semantic, SearchMode::hybrid}) {
+    const SearchResponse s = run(searcher, "讲习班", mode);
+    CHECK_FALSE(s.vector);
+    CHECK(has_warning(s, "the embedder is skipped: embedder unavailable after 2 failures; retrying in 30 s"));
+    CHECK(has_warning(s, "HTTP 500"));  // the last error
+    CHECK(ids(s) == expected);
+  }
+  CHECK(server.request_count() == 2);  // not called while open
+  const auto open = with.vectors->breaker_stats();
+  REQUIRE(open);
+  CHECK(open->state == BreakerState::open);
+  CHECK(open->short_circuited == 3);
+
+  *now += std::chrono::seconds(30);  // the probe: the server answers again
+  const SearchResponse s = run(searcher, "讲习班", SearchMode::hybrid);
+  CHECK(s.vector);
+  CHECK(s.warnings.empty());
+  CHECK(server.request_count() == 3);
+  CHECK(with.vectors->breaker_stats()->state == BreakerState::closed);
+}
+
 TEST_CASE_METHOD(Fixture, "mode=lexical and filter-only searches never embed; repeated queries are cached") {
   SearcherOptions with;
   with.vectors = vectors();
