@@ -103,6 +103,10 @@ const std::vector<Setting>& settings() {
       {"limits", "max_url_bytes", "a non-negative integer", integer(&SearchdConfig::max_url_bytes)},
       {"limits", "max_size", "a non-negative integer", integer(&SearchdConfig::max_size)},
       {"limits", "max_offset", "a non-negative integer", integer(&SearchdConfig::max_offset)},
+      {"limits", "request_timeout_ms", "a non-negative integer", integer(&SearchdConfig::request_timeout_ms)},
+      {"limits", "max_query_clauses", "a non-negative integer", nested<std::size_t>([](SearchdConfig& c) -> std::size_t& { return c.query_limits.max_clauses; })},
+      {"limits", "max_expansions", "a non-negative integer", nested<std::size_t>([](SearchdConfig& c) -> std::size_t& { return c.query_limits.max_expansions; })},
+      {"limits", "max_filter_values", "a non-negative integer", nested<std::size_t>([](SearchdConfig& c) -> std::size_t& { return c.query_limits.max_filter_values; })},
       {"search", "default_size", "a non-negative integer", integer(&SearchdConfig::default_size)},
       {"search", "facet_size", "a non-negative integer", integer(&SearchdConfig::facet_size)},
       {"search", "snippet_length", "a non-negative integer", integer(&SearchdConfig::snippet_length)},
@@ -178,6 +182,14 @@ Expected<void> validate_config(const SearchdConfig& c) {
     return fail("limits.max_query_bytes must be 1-max_url_bytes, got " + std::to_string(c.max_query_bytes));
   if (c.max_size < 1 || c.max_size > 10000) return fail("limits.max_size must be 1-10000");
   if (c.max_offset > 1000000) return fail("limits.max_offset must be at most 1000000");
+  if (c.request_timeout_ms < 0 || c.request_timeout_ms > 600000)
+    return fail("limits.request_timeout_ms must be 0-600000 (0: no time budget), got " + std::to_string(c.request_timeout_ms));
+  if (c.query_limits.max_clauses < 1 || c.query_limits.max_clauses > 4096)
+    return fail("limits.max_query_clauses must be 1-4096, got " + std::to_string(c.query_limits.max_clauses));
+  if (c.query_limits.max_expansions > 100000)
+    return fail("limits.max_expansions must be 0-100000, got " + std::to_string(c.query_limits.max_expansions));
+  if (c.query_limits.max_filter_values < 1 || c.query_limits.max_filter_values > 10000)
+    return fail("limits.max_filter_values must be 1-10000, got " + std::to_string(c.query_limits.max_filter_values));
   if (c.default_size < 1 || c.default_size > c.max_size)
     return fail("search.default_size must be 1-limits.max_size, got " + std::to_string(c.default_size));
   if (c.facet_size < 1 || c.facet_size > 1000) return fail("search.facet_size must be 1-1000");

@@ -39,7 +39,11 @@ json DocumentList::to_json() const {
     for (const FacetValue& v : f.values) values.push_back({{"value", v.value}, {"label", v.label}, {"count", v.count}});
     c[f.name] = std::move(values);
   }
-  return {{"total", total}, {"documents", documents}, {"counts", std::move(c)}, {"warnings", warnings}};
+  return {{"total", total},
+          {"documents", documents},
+          {"counts", std::move(c)},
+          {"warnings", warnings},
+          {"timed_out", timed_out}};
 }
 
 Expected<DocumentList> list_documents(Searcher& searcher, const DocumentListRequest& request) {
@@ -60,6 +64,8 @@ Expected<DocumentList> list_documents(Searcher& searcher, const DocumentListRequ
   r.facet_size = request.count_limit;
   r.disjunctive = request.disjunctive;
   r.fields = {"doc"};
+  r.deadline = request.deadline;
+  r.limits = request.limits;
   auto found = searcher.search(r);
   if (!found) return std::unexpected(found.error());
 
@@ -67,6 +73,7 @@ Expected<DocumentList> list_documents(Searcher& searcher, const DocumentListRequ
   list.total = found->total;
   list.counts = std::move(found->facets);
   list.warnings = std::move(found->warnings);
+  list.timed_out = found->timed_out;
   for (const Hit& hit : found->hits)
     list.documents.push_back(document_entry(searcher.database(), hit.passage.value("doc", std::string())));
   return list;
