@@ -32,4 +32,10 @@ std::string StepBudget::warning() const {
   return out;
 }
 
+Expected<void> check_filter_values(std::size_t values, const QueryLimits& limits) {
+  if (values <= limits.max_filter_values) return {};
+  return fail("the filters have " + std::to_string(values) + " values; the limit is " +
+              std::to_string(limits.max_filter_values));
+}
+
 }  // namespace treaty

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/base/error.h"
+
 namespace treaty {
 
 // When a request's time is up. The clock is injectable, so tests use a fake one.
@@ -71,5 +73,9 @@ struct QueryLimits {
   // lang, issued): each is a clause of the filter query.
   std::size_t max_filter_values = 64;
 };
+
+// `values` filter values are within limits.max_filter_values; the error gives both
+// ("the filters have 65 values; the limit is 64").
+Expected<void> check_filter_values(std::size_t values, const QueryLimits& limits);
 
 }  // namespace treaty

@@ -47,6 +47,9 @@ json DocumentList::to_json() const {
 }
 
 Expected<DocumentList> list_documents(Searcher& searcher, const DocumentListRequest& request) {
+  const std::size_t values =
+      request.docs.size() + request.meetings.size() + request.types.size() + request.langs.size() + request.issued.size();
+  if (auto ok = check_filter_values(values, request.limits); !ok) return std::unexpected(ok.error());
   SearchRequest r;
   r.kinds = {"header"};  // one passage per document
   r.docs = request.docs;
@@ -66,6 +69,7 @@ Expected<DocumentList> list_documents(Searcher& searcher, const DocumentListRequ
   r.fields = {"doc"};
   r.deadline = request.deadline;
   r.limits = request.limits;
+  r.limits.max_filter_values = values + r.kinds.size();  // checked above, without the list's own kind
   auto found = searcher.search(r);
   if (!found) return std::unexpected(found.error());
 

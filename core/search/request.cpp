@@ -43,9 +43,7 @@ Expected<void> check_request(const SearchRequest& request) {
   for (const auto* field : {&request.orgs, &request.years, &request.decisions, &request.symbols, &request.kinds,
                             &request.docs, &request.meetings, &request.types, &request.langs, &request.issued})
     values += field->size();
-  if (values > request.limits.max_filter_values)
-    return fail("the filters have " + std::to_string(values) + " values; the limit is " +
-                std::to_string(request.limits.max_filter_values));
+  if (auto ok = check_filter_values(values, request.limits); !ok) return ok;
   for (const std::string& name : request.facets)
     if (std::find(std::begin(kFacetNames), std::end(kFacetNames), name) == std::end(kFacetNames)) {
       std::string known;
