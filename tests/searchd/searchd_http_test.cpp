@@ -460,7 +460,7 @@ TEST_CASE_METHOD(Fixture, "client errors: status code and JSON error body, never
   }
 }
 
-TEST_CASE_METHOD(Fixture, "caps on clauses and filter values are 400s; timed_out and total_exact are always there") {
+TEST_CASE_METHOD(Fixture, "caps on clauses and filter values are 400s, timed_out and total_exact are always there") {
   index_seed();
   searchd::SearchdConfig c = config();
   c.request_timeout_ms = 2000;  // the default budget: only the fields' presence is checked
