@@ -39,6 +39,10 @@ constexpr IntRange kUrlBytes{256, 8192};  // 8192 is the HTTP library's request-
 constexpr IntRange kQueryBytes{1, kUrlBytes.max};
 constexpr IntRange kMaxSize{1, 10000};
 constexpr IntRange kMaxOffset{0, 1000000};
+constexpr IntRange kRequestTimeoutMs{0, 600000};  // 0: no time budget
+constexpr IntRange kMaxClauses{1, 4096};
+constexpr IntRange kMaxExpansions{0, 100000};
+constexpr IntRange kMaxFilterValues{1, 10000};
 constexpr IntRange kDefaultSize{1, kMaxSize.max};
 constexpr IntRange kFacetSize{1, 1000};
 constexpr IntRange kSnippetLength{10, 10000};
@@ -141,6 +145,13 @@ const std::vector<Setting>& settings() {
       {"limits", "max_url_bytes", "a non-negative integer", integer(&SearchdConfig::max_url_bytes, kUrlBytes)},
       {"limits", "max_size", "a non-negative integer", integer(&SearchdConfig::max_size, kMaxSize)},
       {"limits", "max_offset", "a non-negative integer", integer(&SearchdConfig::max_offset, kMaxOffset)},
+      {"limits", "request_timeout_ms", "a non-negative integer", integer(&SearchdConfig::request_timeout_ms, kRequestTimeoutMs)},
+      {"limits", "max_query_clauses", "a non-negative integer",
+       nested_integer<std::size_t>(NESTED(std::size_t, query_limits.max_clauses), kMaxClauses)},
+      {"limits", "max_expansions", "a non-negative integer",
+       nested_integer<std::size_t>(NESTED(std::size_t, query_limits.max_expansions), kMaxExpansions)},
+      {"limits", "max_filter_values", "a non-negative integer",
+       nested_integer<std::size_t>(NESTED(std::size_t, query_limits.max_filter_values), kMaxFilterValues)},
       {"search", "default_size", "a non-negative integer", integer(&SearchdConfig::default_size, kDefaultSize)},
       {"search", "facet_size", "a non-negative integer", integer(&SearchdConfig::facet_size, kFacetSize)},
       {"search", "snippet_length", "a non-negative integer", integer(&SearchdConfig::snippet_length, kSnippetLength)},
@@ -231,6 +242,10 @@ Expected<void> validate_config(const SearchdConfig& c) {
         " (at most limits.max_url_bytes)");
   check("limits.max_size", c.max_size, kMaxSize);
   check("limits.max_offset", c.max_offset, kMaxOffset);
+  check("limits.request_timeout_ms", c.request_timeout_ms, kRequestTimeoutMs, " (0: no time budget)");
+  check("limits.max_query_clauses", c.query_limits.max_clauses, kMaxClauses);
+  check("limits.max_expansions", c.query_limits.max_expansions, kMaxExpansions);
+  check("limits.max_filter_values", c.query_limits.max_filter_values, kMaxFilterValues);
   check("search.default_size", c.default_size, IntRange{kDefaultSize.min, static_cast<std::int64_t>(c.max_size)},
         " (at most limits.max_size)");
   check("search.facet_size", c.facet_size, kFacetSize);

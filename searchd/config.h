@@ -10,6 +10,7 @@
 
 #include "core/vectors/embedder.h"
 #include "core/base/error.h"
+#include "core/search/budget.h"
 #include "core/vectors/circuit_breaker.h"
 #include "core/vectors/semantic.h"
 
@@ -31,6 +32,9 @@ struct SearchdConfig {
   std::size_t default_size = 10;          // hits per page when the request gives no size
   std::size_t max_size = 100;             // largest accepted size
   std::size_t max_offset = 10000;         // largest accepted offset
+  long request_timeout_ms = 2000;         // time budget of a search from its arrival; steps it
+                                          // leaves no time for are skipped (timed_out); 0: none
+  QueryLimits query_limits;               // clauses, expansions, filter values (else 400)
   std::size_t facet_size = 10;            // values per facet when the request gives no facet_size
   std::size_t snippet_length = 120;       // snippet window in code points
   std::string highlight_open = "<mark>";  // default tags around matches in snippets

@@ -349,7 +349,7 @@ struct HttpServer::Impl {
 
   Reply handle_documents(const httplib::Request& req, std::string_view) {
     const auto start = Clock::now();
-    auto request = document_list_request(req);
+    auto request = document_list_request(req, config);
     if (!request) return error_reply(request.error().status, request.error().message);
     return with_index([&](Worker& w) {
       auto list = list_documents(*w.searcher, *request);

@@ -95,9 +95,17 @@ void read_document_filters(const httplib::Request& req, Request& r) {
 
 }  // namespace
 
-std::expected<SearchRequest, HttpError> search_request(const httplib::Request& req, const SearchdConfig& c) {
+Deadline request_deadline(const SearchdConfig& config, std::chrono::steady_clock::time_point arrived) {
+  if (config.request_timeout_ms <= 0) return {};
+  return Deadline(arrived, std::chrono::milliseconds(config.request_timeout_ms));
+}
+
+std::expected<SearchRequest, HttpError> search_request(const httplib::Request& req, const SearchdConfig& c,
+                                                       std::chrono::steady_clock::time_point arrived) {
   if (auto ok = check_names(req, kSearchSingle, kSearchMulti); !ok) return std::unexpected(ok.error());
   SearchRequest r;
+  r.deadline = request_deadline(c, arrived);
+  r.limits = c.query_limits;
   r.q = req.get_param_value("q");
   if (r.q.size() > c.max_query_bytes)
     return std::unexpected(HttpError{413, "q is " + std::to_string(r.q.size()) + " bytes; the limit is " +
@@ -172,9 +180,13 @@ std::expected<SearchRequest, HttpError> search_request(const httplib::Request& r
   return r;
 }
 
-std::expected<DocumentListRequest, HttpError> document_list_request(const httplib::Request& req) {
+std::expected<DocumentListRequest, HttpError> document_list_request(const httplib::Request& req,
+                                                                   const SearchdConfig& c,
+                                                                   std::chrono::steady_clock::time_point arrived) {
   if (auto ok = check_names(req, kDocumentsSingle, kDocumentsMulti); !ok) return std::unexpected(ok.error());
   DocumentListRequest r;
+  r.deadline = request_deadline(c, arrived);
+  r.limits = c.query_limits;
   read_document_filters(req, r);
   auto size = number(req, "size", 20, 1, 1000);
   if (!size) return std::unexpected(size.error());

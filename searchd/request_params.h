@@ -2,6 +2,7 @@
 // checked, and the 400/413 errors a bad one gets (docs/API.md lists them).
 #pragma once
 
+#include <chrono>
 #include <expected>
 #include <string>
 
@@ -26,12 +27,23 @@ struct HttpError {
 // paging, sort, facets, fields, mode, scope, group, highlight tags. Errors: an unknown parameter,
 // a single-valued one given twice, a malformed number, sort, facet, scope, group, mode or
 // disjunctive value, over-long highlight tags (400), q over config.max_query_bytes (413). Filter
-// values are checked by the searcher.
-std::expected<SearchRequest, HttpError> search_request(const httplib::Request& req, const SearchdConfig& config);
+// values and config.query_limits are checked by the searcher (400). The deadline is
+// config.request_timeout_ms after `arrived`: the HTTP layer should pass the time the request
+// arrived (read off the socket), so time spent queued for a worker counts; the default (now) is
+// the time the request is converted.
+std::expected<SearchRequest, HttpError> search_request(
+    const httplib::Request& req, const SearchdConfig& config,
+    std::chrono::steady_clock::time_point arrived = std::chrono::steady_clock::now());
 
 // /documents: the filters doc, meeting, type, lang, issued (repeated and/or comma-separated),
 // issued_from/issued_to, size (1-1000, default 20), offset (0-100000), disjunctive. Errors as
-// search_request(); filter values are checked by list_documents().
-std::expected<DocumentListRequest, HttpError> document_list_request(const httplib::Request& req);
+// search_request(); filter values are checked by list_documents(). The deadline and limits as
+// search_request()'s.
+std::expected<DocumentListRequest, HttpError> document_list_request(
+    const httplib::Request& req, const SearchdConfig& config,
+    std::chrono::steady_clock::time_point arrived = std::chrono::steady_clock::now());
+
+// config.request_timeout_ms after `arrived` (read with the steady clock); none when it is 0.
+Deadline request_deadline(const SearchdConfig& config, std::chrono::steady_clock::time_point arrived);
 
 }  // namespace treaty::searchd

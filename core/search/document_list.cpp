@@ -39,10 +39,17 @@ json DocumentList::to_json() const {
     for (const FacetValue& v : f.values) values.push_back({{"value", v.value}, {"label", v.label}, {"count", v.count}});
     c[f.name] = std::move(values);
   }
-  return {{"total", total}, {"documents", documents}, {"counts", std::move(c)}, {"warnings", warnings}};
+  return {{"total", total},
+          {"documents", documents},
+          {"counts", std::move(c)},
+          {"warnings", warnings},
+          {"timed_out", timed_out}};
 }
 
 Expected<DocumentList> list_documents(Searcher& searcher, const DocumentListRequest& request) {
+  const std::size_t values =
+      request.docs.size() + request.meetings.size() + request.types.size() + request.langs.size() + request.issued.size();
+  if (auto ok = check_filter_values(values, request.limits); !ok) return std::unexpected(ok.error());
   SearchRequest r;
   r.kinds = {"header"};  // one passage per document
   r.docs = request.docs;
@@ -60,6 +67,9 @@ Expected<DocumentList> list_documents(Searcher& searcher, const DocumentListRequ
   r.facet_size = request.count_limit;
   r.disjunctive = request.disjunctive;
   r.fields = {"doc"};
+  r.deadline = request.deadline;
+  r.limits = request.limits;
+  r.limits.max_filter_values = values + r.kinds.size();  // checked above, without the list's own kind
   auto found = searcher.search(r);
   if (!found) return std::unexpected(found.error());
 
@@ -67,6 +77,7 @@ Expected<DocumentList> list_documents(Searcher& searcher, const DocumentListRequ
   list.total = found->total;
   list.counts = std::move(found->facets);
   list.warnings = std::move(found->warnings);
+  list.timed_out = found->timed_out;
   for (const Hit& hit : found->hits)
     list.documents.push_back(document_entry(searcher.database(), hit.passage.value("doc", std::string())));
   return list;

@@ -12,6 +12,7 @@
 #include <xapian.h>
 
 #include "core/base/error.h"
+#include "core/search/budget.h"
 #include "core/search/response.h"
 
 namespace treaty {
@@ -32,6 +33,8 @@ struct DocumentListRequest {
   std::size_t offset = 0;      // documents to skip, in symbol order
   bool disjunctive = false;    // count each of meeting and type as if its own filter were not set
   std::size_t count_limit = 1000;  // values listed per count (the most frequent first)
+  Deadline deadline;               // as SearchRequest::deadline (the list is such a search)
+  QueryLimits limits;              // max_filter_values caps the filter values together
 };
 
 struct DocumentList {
@@ -42,16 +45,19 @@ struct DocumentList {
   std::vector<Facet> counts;            // "meeting" then "type": {value, label, count} of the
                                         // documents passing the filters
   std::vector<std::string> warnings;
+  bool timed_out = false;               // the time budget ran out (SearchResponse::timed_out; a
+                                        // warning says what was cut)
 
-  // {"total", "documents", "counts": {"meeting": [...], "type": [...]}, "warnings"}
+  // {"total", "documents", "counts": {"meeting": [...], "type": [...]}, "warnings", "timed_out"}
   nlohmann::json to_json() const;
 };
 
 // Lists the documents of the index `searcher` searches that pass `request`'s filters.
 // A document is found through its header passage (Document::passages[0], kind header: one per
 // document), so every filter and count works on the same terms and slots as a search; its
-// entry is read from its metadata (schema.h, kMetaDocPrefix). Errors: malformed filter values,
-// as Searcher::search().
+// entry is read from its metadata (schema.h, kMetaDocPrefix). The deadline applies as in
+// Searcher::search(). Errors: malformed filter values, more than limits.max_filter_values, as
+// Searcher::search().
 Expected<DocumentList> list_documents(Searcher& searcher, const DocumentListRequest& request);
 
 }  // namespace treaty

@@ -82,17 +82,20 @@ FacetPlan plan_facets(const SearchRequest& request, const Filters& filters) {
   return plan;
 }
 
-Expected<void> count_without_own_filter(std::size_t k, FacetSpy& own, const Xapian::Database& db,
+Expected<bool> count_without_own_filter(std::size_t k, FacetSpy& own, const Xapian::Database& db,
                                         const Xapian::Query& query, const Filters& filters,
-                                        const VectorRetriever* vectors, bool semantic) {
+                                        const VectorRetriever* vectors, bool semantic, double time_limit) {
   const std::string_view name = kFacetDefs[k].name;
+  bool exact = true;
   if (!semantic) {
     Xapian::Enquire pass(db);
     pass.set_query(filters.apply(query, name));
     pass.set_weighting_scheme(Xapian::BoolWeight());  // counting only
+    pass.set_time_limit(time_limit);
     pass.add_matchspy(&own);
-    pass.get_mset(0, 0, db.get_doccount());
+    const Xapian::MSet counted = pass.get_mset(0, 0, db.get_doccount());
     pass.clear_matchspies();
+    exact = counted.get_matches_lower_bound() == counted.get_matches_upper_bound();
   }
   if (vectors) {
     auto candidates = vectors->candidates(name);
@@ -102,7 +105,7 @@ Expected<void> count_without_own_filter(std::size_t k, FacetSpy& own, const Xapi
     for (const VectorCandidate& c : *candidates)
       if (!lexical.contains(c.did)) own.add(c.did);
   }
-  return {};
+  return exact;
 }
 
 std::string decision_label(std::string_view id) {

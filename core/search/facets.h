@@ -58,11 +58,13 @@ FacetPlan plan_facets(const SearchRequest& request, const Filters& filters);
 
 // Counts into `own` (a spy for one facet, kFacetDefs[k]) the result set as it would be without
 // the filter on that facet's field: the lexical matches of `query` (unless `semantic`) and, with
-// `vectors`, the vector candidates the lexical query does not match. Errors: the vector search
-// failed.
-Expected<void> count_without_own_filter(std::size_t k, FacetSpy& own, const Xapian::Database& db,
+// `vectors`, the vector candidates the lexical query does not match. `time_limit` (seconds, 0:
+// none) bounds the lexical pass (Xapian's Enquire::set_time_limit). True: every match was
+// counted; false: the time limit cut the pass short (the counts are lower bounds). Errors: the
+// vector search failed.
+Expected<bool> count_without_own_filter(std::size_t k, FacetSpy& own, const Xapian::Database& db,
                                         const Xapian::Query& query, const Filters& filters,
-                                        const VectorRetriever* vectors, bool semantic);
+                                        const VectorRetriever* vectors, bool semantic, double time_limit = 0);
 
 // "cop:11/1 D" -> "COP XI/1 D"; an id of another form is its own label.
 std::string decision_label(std::string_view id);

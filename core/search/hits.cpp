@@ -41,7 +41,8 @@ bool HitRenderer::wanted(std::string_view field) const {
          std::find(request_.fields.begin(), request_.fields.end(), field) != request_.fields.end();
 }
 
-std::vector<Hit> HitRenderer::render(const Xapian::Database& db, const std::vector<Ranked>& page) const {
+std::vector<Hit> HitRenderer::render(const Xapian::Database& db, const std::vector<Ranked>& page,
+                                     StepBudget* budget) const {
   std::vector<Hit> hits;
   for (const Ranked& entry : page) {
     Hit hit;
@@ -57,9 +58,11 @@ std::vector<Hit> HitRenderer::render(const Xapian::Database& db, const std::vect
       continue;
     }
     hit.passage = json::parse(doc.get_data());
-    if (want_expansions_) add_matched_expansions(hit);
     hit.id = hit.passage.value("id", "");
-    if (want_snippet_) add_snippet(hit);
+    // Snippets and expansions analyse the text: the costly part, so the one the budget cuts.
+    const bool analyse = (want_snippet_ || want_expansions_) && (!budget || budget->allows("snippets not made"));
+    if (want_expansions_ && analyse) add_matched_expansions(hit);
+    if (want_snippet_ && analyse) add_snippet(hit);
     hits.push_back(std::move(hit));
   }
   return hits;

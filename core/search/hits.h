@@ -7,6 +7,7 @@
 
 #include <xapian.h>
 
+#include "core/search/budget.h"
 #include "core/search/query_parser.h"
 #include "core/search/ranking.h"
 #include "core/search/request.h"
@@ -26,7 +27,10 @@ class HitRenderer {
 
   // One Hit per entry, in order, with what request.fields asks for. With only id, score and
   // retrieval asked for, the stored passage is not read (the id comes from its value slot).
-  std::vector<Hit> render(const Xapian::Database& db, const std::vector<Ranked>& page) const;
+  // With `budget`, each hit's snippet and matched expansions are made only while it allows
+  // ("snippets not made"); the hits after that have their stored fields only.
+  std::vector<Hit> render(const Xapian::Database& db, const std::vector<Ranked>& page,
+                          StepBudget* budget = nullptr) const;
 
  private:
   bool wanted(std::string_view field) const;

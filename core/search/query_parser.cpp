@@ -479,15 +479,30 @@ std::string QueryNode::describe() const {
 
 QueryNode parse_query_syntax(std::string_view q) { return Parser(Lexer(q).tokens()).parse(); }
 
+std::size_t count_clauses(const QueryNode& node) {
+  using Kind = QueryNode::Kind;
+  if (node.kind == Kind::word || node.kind == Kind::phrase || node.kind == Kind::field) return 1;
+  std::size_t n = 0;
+  for (const QueryNode& child : node.children) n += count_clauses(child);
+  return n;
+}
+
 Expected<ParsedQuery> parse_query(std::string_view q, Analyzer& analyzer, const Gazetteer& gazetteer,
                                   const QueryParserOptions& options) {
   std::size_t bad = 0;
   if (!valid_utf8(q, &bad)) return fail("query is not valid UTF-8 (byte " + std::to_string(bad) + ")");
   const QueryNode root = parse_query_syntax(q);
+  const QueryLimits& limits = options.limits;
+  if (const std::size_t clauses = count_clauses(root); clauses > limits.max_clauses)
+    return fail("query has " + std::to_string(clauses) + " clauses; the limit is " + std::to_string(limits.max_clauses));
   ParsedQuery out;
   Translator translator(analyzer, gazetteer, options, out);
   auto query = translator.build(root, true);
   if (!query) return std::unexpected(query.error());
+  if (out.expansions.size() > limits.max_expansions)
+    return fail("query expands to " + std::to_string(out.expansions.size()) +
+                " thesaurus variants; the limit is " + std::to_string(limits.max_expansions) +
+                " (fewer words, or mode=lexical)");
   out.query = *query ? std::move(**query) : match_all();
   return out;
 }

@@ -29,6 +29,7 @@
 #include <xapian.h>
 
 #include "core/base/error.h"
+#include "core/search/budget.h"
 #include "core/search/date_filter.h"
 
 namespace treaty {
@@ -62,6 +63,9 @@ struct QueryNode {
 // Single-child AND/OR nodes are collapsed; an empty query is Kind::match_all.
 QueryNode parse_query_syntax(std::string_view q);
 
+// The query's clauses: its words, phrases and fields (the tree's leaves; match_all is none).
+std::size_t count_clauses(const QueryNode& node);
+
 // ---- Translation ------------------------------------------------------------------------------
 
 struct QueryParserOptions {
@@ -92,6 +96,9 @@ struct QueryParserOptions {
   bool lexicon_terms = true;
   // How date: fields relate to the passage's dates (date_filter.h): overlap, or lie inside.
   DateRelation date_relation = DateRelation::intersects;
+  // Caps on the query's clauses (words, phrases, fields) and thesaurus expansions: a query over
+  // one is an error (max_filter_values is checked by check_request(), not here).
+  QueryLimits limits;
 };
 
 // An alternative searched besides a word or phrase of the query (thesaurus expansion).
@@ -112,7 +119,8 @@ struct ParsedQuery {
 };
 
 // Parses and translates `q`. `analyzer` must be this thread's; `gazetteer` resolves org: values.
-// Errors: invalid UTF-8, malformed field values (the message names the field and value).
+// Errors: invalid UTF-8, malformed field values (the message names the field and value), more
+// clauses or expansions than options.limits allows ("query has 130 clauses; the limit is 64").
 Expected<ParsedQuery> parse_query(std::string_view q, Analyzer& analyzer, const Gazetteer& gazetteer,
                                   const QueryParserOptions& options = {});
 

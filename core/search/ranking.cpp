@@ -117,10 +117,11 @@ std::vector<Ranked> Ranking::page(std::size_t size) const {
 }
 
 Ranking lexical_ranking(const Xapian::Database& db, const Xapian::Query& query, const SortKeys& sort, FacetSpy& spy,
-                        std::size_t offset, std::size_t count) {
+                        std::size_t offset, std::size_t count, double time_limit) {
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   sort.apply(enquire);
+  enquire.set_time_limit(time_limit);
   if (spy.counting()) enquire.add_matchspy(&spy);
   // check_at_least = every document: the total is exact and the spy sees the whole match set.
   const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(offset), static_cast<Xapian::doccount>(count),
@@ -128,6 +129,7 @@ Ranking lexical_ranking(const Xapian::Database& db, const Xapian::Query& query, 
   enquire.clear_matchspies();
   Ranking ranking;
   ranking.total = mset.get_matches_estimated();
+  ranking.exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
   for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
     ranking.entries.push_back({*it, it.get_weight(), true, offset + ranking.entries.size() + 1, 0, 0});
   return ranking;
@@ -149,11 +151,13 @@ Ranking semantic_ranking(const std::vector<VectorCandidate>& candidates, const S
 
 Expected<Ranking> hybrid_ranking(const Xapian::Database& db, const Xapian::Query& query, const SortKeys& sort,
                                  FacetSpy& spy, const std::vector<VectorCandidate>& candidates,
-                                 const VectorSearchOptions& options, std::size_t offset, std::size_t size) {
+                                 const VectorSearchOptions& options, std::size_t offset, std::size_t size,
+                                 double time_limit) {
   const std::size_t depth = options.depth;
-  Ranking lexical = lexical_ranking(db, query, sort, spy, 0, std::max(offset + size, depth) + depth);
+  Ranking lexical = lexical_ranking(db, query, sort, spy, 0, std::max(offset + size, depth) + depth, time_limit);
   Ranking ranking;
   ranking.total = lexical.total;
+  ranking.exact = lexical.exact;
   ranking.first = offset;
 
   std::vector<VectorCandidate> unranked;  // candidates outside the fetched lexical list

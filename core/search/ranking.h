@@ -65,7 +65,9 @@ class SortKeys {
 
 // A ranking, as far as the requested page needs it.
 struct Ranking {
-  std::uint64_t total = 0;      // exact size of the result set
+  std::uint64_t total = 0;      // size of the result set; an estimate when !exact
+  bool exact = true;            // false: a time limit cut the match short (total estimated,
+                                // the spy saw only part of the result set)
   std::vector<Ranked> entries;  // ranked results
   std::size_t first = 0;        // the page's first entry in `entries`
 
@@ -75,9 +77,11 @@ struct Ranking {
 
 // The lexical ranking of `query` (filters applied) in `sort`'s order: entries [offset, offset +
 // count) of it, each with its 1-based lexical rank. The whole match set goes through `spy`
-// (when it counts any facet), and total is exact.
+// (when it counts any facet), and total is exact, unless `time_limit` (seconds, 0: none; Xapian's
+// Enquire::set_time_limit) runs out first: then the entries are still the best ones, but the
+// match stops checking further documents (Ranking::exact false).
 Ranking lexical_ranking(const Xapian::Database& db, const Xapian::Query& query, const SortKeys& sort, FacetSpy& spy,
-                        std::size_t offset, std::size_t count);
+                        std::size_t offset, std::size_t count, double time_limit = 0);
 
 // mode=semantic: `candidates` (best first) are the result set, in `sort`'s order unless by
 // relevance (then by similarity), each counted by `spy`; the page starts at `offset`.
@@ -90,9 +94,11 @@ Ranking semantic_ranking(const std::vector<VectorCandidate>& candidates, const S
 // instead, the fetched lexical hits and the vector-only hits merged in that order (score 0).
 // Vector candidates the lexical query does not match add to the total and are counted by `spy`.
 // The page starts at `offset`; enough lexical hits are fetched that `depth` fused-in vector hits
-// cannot push it past them. Errors: fusion's (invalid weights).
+// cannot push it past them. `time_limit` bounds the lexical match (lexical_ranking). Errors:
+// fusion's (invalid weights).
 Expected<Ranking> hybrid_ranking(const Xapian::Database& db, const Xapian::Query& query, const SortKeys& sort,
                                  FacetSpy& spy, const std::vector<VectorCandidate>& candidates,
-                                 const VectorSearchOptions& options, std::size_t offset, std::size_t size);
+                                 const VectorSearchOptions& options, std::size_t offset, std::size_t size,
+                                 double time_limit = 0);
 
 }  // namespace treaty

@@ -39,6 +39,11 @@ std::string_view sort_order_name(SortOrder order) {
 }
 
 Expected<void> check_request(const SearchRequest& request) {
+  std::size_t values = 0;
+  for (const auto* field : {&request.orgs, &request.years, &request.decisions, &request.symbols, &request.kinds,
+                            &request.docs, &request.meetings, &request.types, &request.langs, &request.issued})
+    values += field->size();
+  if (auto ok = check_filter_values(values, request.limits); !ok) return ok;
   for (const std::string& name : request.facets)
     if (std::find(std::begin(kFacetNames), std::end(kFacetNames), name) == std::end(kFacetNames)) {
       std::string known;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/base/error.h"
+#include "core/search/budget.h"
 #include "core/search/date_filter.h"
 #include "core/search/snippet.h"
 
@@ -86,10 +87,14 @@ struct SearchRequest {
                                        // on their own (searchd's group=paragraph)
   bool headings = true;                // text in a section heading above a passage makes it match
                                        // (searchd's scope=all); false: its body only (scope=text)
+  Deadline deadline;                   // when to stop (budget.h); default: none. Steps it leaves no
+                                       // time for are skipped (SearchResponse::timed_out)
+  QueryLimits limits;                  // caps on clauses, expansions and filter values
 };
 
-// The request's facet and field names are known ones (kFacetNames, kHitFields); the error names
-// the first unknown one and lists the known ones.
+// The request's facet and field names are known ones (kFacetNames, kHitFields), and its filter
+// values are at most limits.max_filter_values; the error names the first unknown name and lists
+// the known ones, or gives the count and the limit.
 Expected<void> check_request(const SearchRequest& request);
 
 }  // namespace treaty

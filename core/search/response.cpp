@@ -37,6 +37,8 @@ json SearchResponse::to_json() const {
   return {{"mode", search_mode_name(mode)},
           {"vector", vector},
           {"total", total},
+          {"total_exact", total_exact},
+          {"timed_out", timed_out},
           {"sort", sort_order_name(sort)},
           {"hits", std::move(hits_json)},
           {"facets", std::move(facets_json)},

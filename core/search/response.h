@@ -44,6 +44,10 @@ struct SearchResponse {
   bool vector = false;      // dense vectors took part; false: lexical (+ thesaurus) only
   std::uint64_t total = 0;  // exact number of matching passages; with vectors, the lexical
                             // matches plus the vector candidates that are not among them
+  bool total_exact = true;  // false: the time budget cut the count short; total is Xapian's
+                            // estimate and facet counts are lower bounds
+  bool timed_out = false;   // the time budget ran out: a step was skipped or cut short (a
+                            // warning says which)
   SortOrder sort = SortOrder::relevance;
   std::vector<Hit> hits;
   std::vector<Facet> facets;          // in the order requested
@@ -52,9 +56,9 @@ struct SearchResponse {
                                         // similar(), the terms the passage was described by
   std::vector<std::string> fields;      // SearchRequest::fields: what to_json() puts in each hit
 
-  // {"mode", "vector", "total", "sort", "hits": [passage fields + snippet, snippet_source,
-  // score, matched_expansions (+ "retrieval" when vector)], "facets": {name: [{value, label,
-  // count}]}, "warnings", "expansions"}
+  // {"mode", "vector", "total", "total_exact", "timed_out", "sort", "hits": [passage fields +
+  // snippet, snippet_source, score, matched_expansions (+ "retrieval" when vector)], "facets":
+  // {name: [{value, label, count}]}, "warnings", "expansions"}
   nlohmann::json to_json() const;
 };
 

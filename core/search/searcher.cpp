@@ -12,6 +12,25 @@
 #include "core/search/vector_retrieval.h"
 
 namespace treaty {
+namespace {
+
+// Each requested facet once, in request order, with no values (not counted).
+std::vector<Facet> uncounted_facets(const SearchRequest& request) {
+  std::vector<Facet> facets;
+  for (const std::string& name : request.facets)
+    if (std::none_of(facets.begin(), facets.end(), [&](const Facet& f) { return f.name == name; }))
+      facets.push_back({name, {}});
+  return facets;
+}
+
+// Marks the response timed out, with one warning saying what was cut, when the budget ran out.
+SearchResponse finish(SearchResponse response, const StepBudget& budget) {
+  response.timed_out = budget.timed_out();
+  if (response.timed_out) response.warnings.push_back(budget.warning());
+  return response;
+}
+
+}  // namespace
 
 Searcher::Searcher(Xapian::Database& db, const Resources& resources, SearcherOptions options)
     : db_(&db),
@@ -59,6 +78,9 @@ Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
   if (auto ok = check_request(request); !ok) return std::unexpected(ok.error());
   if (request.mode == SearchMode::semantic && !(options_.vectors && options_.vectors->has_embedder()))
     return fail("mode=semantic needs an embeddings server, and none is configured ([embedder] in searchd.toml)");
+  StepBudget budget(request.deadline);
+  if (!budget.allows("not searched"))
+    return not_searched(request, request.q.empty() ? SortOrder::document : SortOrder::relevance, budget);
 
   QueryParserOptions query_options = options_.query;
   query_options.headings_match = request.headings;
@@ -67,15 +89,17 @@ Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
   query_options.date_relation = request.date_relation;
   // An index analysed otherwise may lack a lexicon term's term; its phrase matches regardless.
   if (!analysis_differences().empty()) query_options.lexicon_terms = false;
+  query_options.limits = request.limits;
   if (request.mode != SearchMode::lexical && !resources_->thesaurus.concepts().empty())
     query_options.thesaurus = &resources_->thesaurus;
   auto parsed = parse_query(request.q, analyzer_, resources_->gazetteer, query_options);
   if (!parsed) return std::unexpected(parsed.error());
-  if (request.mode == SearchMode::lexical || parsed->semantic_text.empty()) return run(request, *parsed, nullptr);
+  if (request.mode == SearchMode::lexical || parsed->semantic_text.empty()) return run(request, *parsed, nullptr, budget);
 
   std::vector<std::string> warnings;
   VectorQuery vq;
   vq.store = usable_store(warnings, true);
+  if (vq.store && !budget.allows("dense vectors not used")) vq.store = nullptr;  // embedding waits for a server
   if (vq.store) {
     auto vector = options_.vectors->embed_query(parsed->semantic_text);
     if (!vector && vector.error().skipped) {
@@ -87,17 +111,27 @@ Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
                          std::to_string(vq.store->dimensions()) + "; lexical results only");
     } else {
       vq.vector = std::move(*vector);
-      return run(request, *parsed, &vq);
+      return run(request, *parsed, &vq, budget);
     }
   }
-  return run(request, *parsed, nullptr, std::move(warnings));
+  return run(request, *parsed, nullptr, budget, std::move(warnings));
+}
+
+SearchResponse Searcher::not_searched(const SearchRequest& request, SortOrder sort, StepBudget& budget) const {
+  SearchResponse response = start_response(request, ParsedQuery{}, false, {});
+  response.sort = request.sort.value_or(sort);
+  response.total_exact = false;
+  response.facets = uncounted_facets(request);
+  return finish(std::move(response), budget);
 }
 
 // A search runs in named steps: the response's header (start_response), the filters
 // (request_filters), the ranking (rank: lexical, semantic or hybrid), facet counting
-// (count_facets) and hit rendering (HitRenderer).
+// (count_facets) and hit rendering (HitRenderer). The budget is asked before the vector
+// retrieval, the ranking, each facet's own pass and each hit's snippet.
 Expected<SearchResponse> Searcher::run(const SearchRequest& request, const ParsedQuery& parsed, const VectorQuery* vq,
-                                       std::vector<std::string> warnings) {
+                                       StepBudget& budget, std::vector<std::string> warnings) {
+  if (vq && !budget.allows("dense vectors not used")) vq = nullptr;
   const std::vector<std::string>& stale = analysis_differences();
   warnings.insert(warnings.end(), stale.begin(), stale.end());
   SearchResponse response = start_response(request, parsed, vq != nullptr, std::move(warnings));
@@ -114,18 +148,26 @@ Expected<SearchResponse> Searcher::run(const SearchRequest& request, const Parse
   const bool semantic = vq && request.mode == SearchMode::semantic;
 
   const Xapian::Query query = filters->apply(parsed.query);
-  auto ranking = rank(request, query, sort, spy, vectors ? &*vectors : nullptr, semantic);
+  if (!budget.allows("not searched")) {
+    response.total_exact = false;
+    response.facets = uncounted_facets(request);
+    return finish(std::move(response), budget);
+  }
+  auto ranking = rank(request, query, sort, spy, vectors ? &*vectors : nullptr, semantic, budget.time_limit());
   if (!ranking) return std::unexpected(ranking.error());
   response.total = ranking->total;
+  response.total_exact = ranking->exact;
+  if (!ranking->exact) budget.cut("total estimated, facet counts are lower bounds");
 
-  auto facets = count_facets(request, plan, spy, *table, parsed.query, *filters, vectors ? &*vectors : nullptr, semantic);
+  auto facets = count_facets(request, plan, spy, *table, parsed.query, *filters, vectors ? &*vectors : nullptr, semantic,
+                             budget);
   if (!facets) return std::unexpected(facets.error());
   response.facets = std::move(*facets);
 
   std::vector<Ranked> page = ranking->page(request.size);
   if (semantic && parsed.has_text) mark_lexical_matches(page, query);
-  response.hits = HitRenderer(analyzer_, parsed, request).render(*db_, page);
-  return response;
+  response.hits = HitRenderer(analyzer_, parsed, request).render(*db_, page, &budget);
+  return finish(std::move(response), budget);
 }
 
 SearchResponse Searcher::start_response(const SearchRequest& request, const ParsedQuery& parsed, bool vector,
@@ -144,26 +186,31 @@ SearchResponse Searcher::start_response(const SearchRequest& request, const Pars
 }
 
 Expected<Ranking> Searcher::rank(const SearchRequest& request, const Xapian::Query& query, const SortKeys& sort,
-                                 FacetSpy& spy, const VectorRetriever* vectors, bool semantic) const {
-  if (!vectors) return lexical_ranking(*db_, query, sort, spy, request.offset, request.size);
+                                 FacetSpy& spy, const VectorRetriever* vectors, bool semantic, double time_limit) const {
+  if (!vectors) return lexical_ranking(*db_, query, sort, spy, request.offset, request.size, time_limit);
   auto candidates = vectors->candidates();
   if (!candidates) return std::unexpected(candidates.error());
   if (semantic) return semantic_ranking(*candidates, sort, spy, request.offset);
-  return hybrid_ranking(*db_, query, sort, spy, *candidates, options_.vectors->options(), request.offset, request.size);
+  return hybrid_ranking(*db_, query, sort, spy, *candidates, options_.vectors->options(), request.offset, request.size,
+                        time_limit);
 }
 
 Expected<std::vector<Facet>> Searcher::count_facets(const SearchRequest& request, const FacetPlan& plan,
                                                     const FacetSpy& spy, const SlotTable& table,
                                                     const Xapian::Query& query, const Filters& filters,
-                                                    const VectorRetriever* vectors, bool semantic) const {
+                                                    const VectorRetriever* vectors, bool semantic,
+                                                    StepBudget& budget) const {
   const FacetLabels labels(resources_->gazetteer, *db_);
   std::vector<Facet> computed;
   for (std::size_t i = 0; i < plan.main.size(); ++i)
     computed.push_back(make_facet(kFacetDefs[plan.main[i]].name, spy.values(i), request.facet_size, labels));
   for (std::size_t k : plan.own_pass) {
-    FacetSpy own(table, {k});
-    if (auto ok = count_without_own_filter(k, own, *db_, query, filters, vectors, semantic); !ok)
-      return std::unexpected(ok.error());
+    FacetSpy own(table, {k});  // no values when the budget leaves no time to count
+    if (budget.allows("facets not counted")) {
+      auto exact = count_without_own_filter(k, own, *db_, query, filters, vectors, semantic, budget.time_limit());
+      if (!exact) return std::unexpected(exact.error());
+      if (!*exact) budget.cut("facet counts are lower bounds");
+    }
     computed.push_back(make_facet(kFacetDefs[k].name, own.values(0), request.facet_size, labels));
   }
   // In the order requested; a facet asked twice is listed once.
@@ -187,6 +234,9 @@ void Searcher::mark_lexical_matches(std::vector<Ranked>& page, const Xapian::Que
 
 Expected<std::optional<SearchResponse>> Searcher::similar(const std::string& id, const SearchRequest& request) {
   if (auto ok = check_request(request); !ok) return std::unexpected(ok.error());
+  StepBudget budget(request.deadline);
+  if (!budget.allows("not searched"))
+    return std::optional<SearchResponse>(not_searched(request, SortOrder::relevance, budget));
   const std::string id_term = std::string(schema::kPassageId) + id;
   Xapian::PostingIterator posting = db_->postlist_begin(id_term);
   if (posting == db_->postlist_end(id_term)) return std::optional<SearchResponse>();
@@ -205,7 +255,7 @@ Expected<std::optional<SearchResponse>> Searcher::similar(const std::string& id,
       warnings.push_back("passage " + id + " has no stored vector; related passages by shared terms only");
     }
   }
-  auto response = run(request, similar.parsed, vq.vector.empty() ? nullptr : &vq, std::move(warnings));
+  auto response = run(request, similar.parsed, vq.vector.empty() ? nullptr : &vq, budget, std::move(warnings));
   if (!response) return std::unexpected(response.error());
   response->expansions = std::move(similar.described);
   return std::optional<SearchResponse>(std::move(*response));

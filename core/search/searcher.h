@@ -29,6 +29,7 @@ class FacetSpy;
 struct Ranked;
 struct Ranking;
 class SortKeys;
+class StepBudget;
 struct VectorQuery;  // vector_retrieval.h
 class VectorRetriever;
 
@@ -49,7 +50,20 @@ class Searcher {
   // unknown facet names, mode=semantic without an embedder. A query that cannot be embedded
   // (server down, index without vectors or with another model's) is not a failure: the
   // lexical (+ thesaurus) results come back with a warning saying why. Xapian errors are thrown
-  // (Xapian::DatabaseModifiedError: reopen and retry).
+  // (Xapian::DatabaseModifiedError: reopen and retry). Over request.limits (more clauses,
+  // expansions or filter values) is an expected failure too.
+  //
+  // request.deadline: the clock is read once at each of these steps, in this order, and a step
+  // the deadline has passed is skipped (SearchResponse::timed_out, one warning listing the cuts):
+  //   1. on arrival (after check_request()): no search at all; no hits, facets without values
+  //   2. before embedding the query (hybrid/semantic with vectors): lexical results only
+  //   3. before the vector candidates (in run(); also for similar()): lexical results only
+  //   4. before the ranking: no hits; the remaining time bounds the Xapian match
+  //      (Enquire::set_time_limit: once it runs out, the best hits found are kept, the total is
+  //      estimated (total_exact false) and the facets counted on the way are lower bounds)
+  //   5. before each facet counted in a pass of its own (disjunctive): listed without values
+  //   6. before each hit's snippet and matched expansions: later hits go without them
+  // Without a deadline nothing is read and the response is as if there were none.
   Expected<SearchResponse> search(const SearchRequest& request);
 
   // Passages related to passage `id`, never the passage itself. Lexically by relevance
@@ -74,20 +88,25 @@ class Searcher {
  private:
   // Runs an already translated query with the request's filters, facets, sort and paging; with
   // `vq`, fused with (hybrid) or replaced by (semantic) its vector candidates. `warnings` are
-  // added to the response's.
+  // added to the response's. Steps the budget leaves no time for are skipped (timed_out).
   Expected<SearchResponse> run(const SearchRequest& request, const ParsedQuery& parsed, const VectorQuery* vq,
-                               std::vector<std::string> warnings = {});
+                               StepBudget& budget, std::vector<std::string> warnings = {});
+  // The answer to a request whose time ran out before the search: no hits, facets uncounted,
+  // timed_out with the budget's warning. `sort`: the default order when the request names none.
+  SearchResponse not_searched(const SearchRequest& request, SortOrder sort, StepBudget& budget) const;
   // The response before any search: mode, fields, the query's warnings and expansions.
   SearchResponse start_response(const SearchRequest& request, const ParsedQuery& parsed, bool vector,
                                 std::vector<std::string> warnings) const;
   // The ranking of `query` (filters applied): lexical without `vectors`, else semantic or hybrid.
+  // `time_limit` (seconds, 0: none) bounds the Xapian match (lexical_ranking).
   Expected<Ranking> rank(const SearchRequest& request, const Xapian::Query& query, const SortKeys& sort,
-                         FacetSpy& spy, const VectorRetriever* vectors, bool semantic) const;
+                         FacetSpy& spy, const VectorRetriever* vectors, bool semantic, double time_limit) const;
   // The requested facets, in request order: the main pass's from `spy`, the others counted in a
-  // pass of their own (FacetPlan::own_pass). `query` is the parsed query without filters.
+  // pass of their own (FacetPlan::own_pass), each only if `budget` allows (else listed without
+  // values). `query` is the parsed query without filters.
   Expected<std::vector<Facet>> count_facets(const SearchRequest& request, const FacetPlan& plan, const FacetSpy& spy,
                                             const SlotTable& table, const Xapian::Query& query, const Filters& filters,
-                                            const VectorRetriever* vectors, bool semantic) const;
+                                            const VectorRetriever* vectors, bool semantic, StepBudget& budget) const;
   // mode=semantic: says which vector hits of the page the words match too.
   void mark_lexical_matches(std::vector<Ranked>& page, const Xapian::Query& query) const;
   // The store to search when vectors can take part, or nullptr with a warning saying why not.

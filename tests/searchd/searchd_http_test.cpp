@@ -184,6 +184,9 @@ struct Fixture {
     c.port = 0;
     c.threads = 2;  // query workers: fewer than the 8 concurrent keep-alive clients below
     c.access_log = false;
+    // No time budget: a loaded test machine must not turn results into timed-out ones (the
+    // deadline's steps are tested with a fake clock in tests/search/budget_test.cpp).
+    c.request_timeout_ms = 0;
     return c;
   }
 
@@ -266,6 +269,8 @@ TEST_CASE_METHOD(Fixture, "GET /search: hits, snippets, filters, facets, sorting
 
   HttpResponse r = client.get("/search?q=" + enc("区域经济委员会"));
   REQUIRE(r.status == 200);
+  CHECK(r.parsed()["timed_out"] == false);
+  CHECK(r.parsed()["total_exact"] == true);
   CHECK(r.headers.at("content-type") == "application/json; charset=utf-8");
   CHECK(r.headers.count("server-timing") == 1);
   json j = r.parsed();
@@ -498,6 +503,34 @@ TEST_CASE_METHOD(Fixture, "client errors: status code and JSON error body, never
     INFO(q);
     CHECK(client.get("/search?q=" + enc(q)).status == 200);
   }
+}
+
+TEST_CASE_METHOD(Fixture, "caps on clauses and filter values are 400s, timed_out and total_exact are always there") {
+  index_seed();
+  searchd::SearchdConfig c = config();
+  c.request_timeout_ms = 2000;  // the default budget: only the fields' presence is checked
+  c.query_limits.max_clauses = 8;
+  c.query_limits.max_filter_values = 4;
+  start(c);
+  HttpClient client(port);
+
+  const HttpResponse clauses = client.get("/search?q=" + enc("a b c d e f g (h OR i)"));
+  check_error(clauses, 400);
+  CHECK(clauses.parsed()["error"]["message"] == "query has 9 clauses; the limit is 8");
+  const HttpResponse values = client.get("/search?org=unep,fao,sprep&year=2013,2014");
+  check_error(values, 400);
+  CHECK(values.parsed()["error"]["message"] == "the filters have 5 values; the limit is 4");
+  check_error(client.get("/similar?id=" + enc(std::string(kSeedSymbol) + "#21") + "&org=unep,fao,sprep&year=2013,2014"), 400);
+  check_error(client.get("/documents?meeting=cop,np-mop,cp-mop&type=note,report"), 400);
+
+  for (const std::string& target : {"/search?q=" + enc("缔约方 (a OR b)"), "/similar?id=" + enc(std::string(kSeedSymbol) + "#21")}) {
+    INFO(target);
+    const HttpResponse ok = client.get(target);
+    REQUIRE(ok.status == 200);
+    CHECK(ok.parsed()["timed_out"].is_boolean());
+    CHECK(ok.parsed()["total_exact"].is_boolean());
+  }
+  CHECK(client.get("/documents").parsed()["timed_out"].is_boolean());
 }
 
 TEST_CASE_METHOD(Fixture, "a URL over the configured limit is 413 from searchd itself") {
@@ -811,6 +844,10 @@ access_log = false
 
 [limits]
 max_query_bytes = 2048
+request_timeout_ms = 500
+max_query_clauses = 32
+max_expansions = 16
+max_filter_values = 100
 
 [search]
 default_size = 20
@@ -826,6 +863,11 @@ highlight_close = "</em>"
   CHECK_FALSE(c->access_log);
   CHECK(c->max_query_bytes == 2048);
   CHECK(c->max_url_bytes == 8192);  // default kept
+  CHECK(c->request_timeout_ms == 500);
+  CHECK(c->query_limits.max_clauses == 32);
+  CHECK(c->query_limits.max_expansions == 16);
+  CHECK(c->query_limits.max_filter_values == 100);
+  CHECK(SearchdConfig{}.request_timeout_ms == 2000);
   CHECK(c->default_size == 20);
   CHECK(c->highlight_open == "<em>");
   CHECK(validate_config(*c));
@@ -858,6 +900,16 @@ highlight_close = "</em>"
   v = {};
   v.max_query_bytes = 9000;
   CHECK_FALSE(validate_config(v));
+  v = {};
+  v.request_timeout_ms = -1;
+  CHECK(validate_config(v).error().message == "limits.request_timeout_ms must be 0-600000 (0: no time budget), got -1");
+  v.request_timeout_ms = 0;  // no budget
+  CHECK(validate_config(v));
+  v.query_limits.max_clauses = 0;
+  CHECK(validate_config(v).error().message == "limits.max_query_clauses must be 1-4096, got 0");
+  v = {};
+  v.query_limits.max_filter_values = 0;
+  CHECK(validate_config(v).error().message == "limits.max_filter_values must be 1-10000, got 0");
 
   // The sample configuration shipped in config/ is valid and documents every setting.
   auto sample = load_config(test::source_dir() / "config" / "searchd.toml");

@@ -495,3 +495,46 @@ TEST_CASE_METHOD(Fixture, "a replaced vectors.bin is picked up") {
   CHECK(docids->size() == 53);
   CHECK(docids->count("UNEP/CBD/NP/COP-MOP/1/6#21") == 1);
 }
+
+TEST_CASE_METHOD(Fixture, "the time budget: no embedding and no vector candidates once the deadline has passed") {
+  SearcherOptions with;
+  with.vectors = vectors();
+  Searcher searcher(db, *res, with);
+  const SearchResponse full = run(searcher, "讲习班", SearchMode::hybrid, 5);
+  REQUIRE(full.vector);
+  REQUIRE(embedder->calls == 1);
+
+  // A clock that reads the deadline's start `reads` times, then an hour later. Reads: 1 on
+  // arrival, 2 before embedding, 3 before the vector candidates, 4 before the ranking, then one
+  // per hit's snippet.
+  auto expiring_after = [](int reads) {
+    const auto start = Deadline::Clock::time_point{} + std::chrono::hours(1000);
+    auto count = std::make_shared<int>(0);
+    return Deadline(start, std::chrono::milliseconds(2000),
+                    [count, start, reads] { return (*count)++ < reads ? start : start + std::chrono::hours(1); });
+  };
+  SearchRequest r;
+  r.q = "讲习班";
+  r.mode = SearchMode::hybrid;
+  r.size = 5;
+  r.deadline = expiring_after(1);
+  SearchResponse s = run(searcher, r);
+  CHECK(embedder->calls == 1);  // not asked again: the budget was gone before the embedding
+  CHECK_FALSE(s.vector);
+  CHECK(s.timed_out);
+  CHECK(s.hits.empty());
+  CHECK(s.warnings == std::vector<std::string>{"time budget of 2000 ms exceeded: dense vectors not used, not searched"});
+
+  r.q = "研讨会";  // not cached: embedded, then out of time before the candidates
+  r.deadline = expiring_after(2);
+  s = run(searcher, r);
+  CHECK(embedder->calls == 2);
+  CHECK_FALSE(s.vector);
+  CHECK(s.timed_out);
+
+  r.q = "讲习班";
+  r.deadline = expiring_after(100);
+  s = run(searcher, r);
+  CHECK_FALSE(s.timed_out);
+  CHECK(s.to_json() == full.to_json());
+}
