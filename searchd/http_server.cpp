@@ -103,8 +103,9 @@ std::shared_ptr<VectorSearch> make_vector_search(const SearchdConfig& config) {
 struct HttpServer::Impl {
   Impl(SearchdConfig c, const Resources& r) : config(std::move(c)), resources(r) { configure(); }
 
-  // One handler per route; `rest` is the decoded path after a prefix route's prefix.
-  using Handler = Reply (Impl::*)(const httplib::Request&, std::string_view rest);
+  // One handler per route; `rest` is the decoded path after a prefix route's prefix, `arrived` when
+  // the request arrived (its time budget runs from there, queueing included).
+  using Handler = Reply (Impl::*)(const httplib::Request&, std::string_view rest, Clock::time_point arrived);
   struct Route {
     std::string_view path;  // exact path, or a prefix when it ends with '/'
     Handler handler;
@@ -161,7 +162,7 @@ struct HttpServer::Impl {
       ++in_flight;
       Reply reply;
       try {
-        reply = dispatch(req);
+        reply = dispatch(req, start);
       } catch (const Xapian::Error& e) {
         reply = error_reply(500, "index error: " + e.get_description());
       } catch (const std::exception& e) {
@@ -216,7 +217,7 @@ struct HttpServer::Impl {
     });
   }
 
-  Reply dispatch(const httplib::Request& req) {
+  Reply dispatch(const httplib::Request& req, Clock::time_point arrived) {
     if (req.target.size() > config.max_url_bytes)
       return error_reply(413, "request URL is " + std::to_string(req.target.size()) + " bytes; the limit is " +
                                   std::to_string(config.max_url_bytes));
@@ -231,8 +232,8 @@ struct HttpServer::Impl {
       if (prefix ? !path.starts_with(route.path) : path != route.path) continue;
       if (req.method != "GET" && req.method != "HEAD") return error_reply(405, "only GET is supported");
       const std::string_view rest = prefix ? path.substr(route.path.size()) : std::string_view();
-      if (!route.index) return (this->*route.handler)(req, rest);
-      return queries.run([&] { return (this->*route.handler)(req, rest); });
+      if (!route.index) return (this->*route.handler)(req, rest, arrived);
+      return queries.run([&] { return (this->*route.handler)(req, rest, arrived); });
     }
     return error_reply(404, "no such endpoint: " + req.path + " (see docs/API.md)");
   }
@@ -301,9 +302,9 @@ struct HttpServer::Impl {
 
   // ---- Endpoints --------------------------------------------------------------------------------
 
-  Reply handle_search(const httplib::Request& req, std::string_view) {
+  Reply handle_search(const httplib::Request& req, std::string_view, Clock::time_point arrived) {
     const auto start = Clock::now();
-    auto request = search_request(req, config);
+    auto request = search_request(req, config, arrived);
     if (!request) return error_reply(request.error().status, request.error().message);
     return with_index([&](Worker& w) {
       auto response = w.searcher->search(*request);
@@ -313,16 +314,17 @@ struct HttpServer::Impl {
       body["offset"] = request->offset;
       body["size"] = request->size;
       body["took_ms"] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+      if (body.value("timed_out", false)) metrics.count_timed_out();
       return Reply{200, std::move(body)};
     });
   }
 
-  Reply handle_similar(const httplib::Request& req, std::string_view) {
+  Reply handle_similar(const httplib::Request& req, std::string_view, Clock::time_point arrived) {
     const auto start = Clock::now();
     if (!req.has_param("id") || req.get_param_value("id").empty())
       return error_reply(400, "give a passage id: /similar?id=UNEP/CBD/NP/COP-MOP/1/6%2321");
     if (req.has_param("q")) return error_reply(400, "/similar takes no q; use the filters");
-    auto request = search_request(req, config);
+    auto request = search_request(req, config, arrived);
     if (!request) return error_reply(request.error().status, request.error().message);
     const std::string id = req.get_param_value("id");
     return with_index([&](Worker& w) {
@@ -334,11 +336,12 @@ struct HttpServer::Impl {
       body["offset"] = request->offset;
       body["size"] = request->size;
       body["took_ms"] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+      if (body.value("timed_out", false)) metrics.count_timed_out();
       return Reply{200, std::move(body)};
     });
   }
 
-  Reply handle_passage(const httplib::Request&, std::string_view id) {
+  Reply handle_passage(const httplib::Request&, std::string_view id, Clock::time_point) {
     if (id.empty()) return error_reply(404, "give a passage id: /passages/UNEP/CBD/NP/COP-MOP/1/6%2321");
     return with_index([&](Worker& w) {
       auto passage = w.reader->passage(std::string(id));
@@ -347,9 +350,9 @@ struct HttpServer::Impl {
     });
   }
 
-  Reply handle_documents(const httplib::Request& req, std::string_view) {
+  Reply handle_documents(const httplib::Request& req, std::string_view, Clock::time_point arrived) {
     const auto start = Clock::now();
-    auto request = document_list_request(req, config);
+    auto request = document_list_request(req, config, arrived);
     if (!request) return error_reply(request.error().status, request.error().message);
     return with_index([&](Worker& w) {
       auto list = list_documents(*w.searcher, *request);
@@ -358,11 +361,12 @@ struct HttpServer::Impl {
       body["offset"] = request->offset;
       body["size"] = request->size;
       body["took_ms"] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+      if (body.value("timed_out", false)) metrics.count_timed_out();
       return Reply{200, std::move(body)};
     });
   }
 
-  Reply handle_document(const httplib::Request&, std::string_view symbol) {
+  Reply handle_document(const httplib::Request&, std::string_view symbol, Clock::time_point) {
     if (symbol.empty()) return error_reply(404, "give a document symbol: /documents/UNEP/CBD/NP/COP-MOP/1/6");
     return with_index([&](Worker& w) {
       std::string key(symbol);
@@ -384,7 +388,7 @@ struct HttpServer::Impl {
 
   // Files of config.web_root (static_files.h says what is refused); anything else is the 404 of
   // an unknown route, so API clients see the same error as before the UI existed.
-  Reply handle_static(const httplib::Request& req, std::string_view) {
+  Reply handle_static(const httplib::Request& req, std::string_view, Clock::time_point) {
     const auto file = resolve_static_path(config.web_root, req.path);
     auto content = file ? read_static_file(*file) : std::nullopt;
     if (!content) return error_reply(404, "no such endpoint: " + req.path + " (see docs/API.md)");
@@ -394,7 +398,7 @@ struct HttpServer::Impl {
     return reply;
   }
 
-  Reply handle_health(const httplib::Request&, std::string_view) {
+  Reply handle_health(const httplib::Request&, std::string_view, Clock::time_point) {
     return with_index([&](Worker& w) {
       Xapian::Database& db = w.reader->database();
       return Reply{200,
@@ -406,7 +410,7 @@ struct HttpServer::Impl {
     });
   }
 
-  Reply handle_stats(const httplib::Request&, std::string_view) {
+  Reply handle_stats(const httplib::Request&, std::string_view, Clock::time_point) {
     return with_index([&](Worker& w) {
       const IndexStats s = w.reader->stats();
       return Reply{200,
@@ -419,7 +423,7 @@ struct HttpServer::Impl {
     });
   }
 
-  Reply handle_metrics(const httplib::Request&, std::string_view) {
+  Reply handle_metrics(const httplib::Request&, std::string_view, Clock::time_point) {
     const ConnectionPoolStats pool = connections.stats();
     MetricsSnapshot snapshot;
     snapshot.in_flight = in_flight.load();
@@ -431,6 +435,11 @@ struct HttpServer::Impl {
     snapshot.index_revision = index_revision.load();
     snapshot.index_documents = index_documents.load();
     snapshot.index_passages = index_passages.load();
+    if (const auto breaker = vectors->breaker_stats()) {
+      snapshot.embedder_failures = breaker->failures;
+      snapshot.embedder_skipped = breaker->short_circuited;
+      snapshot.embedder_circuit_open = breaker->state == BreakerState::open;
+    }
     Reply reply;
     reply.raw = metrics.render(snapshot);
     reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -448,6 +457,7 @@ struct HttpServer::Impl {
   // "dimensions", "ann", "error"}.
   json vector_status() {
     json out = {{"embedder", vectors->has_embedder() ? json(vectors->embedder_model()) : json(nullptr)}};
+    if (const auto breaker = vectors->breaker_stats()) out["circuit"] = breaker_state_name(breaker->state);
     auto store = vectors->store();
     if (!store) {
       out["passages"] = 0;
