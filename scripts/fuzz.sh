@@ -60,6 +60,14 @@ dict() {
   esac
 }
 
+# Stack traces with file:line need an llvm-symbolizer (any version; Debian's llvm-16 or llvm
+# package), which the sanitizers do not always find by themselves.
+if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ]; then
+  for s in llvm-symbolizer-16 llvm-symbolizer llvm-symbolizer-14; do
+    if command -v "$s" >/dev/null; then export ASAN_SYMBOLIZER_PATH=$(command -v "$s"); break; fi
+  done
+fi
+
 mkdir -p "$dir/crashes" "$dir/logs"
 failed=()
 for t in "${targets[@]}"; do

@@ -41,7 +41,8 @@ void require(bool ok, const char* what) {
 void count_cjk(std::string_view text, std::map<char32_t, int>& counts, int delta) {
   for (std::size_t i = 0; i < text.size();) {
     const char32_t cp = next_code_point(text, i);
-    if (cp >= 0x2E80 && cp != 0x3000 && cp != U'（' && cp != U'）') counts[cp] += delta;
+    // U+3000 and U+FEFF are layout whitespace to the parser; the parentheses may be a label's.
+    if (cp >= 0x2E80 && cp != 0x3000 && cp != 0xFEFF && cp != U'（' && cp != U'）') counts[cp] += delta;
   }
 }
 
