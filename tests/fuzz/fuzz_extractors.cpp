@@ -1,8 +1,8 @@
 // libFuzzer target: the extractors of documents/ on normalised text, as passage_fields.cpp runs
 // them: extract_dates, extract_decisions (default and a document's context), extract_symbols;
 // and decision_filter_key, decision_context and roman_to_int on the raw input (user values).
-// Checks that every reported byte range is inside the text and spells the reported text, and
-// that ranges and dates are ordered.
+// Checks that every reported byte range is inside the text and spells the reported text, that
+// ranges and dates are ordered and dates possible.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -32,6 +32,11 @@ void run(std::string_view text, const DecisionContext& context) {
     require(d.begin >= last_end, "dates non-overlapping, left to right");
     require(text.substr(d.begin, d.end - d.begin) == d.text, "date text is its byte range");
     require(d.from <= d.to, "date from <= to");
+    for (const PartialDate& p : {d.from, d.to}) {
+      require(p.year >= 1900 && p.year <= 2100, "year in 1900-2100");
+      require(p.month >= 0 && p.month <= 12 && p.day >= 0 && p.day <= 31, "month and day in range");
+      require(p.day == 0 || p.month > 0, "a day only with its month");
+    }
     require(d.first_day() <= d.last_day(), "first day <= last day");
     (void)d.iso();
     (void)d.years();
