@@ -119,3 +119,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   require(fields.passages.size() == doc->passages.size(), "fields parallel to passages");
   return 0;
 }
+
+// Loads the resources before the first input, outside libFuzzer's per-input timeout.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  (void)resources();
+  return 0;
+}
