@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the project builds, runs and tests with (chromium, nodejs and
 # npm for the web UI's end-to-end tests; a CJK font so their screenshots show Chinese; pango-view,
-# qpdf and pdftotext make and check the PDFs of the PDF-input tests, with that font).
+# qpdf and pdftotext make and check the PDFs of the PDF-input tests, with that font; clang 16 and
+# its libFuzzer/sanitizer runtimes build scripts/fuzz.sh's targets: clang 14 cannot compile
+# libstdc++'s <expected>).
 # Idempotent: apt is only called when something is missing. Needs root (or sudo).
 set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
+  clang-16 libclang-rt-16-dev
   libxapian-dev xapian-tools
   libicu-dev
   libpoppler-cpp-dev
