@@ -44,7 +44,8 @@ struct SearchdConfig {
   int keep_alive_timeout_s = 5;           // idle seconds before a keep-alive connection closes
   int read_timeout_s = 5;                 // seconds to wait for a request's bytes
   // Query embeddings ([embedder]): base_url empty = none (hybrid = lexical + thesaurus). A query
-  // waits for the server, so the defaults are short: 3 s, one retry.
+  // waits for the server inside its time budget (2 s by default), so the defaults are short: 1.5 s,
+  // no retry (the circuit breaker skips a server that keeps failing).
   EmbedderOptions embedder = default_embedder();
   int breaker_failures = 3;               // consecutive failed query embeddings after which the
                                           // embedder is skipped (hybrid answers lexically at once); 0: never
@@ -55,8 +56,8 @@ struct SearchdConfig {
     EmbedderOptions e;
     e.api_key_env = "EMBEDDING_API_KEY";
     e.batch_size = 1;
-    e.timeout_ms = 3000;
-    e.retries = 1;
+    e.timeout_ms = 1500;
+    e.retries = 0;
     e.backoff_ms = 100;
     return e;
   }
