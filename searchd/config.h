@@ -40,7 +40,7 @@ struct SearchdConfig {
   std::string highlight_open = "<mark>";  // default tags around matches in snippets
   std::string highlight_close = "</mark>";
   bool access_log = true;                 // one line per request on stderr
-  int keep_alive_max_count = 100;         // requests served on one connection before closing it
+  int keep_alive_max_count = 1000;        // requests served on one connection before closing it
   int keep_alive_timeout_s = 5;           // idle seconds before a keep-alive connection closes
   int read_timeout_s = 5;                 // seconds to wait for a request's bytes
   // Query embeddings ([embedder]): base_url empty = none (hybrid = lexical + thesaurus). A query

@@ -12,6 +12,8 @@
 #include <span>
 #include <thread>
 
+#include <sys/socket.h>
+
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 #include <xapian.h>
@@ -140,6 +142,12 @@ struct HttpServer::Impl {
   void configure() {
     server.new_task_queue = [this] { return new PooledTaskQueue(connections); };
     server.set_tcp_nodelay(true);  // otherwise every keep-alive response waits ~40 ms (Nagle)
+    // cpp-httplib listens with a backlog of 5: a burst of new connections overflows it and their
+    // SYNs are retried a second later. Note the socket so bind() can listen again with a deep one.
+    server.set_socket_options([this](socket_t sock) {
+      httplib::default_socket_options(sock);
+      listen_socket = sock;
+    });
     server.set_keep_alive_max_count(static_cast<std::size_t>(config.keep_alive_max_count));
     server.set_keep_alive_timeout(config.keep_alive_timeout_s);
     server.set_read_timeout(config.read_timeout_s, 0);
@@ -490,6 +498,7 @@ struct HttpServer::Impl {
   std::mutex lifecycle_mutex;  // serialises start()/stop()
   std::thread background;
   std::atomic<int> port{0};
+  socket_t listen_socket = INVALID_SOCKET;  // set while binding (set_socket_options)
 };
 
 HttpServer::HttpServer(SearchdConfig config, const Resources& resources)
@@ -506,6 +515,9 @@ Expected<int> HttpServer::bind() {
   } else if (!impl_->server.bind_to_port(c.host, port)) {
     return fail("cannot bind to " + c.host + ":" + std::to_string(port) + " (in use, or not allowed)");
   }
+  // Linux takes a second listen() on a listening socket as a new backlog (capped by
+  // net.core.somaxconn).
+  if (impl_->listen_socket != INVALID_SOCKET) ::listen(impl_->listen_socket, SOMAXCONN);
   impl_->port = port;
   return port;
 }
