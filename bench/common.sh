@@ -1,20 +1,25 @@
-# Shared by bench/load.sh and bench/soak.sh (sourced): release build, corpus, index, server.
+# Shared by bench/run.sh, bench/load.sh and bench/soak.sh (sourced): release build, corpus, index, server.
 # Expects $root, $shared and $data.
 
 release="$root/build/release"
 
-# Packages the corpus generator and the load tools need, a release build, and the corpus of $1 docs.
-bench_prepare() {
-  "$root/scripts/install-deps.sh"
+# Installs the Debian packages named, those missing only.
+bench_install() {
   local sudo= need=()
   [ "$(id -u)" = 0 ] || sudo=sudo
-  for p in wrk curl manpages-zh debian-reference-zh-cn; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
   done
   if [ ${#need[@]} -gt 0 ]; then
     $sudo apt-get update -q
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${need[@]}"
   fi
+}
+
+# Packages the corpus generator and the load tools need, a release build, and the corpus of $1 docs.
+bench_prepare() {
+  "$root/scripts/install-deps.sh"
+  bench_install wrk curl manpages-zh debian-reference-zh-cn
   "$root/scripts/build.sh" "$release" -DCMAKE_BUILD_TYPE=Release -DTREATY_BUILD_TESTS=OFF
   [ -d "$data/corpus-$1" ] || python3 "$shared/make_corpus.py" --docs "$1" --out "$data/corpus-$1"
 }

@@ -13,16 +13,9 @@ shift || true
 engines=${ENGINES:-groonga,sqlite_fts5,ours}
 
 [ -d "$shared" ] || { echo "bench: no shared harness at $shared" >&2; exit 2; }
+. "$root/bench/common.sh"
 "$root/scripts/install-deps.sh"
-SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-need=()
-for p in groonga-bin wrk time manpages-zh debian-reference-zh-cn; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
-fi
+bench_install groonga-bin wrk time manpages-zh debian-reference-zh-cn
 
 "$root/scripts/build.sh" "$root/build/release" -DCMAKE_BUILD_TYPE=Release -DTREATY_BUILD_TESTS=OFF
 

@@ -33,6 +33,12 @@ void sample(std::string& out, std::string_view name, std::uint64_t value, std::s
   out.append(" ").append(std::to_string(value)).append("\n");
 }
 
+// A metric without labels: its HELP and TYPE lines and its one sample.
+void single(std::string& out, std::string_view name, std::string_view type, std::string_view help, std::uint64_t value) {
+  header(out, name, type, help);
+  sample(out, name, value);
+}
+
 }  // namespace
 
 void Metrics::observe(std::string_view route, int status, double seconds) {
@@ -70,32 +76,19 @@ std::string Metrics::render(const MetricsSnapshot& s) const {
       sample(out, "searchd_request_duration_seconds_count", h.count, label("route", route));
     }
   }
-  header(out, "searchd_requests_in_flight", "gauge", "Requests being handled now.");
-  sample(out, "searchd_requests_in_flight", s.in_flight);
-  header(out, "searchd_query_queue_depth", "gauge", "Requests waiting for a query worker.");
-  sample(out, "searchd_query_queue_depth", s.queue_depth);
-  header(out, "searchd_query_workers", "gauge", "Threads that run index work.");
-  sample(out, "searchd_query_workers", s.query_workers);
-  header(out, "searchd_connections_open", "gauge", "Connections being served.");
-  sample(out, "searchd_connections_open", s.connections_open);
-  header(out, "searchd_connections_accepted_total", "counter", "Connections served.");
-  sample(out, "searchd_connections_accepted_total", s.connections_accepted);
-  header(out, "searchd_connections_rejected_total", "counter", "Connections over max_connections, answered 503.");
-  sample(out, "searchd_connections_rejected_total", s.connections_rejected);
-  header(out, "searchd_queries_timed_out_total", "counter", "Searches that ran out of their time budget.");
-  sample(out, "searchd_queries_timed_out_total", timed_out_.load());
-  header(out, "searchd_embedder_failures_total", "counter", "Query embeddings that failed.");
-  sample(out, "searchd_embedder_failures_total", s.embedder_failures);
-  header(out, "searchd_embedder_skipped_total", "counter", "Query embeddings skipped while the circuit breaker was open.");
-  sample(out, "searchd_embedder_skipped_total", s.embedder_skipped);
-  header(out, "searchd_embedder_circuit_open", "gauge", "1 while the embedder's circuit breaker is open.");
-  sample(out, "searchd_embedder_circuit_open", s.embedder_circuit_open ? 1 : 0);
-  header(out, "searchd_index_revision", "gauge", "Revision of the index last searched.");
-  sample(out, "searchd_index_revision", s.index_revision);
-  header(out, "searchd_index_documents", "gauge", "Documents in the index.");
-  sample(out, "searchd_index_documents", s.index_documents);
-  header(out, "searchd_index_passages", "gauge", "Passages in the index.");
-  sample(out, "searchd_index_passages", s.index_passages);
+  single(out, "searchd_requests_in_flight", "gauge", "Requests being handled now.", s.in_flight);
+  single(out, "searchd_query_queue_depth", "gauge", "Requests waiting for a query worker.", s.queue_depth);
+  single(out, "searchd_query_workers", "gauge", "Threads that run index work.", s.query_workers);
+  single(out, "searchd_connections_open", "gauge", "Connections being served.", s.connections_open);
+  single(out, "searchd_connections_accepted_total", "counter", "Connections served.", s.connections_accepted);
+  single(out, "searchd_connections_rejected_total", "counter", "Connections over max_connections, answered 503.", s.connections_rejected);
+  single(out, "searchd_queries_timed_out_total", "counter", "Searches that ran out of their time budget.", timed_out_.load());
+  single(out, "searchd_embedder_failures_total", "counter", "Query embeddings that failed.", s.embedder_failures);
+  single(out, "searchd_embedder_skipped_total", "counter", "Query embeddings skipped while the circuit breaker was open.", s.embedder_skipped);
+  single(out, "searchd_embedder_circuit_open", "gauge", "1 while the embedder's circuit breaker is open.", s.embedder_circuit_open ? 1 : 0);
+  single(out, "searchd_index_revision", "gauge", "Revision of the index last searched.", s.index_revision);
+  single(out, "searchd_index_documents", "gauge", "Documents in the index.", s.index_documents);
+  single(out, "searchd_index_passages", "gauge", "Passages in the index.", s.index_passages);
   return out;
 }
 
