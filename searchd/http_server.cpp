@@ -281,7 +281,10 @@ struct HttpServer::Impl {
   // Keeps the index gauges of /metrics current; documents are counted once per revision.
   void note_revision(const Xapian::Database& db) {
     const std::uint64_t revision = db.get_revision();
-    if (revision == index_revision.exchange(revision)) return;
+    // A reindexed generation starts again at revision 1: its UUID tells it apart.
+    const std::uint64_t seen = std::hash<std::string>{}(db.get_uuid()) ^ revision;
+    index_revision = revision;
+    if (seen == index_seen.exchange(seen)) return;
     std::uint64_t documents = 0;
     const std::string prefix(schema::kDocSymbol);
     for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) ++documents;
@@ -493,6 +496,7 @@ struct HttpServer::Impl {
   RequestIds request_ids;
   std::atomic<std::size_t> in_flight{0};
   std::atomic<std::uint64_t> index_revision{0}, index_documents{0}, index_passages{0};  // for /metrics
+  std::atomic<std::uint64_t> index_seen{0};  // UUID and revision those were counted at
   std::mutex workers_mutex;  // guards the map only; each Worker is used by its own query worker
   std::map<std::thread::id, std::unique_ptr<Worker>> workers;
   std::mutex lifecycle_mutex;  // serialises start()/stop()
