@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } else if (r.error().status != 400 && r.error().status != 413) {
     std::abort();
   }
-  if (const auto r = treaty::searchd::document_list_request(req)) {
+  if (const auto r = treaty::searchd::document_list_request(req, config)) {
     if (r->size < 1 || r->size > 1000 || r->offset > 100000) std::abort();
   }
   return 0;
