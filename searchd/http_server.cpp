@@ -313,6 +313,16 @@ struct HttpServer::Impl {
 
   // ---- Endpoints --------------------------------------------------------------------------------
 
+  // A page of results (/search, /similar, /documents) with its paging and timing; counts a
+  // search that ran out of its budget.
+  Reply page_reply(json body, std::size_t offset, std::size_t size, Clock::time_point start) {
+    body["offset"] = offset;
+    body["size"] = size;
+    body["took_ms"] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    if (body.value("timed_out", false)) metrics.count_timed_out();
+    return Reply{200, std::move(body)};
+  }
+
   Reply handle_search(const httplib::Request& req, std::string_view, Clock::time_point arrived) {
     const auto start = Clock::now();
     auto request = search_request(req, config, arrived);
@@ -322,11 +332,7 @@ struct HttpServer::Impl {
       if (!response) return error_reply(400, response.error().describe());
       json body = response->to_json();
       body["query"] = request->q;
-      body["offset"] = request->offset;
-      body["size"] = request->size;
-      body["took_ms"] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-      if (body.value("timed_out", false)) metrics.count_timed_out();
-      return Reply{200, std::move(body)};
+      return page_reply(std::move(body), request->offset, request->size, start);
     });
   }
 
@@ -344,11 +350,7 @@ struct HttpServer::Impl {
       if (!*response) return error_reply(404, "no passage " + id);
       json body = (*response)->to_json();
       body["id"] = id;
-      body["offset"] = request->offset;
-      body["size"] = request->size;
-      body["took_ms"] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-      if (body.value("timed_out", false)) metrics.count_timed_out();
-      return Reply{200, std::move(body)};
+      return page_reply(std::move(body), request->offset, request->size, start);
     });
   }
 
@@ -369,11 +371,7 @@ struct HttpServer::Impl {
       auto list = list_documents(*w.searcher, *request);
       if (!list) return error_reply(400, list.error().describe());
       json body = list->to_json();
-      body["offset"] = request->offset;
-      body["size"] = request->size;
-      body["took_ms"] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-      if (body.value("timed_out", false)) metrics.count_timed_out();
-      return Reply{200, std::move(body)};
+      return page_reply(std::move(body), request->offset, request->size, start);
     });
   }
 
