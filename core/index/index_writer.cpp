@@ -183,7 +183,8 @@ IndexWriter::~IndexWriter() {
 Expected<IndexWriter> IndexWriter::open(const std::filesystem::path& dir, IndexWriterOptions options) {
   try {
     std::error_code ec;
-    const bool fresh = !std::filesystem::exists(dir, ec) || std::filesystem::is_empty(dir, ec);
+    // No database yet (the directory may hold other files, such as searchd's keys.json).
+    const bool fresh = !std::filesystem::exists(dir / kStubFile, ec) && !std::filesystem::exists(dir / "iamglass", ec);
     std::filesystem::create_directories(dir, ec);
     if (ec) return fail("cannot create index directory: " + ec.message(), dir.string());
     if (fresh && !options.plain) {
