@@ -59,7 +59,8 @@ struct KeyStoreOptions {
   std::function<std::chrono::system_clock::time_point()> now;
   // Checks one filter value of a new key (field is one of kKeyFilterFields), e.g. with the
   // searcher's FilterBuilder, so that a key cannot be made with a filter no search accepts; the
-  // error becomes create()'s 400 message. Empty: any non-empty string is accepted.
+  // error becomes create()'s 400 message. Called by create() outside the store's locks, so from
+  // several threads at once when keys are made at once. Empty: any non-empty string is accepted.
   std::function<std::expected<void, std::string>(std::string_view field, std::string_view value)> check_filter;
 };
 
