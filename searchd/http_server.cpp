@@ -356,7 +356,7 @@ void HttpServer::Impl::configure() {
 
 HttpServer::HttpServer(SearchdConfig config, const Resources& resources, std::unique_ptr<KeyStore> keys) {
   if (!keys) {
-    auto opened = open_key_store(config);
+    auto opened = open_key_store(config, resources);
     if (!opened) throw std::invalid_argument("searchd: " + opened.error().describe());
     keys = std::move(*opened);
   }
