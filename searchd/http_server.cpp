@@ -322,6 +322,9 @@ void HttpServer::Impl::configure() {
     res.set_header("X-Request-Id", request_ids.id_for(req.get_header_value("X-Request-Id")));
     const int status = admitted.error().status;
     respond(std::move(admitted.error()), res, Clock::now());
+    // cpp-httplib writes this answer without the length it gives routed ones; without it the
+    // client reads to the end of the connection, and sends its body meanwhile.
+    res.set_header("Content-Length", std::to_string(res.body.size()));
     return status;
   });
   // Errors cpp-httplib answers itself (malformed request line, URI over its 8 KB limit) get

@@ -118,8 +118,10 @@ Reply WriteRoutes::post_document(const DocumentPost& post, std::string_view body
   if (body.empty()) return error_reply(400, "the request body is empty: send the document (a PDF or a UTF-8 text extract)");
   auto parsed = parse_input(body, post.format, ParseOptions{"request body", post.symbol}, resources_);
   if (!parsed) {
-    const Error& e = parsed.error();
-    return error_reply(422, e.message, e.line);
+    std::string message = parsed.error().message;
+    // The parser speaks to the indexer command; here the symbol is a parameter.
+    if (const auto at = message.find("--symbol"); at != std::string::npos) message.replace(at, 8, "?symbol=");
+    return error_reply(422, message, parsed.error().line);
   }
   if (post.dry_run) {
     nlohmann::json inspected = document_to_json(parsed->doc, parsed->fields, resources_.gazetteer);

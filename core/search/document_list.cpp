@@ -4,6 +4,8 @@
 #include "core/index/schema.h"
 #include "core/search/searcher.h"
 
+#include <limits>
+
 namespace treaty {
 namespace {
 
@@ -46,6 +48,37 @@ json DocumentList::to_json() const {
           {"timed_out", timed_out}};
 }
 
+namespace {
+
+// A scope on the documents' own facts applies to the list as it is; one on passages' fields
+// (org, decision, symbol, year) keeps the documents with a passage in it (the list itself looks at
+// header passages only). nullopt: no document is in scope.
+Expected<std::optional<FilterScope>> document_scope(Searcher& searcher, const DocumentListRequest& request) {
+  FilterScope own, passages;
+  for (const auto& field : request.scope)
+    (field.first == "doc" || field.first == "meeting" || field.first == "type" || field.first == "lang" ? own : passages)
+        .push_back(field);
+  if (passages.empty()) return std::optional<FilterScope>(std::move(own));
+  SearchRequest probe;
+  probe.scope = std::move(passages);
+  probe.size = 1;
+  probe.mode = SearchMode::lexical;
+  probe.fields = {"id"};
+  probe.facets = {"doc"};
+  probe.facet_size = std::numeric_limits<std::size_t>::max();
+  probe.deadline = request.deadline;
+  auto found = searcher.search(probe);
+  if (!found) return std::unexpected(found.error());
+  std::vector<std::string> docs;
+  for (const Facet& facet : found->facets)
+    for (const FacetValue& v : facet.values) docs.push_back(v.value);
+  if (docs.empty()) return std::optional<FilterScope>();
+  own.emplace_back("doc", std::move(docs));
+  return std::optional<FilterScope>(std::move(own));
+}
+
+}  // namespace
+
 Expected<DocumentList> list_documents(Searcher& searcher, const DocumentListRequest& request) {
   const std::size_t values =
       request.docs.size() + request.meetings.size() + request.types.size() + request.langs.size() + request.issued.size();
@@ -69,7 +102,10 @@ Expected<DocumentList> list_documents(Searcher& searcher, const DocumentListRequ
   r.fields = {"doc"};
   r.deadline = request.deadline;
   r.limits = request.limits;
-  r.scope = request.scope;
+  auto scope = document_scope(searcher, request);
+  if (!scope) return std::unexpected(scope.error());
+  if (!*scope) return DocumentList{};
+  r.scope = std::move(**scope);
   r.limits.max_filter_values = values + r.kinds.size();  // checked above, without the list's own kind
   auto found = searcher.search(r);
   if (!found) return std::unexpected(found.error());

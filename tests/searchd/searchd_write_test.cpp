@@ -247,6 +247,7 @@ TEST_CASE_METHOD(Fixture, "POST /documents: bad input gets a 4xx naming the reas
                                                      "\r\nContent-Type: application/pdf\r\nContent-Length: 60000000\r\n"
                                                      "Expect: 100-continue\r\n\r\n");
     CHECK(reply.starts_with("HTTP/1.1 413"));
+    CHECK(reply.find("Content-Length: ") != std::string::npos);  // else the client sends its body
     CHECK(reply.find("max_body_bytes") != std::string::npos);
   }
   SECTION("over the limit, chunked: 413") {
@@ -363,6 +364,16 @@ TEST_CASE_METHOD(Fixture, "scoped keys see only their filters; require_search_ke
   CHECK(client().Get("/passages/CBD%2FNP%2FMOP%2F4%2F21%232", bearer(scoped))->status == 200);
   CHECK(client().Get("/documents/CBD%2FNP%2FMOP%2F4%2F20", bearer(scoped))->status == 404);
   CHECK(client().Get("/passages/CBD%2FNP%2FMOP%2F4%2F20%232")->status == 200);
+
+  // A scope on passages' fields lists the documents with a passage in it.
+  REQUIRE(post_text(test::read_file(test::seed_path()))->status == 201);
+  const std::string fao = make_key({"search"}, {{"org", {"FAO"}}});
+  auto fao_docs = client().Get("/documents", bearer(fao));
+  REQUIRE(fao_docs);
+  const json fao_list = json::parse(fao_docs->body);
+  REQUIRE(fao_list["total"] == 1);
+  CHECK(fao_list["documents"][0]["symbol"] == "UNEP/CBD/NP/COP-MOP/1/6");
+  CHECK(json::parse(client().Get("/documents")->body)["total"] == 3);
 
   c.require_search_key = true;
   start(c);
