@@ -144,7 +144,8 @@ void WriteQueue::run_batch(std::deque<std::shared_ptr<Job>>& batch) {
   if (!writer_) {
     auto index = IndexWriter::open(options_.index_dir, {.analysis = resources_.analysis});
     if (!index) {
-      fail_all(is_locked(index.error()) ? WriteErrorKind::locked : WriteErrorKind::index, index.error().describe());
+      // The message without the index's path: it goes to HTTP clients.
+      fail_all(is_locked(index.error()) ? WriteErrorKind::locked : WriteErrorKind::index, index.error().message);
     } else {
       writer_.reset(new Writer{std::move(*index), std::nullopt, Analyzer(resources_.normalizer, resources_.lexicon)});
       std::error_code ec;

@@ -50,6 +50,10 @@ TEST_CASE("integers out of range are refused with the key, never narrowed") {
       {"embedder", "breaker_open_s", "0", "1..3600"},
       {"semantic", "depth", "0", "1..10000"},
       {"semantic", "query_cache", "1000001", "0..1000000"},
+      {"writes", "max_body_bytes", "1023", "1024..1073741824"},
+      {"writes", "max_body_bytes", "1073741825", "1024..1073741824"},
+      {"writes", "hold_lock_ms", "-1", "0..600000"},
+      {"writes", "max_batch", "0", "1..10000"},
   };
   for (const Case& c : cases) {
     const std::string toml = std::string("\n[") + c.section + "]\n" + c.key + " = " + c.value + "\n";
@@ -161,4 +165,38 @@ TEST_CASE("searchd refuses out-of-range integer flags") {
   const auto [code, err] = run("--port 70000");
   CHECK(code == 4);
   CHECK(err.find("server.port must be 0-65535, got 70000") != std::string::npos);
+}
+
+TEST_CASE("[writes], [auth] and [tls]: read, and tls needs both files") {
+  const auto parsed = parse_config(R"(
+[writes]
+max_body_bytes = 2048
+hold_lock_ms = 0
+max_batch = 4
+[auth]
+admin_key_env = "ADMIN"
+keys_file = "/srv/keys.json"
+require_search_key = true
+[tls]
+cert = "c.pem"
+key = "k.pem"
+)",
+                                   "searchd.toml");
+  REQUIRE(parsed);
+  CHECK(parsed->max_body_bytes == 2048);
+  CHECK(parsed->write_hold_lock_ms == 0);
+  CHECK(parsed->write_max_batch == 4);
+  CHECK(parsed->admin_key_env == "ADMIN");
+  CHECK(keys_path(*parsed) == "/srv/keys.json");
+  CHECK(parsed->require_search_key);
+  CHECK(parsed->tls_cert == "c.pem");
+  CHECK(validate_config(*parsed));
+  SearchdConfig half = *parsed;
+  half.tls_key.clear();
+  REQUIRE_FALSE(validate_config(half));
+  CHECK(validate_config(half).error().message == "tls.cert and tls.key go together: set both or neither");
+  SearchdConfig defaults;
+  defaults.index_dir = "/data/idx";
+  CHECK(keys_path(defaults) == "/data/idx/keys.json");
+  CHECK(defaults.max_body_bytes == 50 * 1024 * 1024);
 }
