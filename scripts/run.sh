@@ -22,4 +22,7 @@ fi
 "$indexer" --index "$index" stats
 
 echo "run: web UI on http://127.0.0.1:$port/ (JSON API: http://127.0.0.1:$port/search?q=缔约方; Ctrl-C stops it)" >&2
-exec "$root/build/release/searchd/searchd" --index "$index" --host 127.0.0.1 --port "$port"
+# TREATY_ADMIN_KEY (16+ characters) enables the API keys and document uploads (docs/API.md).
+admin=()
+if [ -n "${TREATY_ADMIN_KEY:-}" ]; then admin=(--admin-key-env TREATY_ADMIN_KEY); fi
+exec "$root/build/release/searchd/searchd" --index "$index" --host 127.0.0.1 --port "$port" "${admin[@]}"
