@@ -7,6 +7,8 @@ equals the sum of the doc facet's counts, and every hit's document is among the 
 Prints a JSON summary; exits 1 if any answer failed.
 
 Usage: soak.py --port P --indexer BIN --index DIR --rotate FILE... [--duration S] [--clients N]
+              [--writer indexer|http|none] [--key KEY] [--writers N]
+--writer http posts and deletes the documents through searchd instead (N writers at once).
 """
 import argparse
 import http.client
@@ -80,6 +82,36 @@ def writer(args, stop, stats, lock):
                     stats["writer_failures"].append(f"{' '.join(cmd)}: exit {r.returncode}: {r.stderr[:200]}")
 
 
+def http_writer(args, stop, stats, lock, n):
+    """POSTs and DELETEs documents through searchd (its writer thread, group commit)."""
+    import http.client, urllib.parse
+    conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
+    headers = {"Authorization": "Bearer " + args.key}
+    i = n
+    while not stop.is_set():
+        f = args.rotate[i % len(args.rotate)]
+        i += args.writers
+        body = open(f, "rb").read()
+        t0 = time.monotonic()
+        conn.request("POST", "/documents", body, {**headers, "Content-Type": "text/plain; charset=utf-8"})
+        r = conn.getresponse()
+        post = json.loads(r.read())
+        ms = (time.monotonic() - t0) * 1000
+        with lock:
+            stats["commits"] += 1
+            stats["write_ms"].append(ms)
+            if r.status not in (200, 201):
+                stats["writer_failures"].append(f"POST {f}: {r.status} {post}")
+                continue
+        conn.request("DELETE", "/documents/" + urllib.parse.quote(post["symbol"], safe=""), headers=headers)
+        r = conn.getresponse()
+        r.read()
+        with lock:
+            stats["commits"] += 1
+            if r.status != 200:
+                stats["writer_failures"].append(f"DELETE {post['symbol']}: {r.status}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
@@ -88,11 +120,17 @@ def main():
     ap.add_argument("--rotate", nargs="+", required=True)
     ap.add_argument("--duration", type=float, default=180)
     ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--writer", choices=["indexer", "http", "none"], default="indexer")
+    ap.add_argument("--key", default="", help="API key with documents:write and :delete (--writer http)")
+    ap.add_argument("--writers", type=int, default=4, help="concurrent HTTP writers (--writer http)")
     args = ap.parse_args()
     stop, lock = threading.Event(), threading.Lock()
-    stats = {"answers": 0, "commits": 0, "latencies": [], "failures": [], "writer_failures": []}
+    stats = {"answers": 0, "commits": 0, "latencies": [], "failures": [], "writer_failures": [], "write_ms": []}
     threads = [threading.Thread(target=client, args=(args.port, stop, stats, lock, n)) for n in range(args.clients)]
-    threads.append(threading.Thread(target=writer, args=(args, stop, stats, lock)))
+    if args.writer == "indexer":
+        threads.append(threading.Thread(target=writer, args=(args, stop, stats, lock)))
+    elif args.writer == "http":
+        threads += [threading.Thread(target=http_writer, args=(args, stop, stats, lock, n)) for n in range(args.writers)]
     for t in threads:
         t.start()
     time.sleep(args.duration)
@@ -105,6 +143,9 @@ def main():
                "commits": stats["commits"], "failures": len(stats["failures"]),
                "writer_failures": len(stats["writer_failures"]),
                "p50_ms": round(pct(50), 2), "p99_ms": round(pct(99), 2), "max_ms": round(lat[-1], 2),
+               "writer": args.writer,
+               "write_p50_ms": round(sorted(stats["write_ms"])[len(stats["write_ms"]) // 2], 1) if stats["write_ms"] else None,
+               "write_p99_ms": round(sorted(stats["write_ms"])[int(0.99 * len(stats["write_ms"]))], 1) if stats["write_ms"] else None,
                "first_failures": stats["failures"][:5] + stats["writer_failures"][:5]}
     print(json.dumps(summary, ensure_ascii=False))
     sys.exit(1 if stats["failures"] or stats["writer_failures"] else 0)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz/) in build/fuzz with clang, ASan and UBSan, and runs
 # each for SECONDS (default 30) on its seed corpus. Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
-# (targets: fuzz_document_parser fuzz_query_parser fuzz_extractors fuzz_request_params; default
+# (targets: fuzz_document_parser fuzz_query_parser fuzz_extractors fuzz_request_params fuzz_key_requests; default
 # all). Exits non-zero when a target crashes, leaks, hits undefined behaviour, runs out of memory
 # or times out; the input that did it is printed ("Test unit written to build/fuzz/crashes/...").
 # Seeds: the fixture documents and corpus/ (split into lines for the extractors) and
@@ -10,7 +10,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-30}
 shift || true
-all=(fuzz_document_parser fuzz_query_parser fuzz_extractors fuzz_request_params)
+all=(fuzz_document_parser fuzz_query_parser fuzz_extractors fuzz_request_params fuzz_key_requests)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 dir="$root/build/fuzz"
@@ -32,7 +32,8 @@ cmake --build "$dir" -j"$(nproc)" --target "${targets[@]}"
 seeds="$root/tests/fuzz/seeds"
 gen="$dir/seeds"
 rm -rf "$gen"
-mkdir -p "$gen/fuzz_document_parser" "$gen/fuzz_extractors" "$gen/fuzz_query_parser" "$gen/fuzz_request_params"
+mkdir -p "$gen/fuzz_document_parser" "$gen/fuzz_extractors" "$gen/fuzz_query_parser" "$gen/fuzz_request_params" \
+  "$gen/fuzz_key_requests"
 cp "$root"/tests/fixtures/*.txt "$root"/corpus/*.txt "$gen/fuzz_document_parser/"
 # Extractors: the lines of the documents that hold a date or a reference.
 n=0
@@ -43,7 +44,7 @@ for f in "$root"/tests/fixtures/*.txt "$root"/corpus/*.txt; do
     esac
   done < "$f"
 done
-for t in fuzz_extractors fuzz_query_parser fuzz_request_params; do cp "$seeds/$t"/* "$gen/$t/"; done
+for t in fuzz_extractors fuzz_query_parser fuzz_request_params fuzz_key_requests; do cp "$seeds/$t"/* "$gen/$t/"; done
 
 max_len() {
   case "$1" in
