@@ -622,6 +622,9 @@ test('an empty or wrong file shows the API error message as an alert', async () 
       assert.ok(direct.status >= 400, `${c.file}: ${direct.status}`);
       if (c.status) assert.equal(direct.status, c.status);
       const message = direct.body.error.message;
+      // A fresh page for each file (the key stays in the tab), so no earlier answer is on it.
+      await page.reload();
+      await page.locator('#upload-form').waitFor({ state: 'visible' });
       await page.setInputFiles('#upload-file', paths[c.file]);
       await page.click('#upload-submit');
       const alert = page.locator('#upload-result [role="alert"]');
