@@ -25,6 +25,7 @@
 #include "core/documents/parser.h"
 #include "core/documents/passage_fields.h"
 #include "core/documents/pdf_text.h"
+#include "core/ingest/document_input.h"
 #include "core/search/resources.h"
 #include "core/vectors/vector_store.h"
 
@@ -82,19 +83,12 @@ Expected<std::unique_ptr<Resources>> load_resources(const Options& options) {
   return Resources::load(ResourcePaths::in_directory(options.config_dir));
 }
 
-struct Parsed {
-  Document doc;
-  DocumentFields fields;
-  std::string text;  // what was parsed (a PDF's text layer), kept in the index for reindex
-};
-
-Expected<Parsed> parse_file(const fs::path& path, const std::string& symbol, const Resources& res) {
-  auto text = read_document_text(path);
-  if (!text) return std::unexpected(text.error());
-  auto doc = parse_document(*text, ParseOptions{path.string(), symbol});
-  if (!doc) return std::unexpected(doc.error());
-  DocumentFields fields = extract_fields(*doc, res.normalizer, res.gazetteer);
-  return Parsed{std::move(*doc), std::move(fields), std::move(*text)};
+// Reads and parses `path` exactly as POST /documents parses a body (document_input.h).
+Expected<ParsedInput> parse_file(const fs::path& path, const std::string& symbol, const Resources& res) {
+  auto bytes = read_bytes(path);
+  if (!bytes) return std::unexpected(bytes.error());
+  return parse_input(*bytes, is_pdf_path(path) ? InputFormat::pdf : InputFormat::text,
+                     ParseOptions{path.string(), symbol}, res);
 }
 
 }  // namespace
@@ -118,6 +112,7 @@ std::optional<std::vector<Validated>> validate(const std::vector<fs::path>& file
     Expected<Document> doc = [&]() -> Expected<Document> {
       auto text = read_document_text(path);
       if (!text) return std::unexpected(text.error());
+      if (text->empty()) return fail("the document is empty", path.string());
       return parse_document(*text, ParseOptions{path.string(), options.symbol});
     }();
     if (doc) {

@@ -15,6 +15,7 @@ packages=(
   libpoppler-cpp-dev
   libopencc-dev opencc
   libcpp-httplib-dev
+  libssl-dev openssl
   libhnswlib-dev libcurl4-openssl-dev
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   catch2

@@ -53,6 +53,9 @@ constexpr IntRange kBreakerFailures{0, 100};
 constexpr IntRange kBreakerOpenS{1, 3600};
 constexpr IntRange kDepth{1, 10000};
 constexpr IntRange kQueryCache{0, 1000000};
+constexpr IntRange kBodyBytes{1024, 1024LL * 1024 * 1024};  // up to 1 GiB
+constexpr IntRange kHoldLockMs{0, 600000};
+constexpr IntRange kWriteBatch{1, 10000};
 
 // Stores a setting's value in a SearchdConfig: nullopt when stored, else why not: empty for a
 // value of the wrong type (Setting::type says what it must be), or "70000 is out of range (0..65535)".
@@ -172,6 +175,14 @@ const std::vector<Setting>& settings() {
       {"semantic", "vector_weight", "a number", nested<double>(NESTED(double, semantic.vector_weight))},
       {"semantic", "query_cache", "a non-negative integer",
        nested_integer<std::size_t>(NESTED(std::size_t, semantic.query_cache_entries), kQueryCache)},
+      {"writes", "max_body_bytes", "an integer", integer(&SearchdConfig::max_body_bytes, kBodyBytes)},
+      {"writes", "hold_lock_ms", "an integer", integer(&SearchdConfig::write_hold_lock_ms, kHoldLockMs)},
+      {"writes", "max_batch", "an integer", integer(&SearchdConfig::write_max_batch, kWriteBatch)},
+      {"auth", "admin_key_env", "a string", value(&SearchdConfig::admin_key_env)},
+      {"auth", "keys_file", "a string", path(&SearchdConfig::keys_file)},
+      {"auth", "require_search_key", "true or false", value(&SearchdConfig::require_search_key)},
+      {"tls", "cert", "a string", path(&SearchdConfig::tls_cert)},
+      {"tls", "key", "a string", path(&SearchdConfig::tls_key)},
   };
   return table;
 }
@@ -193,7 +204,7 @@ Expected<SearchdConfig> parse_config(std::string_view text, const std::string& s
     bool known_section = false;
     for (const Setting& s : settings()) known_section = known_section || s.section == section;
     if (!known_section)
-      return fail("unknown section or key '" + section + "' (sections: index, server, limits, search, embedder, semantic)",
+      return fail("unknown section or key '" + section + "' (sections: index, server, limits, search, embedder, semantic, writes, auth, tls)",
                   source_name, line_of(section_node));
     if (!section_table) return fail("'" + section + "' must be a table ([" + section + "])", source_name, line_of(section_node));
     for (const auto& [key, node] : *section_table) {
@@ -258,7 +269,11 @@ Expected<void> validate_config(const SearchdConfig& c) {
     check("embedder.timeout_ms", c.embedder.timeout_ms, kEmbedTimeoutMs, " (a query waits for it)");
     check("embedder.retries", c.embedder.retries, kEmbedRetries, " (a query waits for them)");
   }
+  check("writes.max_body_bytes", c.max_body_bytes, kBodyBytes);
+  check("writes.hold_lock_ms", c.write_hold_lock_ms, kHoldLockMs);
+  check("writes.max_batch", c.write_max_batch, kWriteBatch);
   if (!why.empty()) return fail(why);
+  if (c.tls_cert.empty() != c.tls_key.empty()) return fail("tls.cert and tls.key go together: set both or neither");
   if (c.highlight_open.size() > 64 || c.highlight_close.size() > 64) return fail("search.highlight_open/close: at most 64 bytes each");
   if (!c.embedder.base_url.empty()) {
     if (auto ok = validate_embedder_options(c.embedder); !ok) return fail("embedder: " + ok.error().describe());
@@ -278,6 +293,10 @@ std::optional<CircuitBreakerOptions> breaker_options(const SearchdConfig& config
   options.failures_to_open = config.breaker_failures;
   options.open_duration = std::chrono::seconds(config.breaker_open_s);
   return options;
+}
+
+std::filesystem::path keys_path(const SearchdConfig& config) {
+  return config.keys_file.empty() ? config.index_dir / "keys.json" : config.keys_file;
 }
 
 int effective_threads(const SearchdConfig& config) {

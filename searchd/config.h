@@ -51,6 +51,19 @@ struct SearchdConfig {
                                           // embedder is skipped (hybrid answers lexically at once); 0: never
   int breaker_open_s = 30;                // seconds it is skipped before one query tries it again
   VectorSearchOptions semantic;           // fusion and candidates ([semantic])
+  // Writes over HTTP ([writes]): POST and DELETE /documents.
+  std::size_t max_body_bytes = 50 * 1024 * 1024;  // larger documents -> 413, refused before they are read
+  long write_hold_lock_ms = 1000;         // the index stays open (its lock held) this long after a
+                                          // write, for the next one; the indexer command waits it out
+  std::size_t write_max_batch = 32;       // writes arriving together share one commit, at most this many
+  // API keys ([auth]).
+  std::string admin_key_env;              // environment variable holding the bootstrap admin key
+                                          // (--admin-key-env); empty: none
+  std::filesystem::path keys_file;        // hashed API keys; empty: <index_dir>/keys.json
+  bool require_search_key = false;        // searches need a key with "search" too
+  // HTTPS ([tls]): both set: serve HTTPS only.
+  std::filesystem::path tls_cert;         // PEM certificate (chain)
+  std::filesystem::path tls_key;          // PEM private key
 
   static EmbedderOptions default_embedder() {
     EmbedderOptions e;
@@ -80,6 +93,9 @@ Expected<void> validate_config(const SearchdConfig& config);
 // The circuit breaker in front of the query embedder (breaker_failures, breaker_open_s);
 // nullopt when breaker_failures is 0.
 std::optional<CircuitBreakerOptions> breaker_options(const SearchdConfig& config);
+
+// The keys file: config.keys_file, or <index_dir>/keys.json.
+std::filesystem::path keys_path(const SearchdConfig& config);
 
 // Query workers to run: config.threads, or the CPU count when 0.
 int effective_threads(const SearchdConfig& config);

@@ -2,7 +2,9 @@
 // errors, one index reader and searcher per worker thread, access log.
 //
 //   GET /search?q=…     GET /similar?id=…     GET /passages/{id}     GET /documents
-//   GET /documents/{symbol}     GET /health     GET /stats
+//   GET /documents/{symbol}     GET /health     GET /stats     GET /metrics
+//   POST /documents     DELETE /documents/{symbol}     (API keys: documents:write, :delete)
+//   POST /keys     GET /keys     GET /keys/self     DELETE /keys/{id}     (keys:manage)
 //   GET / (and its files): the web UI from config.web_root
 //
 // docs/API.md describes every endpoint and parameter.
@@ -19,11 +21,15 @@ struct Resources;
 
 namespace treaty::searchd {
 
+class KeyStore;
+
 class HttpServer {
  public:
   // `resources` (lexicon, gazetteer, normaliser) must outlive the server. `config` should have
-  // passed validate_config(). The index need not exist yet: requests get 503 until it does.
-  HttpServer(SearchdConfig config, const Resources& resources);
+  // passed validate_config(). The index need not exist yet: searches get 503 until it does (the
+  // first POST /documents creates it). `keys`: the API keys; null: open_key_store(config), and
+  // std::invalid_argument if that fails (main opens it first to report the error).
+  HttpServer(SearchdConfig config, const Resources& resources, std::unique_ptr<KeyStore> keys = nullptr);
   ~HttpServer();  // stops serving and joins the background thread, if any
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -11,6 +11,7 @@
 #include "core/search/resources.h"
 #include "searchd/config.h"
 #include "searchd/http_server.h"
+#include "searchd/write_routes.h"
 
 namespace {
 
@@ -28,7 +29,7 @@ int main(int argc, char** argv) {
   CLI::App app{"searchd: full-text search over the treaty index, as JSON over HTTP"};
   app.set_version_flag("--version", "searchd 0.1.0");
   std::optional<std::filesystem::path> config_file, index_dir, config_dir, web_root;
-  std::optional<std::string> host, embed_url, embed_model, embed_key_env;
+  std::optional<std::string> host, embed_url, embed_model, embed_key_env, admin_key_env;
   std::optional<int> port, threads, max_connections;
   bool quiet = false;
   app.add_option("--config", config_file, "TOML configuration file (see config/searchd.toml)");
@@ -42,6 +43,8 @@ int main(int argc, char** argv) {
   app.add_option("--embed-url", embed_url, "OpenAI-compatible embeddings server for queries, e.g. http://127.0.0.1:8081/v1");
   app.add_option("--embed-model", embed_model, "embedding model (the one the index's vectors were made with)");
   app.add_option("--embed-key-env", embed_key_env, "environment variable holding the embeddings API key");
+  app.add_option("--admin-key-env", admin_key_env,
+                 "environment variable holding the bootstrap admin API key (all actions; see docs/API.md, \"API keys\")");
   app.add_flag("--quiet", quiet, "no access log");
   try {
     app.parse(argc, argv);
@@ -72,6 +75,7 @@ int main(int argc, char** argv) {
   if (embed_url) config.embedder.base_url = *embed_url;
   if (embed_model) config.embedder.model = *embed_model;
   if (embed_key_env) config.embedder.api_key_env = *embed_key_env;
+  if (admin_key_env) config.admin_key_env = *admin_key_env;
   if (config.config_dir.empty()) config.config_dir = TREATY_DEFAULT_CONFIG_DIR;
   if (config.web_root.empty()) config.web_root = TREATY_DEFAULT_WEB_ROOT;
   if (auto ok = validate_config(config); !ok) {
@@ -82,6 +86,12 @@ int main(int argc, char** argv) {
   auto resources = Resources::load(ResourcePaths::in_directory(config.config_dir));
   if (!resources) {
     std::cerr << "searchd: " << resources.error().describe() << "\n";
+    return kExitConfig;
+  }
+
+  auto keys = open_key_store(config);
+  if (!keys) {
+    std::cerr << "searchd: API keys: " << keys.error().describe() << "\n";
     return kExitConfig;
   }
 
@@ -101,13 +111,13 @@ int main(int argc, char** argv) {
       std::cerr << "searchd: warning: " << d << " (queries avoid lexicon terms until then; see /health)\n";
   }
 
-  HttpServer server(config, **resources);
+  HttpServer server(config, **resources, std::move(*keys));
   auto bound = server.start();
   if (!bound) {
     std::cerr << "searchd: " << bound.error().describe() << "\n";
     return kExitServe;
   }
-  std::cout << "searchd: listening on http://" << config.host << ":" << *bound << "/ (index "
+  std::cout << "searchd: listening on " << (config.tls_cert.empty() ? "http" : "https") << "://" << config.host << ":" << *bound << "/ (index "
             << config.index_dir.string() << ", " << effective_threads(config) << " query workers, up to " << config.max_connections
             << " connections)" << std::endl;
 

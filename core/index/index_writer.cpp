@@ -16,6 +16,9 @@
 namespace treaty {
 namespace {
 
+constexpr std::string_view kLockedMessage =
+    "index is locked by another writer (an indexer command, or searchd writing documents); retry when it is done";
+
 std::string prefixed(std::string_view prefix, std::string_view value) {
   std::string term(prefix);
   term += value;
@@ -72,6 +75,8 @@ std::string utc_now_iso() {
 }
 
 }  // namespace
+
+bool is_locked(const Error& error) { return error.message == kLockedMessage; }
 
 Xapian::Document build_passage_document(const Document& doc, std::size_t index,
                                         const PassageFields& fields, const Gazetteer& gazetteer,
@@ -178,7 +183,8 @@ IndexWriter::~IndexWriter() {
 Expected<IndexWriter> IndexWriter::open(const std::filesystem::path& dir, IndexWriterOptions options) {
   try {
     std::error_code ec;
-    const bool fresh = !std::filesystem::exists(dir, ec) || std::filesystem::is_empty(dir, ec);
+    // No database yet (the directory may hold other files, such as searchd's keys.json).
+    const bool fresh = !std::filesystem::exists(dir / kStubFile, ec) && !std::filesystem::exists(dir / "iamglass", ec);
     std::filesystem::create_directories(dir, ec);
     if (ec) return fail("cannot create index directory: " + ec.message(), dir.string());
     if (fresh && !options.plain) {
@@ -199,7 +205,7 @@ Expected<IndexWriter> IndexWriter::open(const std::filesystem::path& dir, IndexW
     }
     return writer;
   } catch (const Xapian::DatabaseLockError&) {
-    return fail("index is locked by another writer (is another indexer running?)", dir.string());
+    return fail(std::string(kLockedMessage), dir.string());
   } catch (const Xapian::Error& e) {
     return fail("cannot open index for writing: " + e.get_description(), dir.string());
   }
@@ -230,12 +236,18 @@ std::size_t IndexWriter::remove_document(std::string_view symbol) {
   return count;
 }
 
-void IndexWriter::commit() {
+bool IndexWriter::contains(std::string_view symbol) const {
+  return db_->term_exists(prefixed(schema::kDocSymbol, symbol));
+}
+
+std::uint64_t IndexWriter::commit() {
   db_->set_metadata(std::string(schema::kMetaSchemaVersion), std::string(schema::kSchemaVersion));
   db_->set_metadata(std::string(schema::kMetaLastCommit), utc_now_iso());
   if (analysis_record_) db_->set_metadata(std::string(schema::kMetaAnalysis), *analysis_record_);
   db_->commit_transaction();
+  const std::uint64_t revision = db_->get_revision();
   db_->begin_transaction(true);
+  return revision;
 }
 
 }  // namespace treaty

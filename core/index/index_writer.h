@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,10 @@ struct IndexWriterOptions {
   bool plain = false;
 };
 
+// True for the error IndexWriter::open() gives when another writer holds the index's lock (the
+// caller may retry later; searchd answers 503, the indexer exits with its "locked" code).
+bool is_locked(const Error& error);
+
 class IndexWriter {
  public:
   // Opens (creating if needed) the index at `dir` for writing: a generation layout (through its
@@ -60,9 +65,12 @@ class IndexWriter {
   // removed (0: unknown).
   std::size_t remove_document(std::string_view symbol);
 
+  // True if the index (with the changes so far) has a document `symbol`.
+  bool contains(std::string_view symbol) const;
+
   // Makes all changes so far durable and visible, in one Xapian commit, with the schema version
-  // and the analysis record.
-  void commit();
+  // and the analysis record. Returns the revision it made (what readers report after reopen()).
+  std::uint64_t commit();
 
   // How the index's recorded analysis differs from IndexWriterOptions::analysis, found at open
   // (analysis_differences()); empty when they agree, the index was empty or no analysis was given.

@@ -69,6 +69,7 @@ Expected<DocumentList> list_documents(Searcher& searcher, const DocumentListRequ
   r.fields = {"doc"};
   r.deadline = request.deadline;
   r.limits = request.limits;
+  r.scope = request.scope;
   r.limits.max_filter_values = values + r.kinds.size();  // checked above, without the list's own kind
   auto found = searcher.search(r);
   if (!found) return std::unexpected(found.error());

@@ -35,6 +35,7 @@ struct DocumentListRequest {
   std::size_t count_limit = 1000;  // values listed per count (the most frequent first)
   Deadline deadline;               // as SearchRequest::deadline (the list is such a search)
   QueryLimits limits;              // max_filter_values caps the filter values together
+  FilterScope scope;               // as SearchRequest::scope (a scoped API key)
 };
 
 struct DocumentList {

@@ -219,6 +219,13 @@ Expected<Filters> request_filters(const SearchRequest& r, const FilterBuilder& b
   }
   if (!issued.empty())
     filters.add("issued", issued.size() == 1 ? issued.front() : Xapian::Query(Xapian::Query::OP_AND, issued.begin(), issued.end()));
+  // Under a name of their own, so that no facet's disjunctive pass skips them.
+  for (const auto& [field, values] : r.scope) {
+    if (values.empty()) continue;
+    auto q = builder.any_of(field, values, FilterSyntax::parameter, warnings);
+    if (!q) return std::unexpected(q.error());
+    filters.add("scope:" + field, std::move(*q));
+  }
   return filters;
 }
 

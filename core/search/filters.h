@@ -101,8 +101,9 @@ class Filters {
   std::vector<FieldFilter> filters_;
 };
 
-// The filters of `request`'s URL-parameter fields (each field's values ORed) and of
-// request.paragraphs (items are searched through their paragraph's lead-in). Errors as
+// The filters of `request`'s URL-parameter fields (each field's values ORed), of
+// request.paragraphs (items are searched through their paragraph's lead-in) and of request.scope
+// (named "scope:<field>", so never skipped). Errors as
 // FilterBuilder::value(); unknown organizations add to `warnings`.
 Expected<Filters> request_filters(const SearchRequest& request, const FilterBuilder& builder,
                                   std::vector<std::string>& warnings);

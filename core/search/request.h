@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/base/error.h"
@@ -51,6 +52,10 @@ inline constexpr std::string_view kHitFields[] = {
 inline constexpr std::string_view kFacetNames[] = {"org", "year", "decision", "symbol", "month",
                                                    "doc", "meeting",  "type",   "lang",  "issued"};
 
+// Filters imposed on a request from outside it (a scoped API key): (field, values) pairs, each
+// field one of filters.h's kFilterFields, its values ORed, the fields ANDed with everything else.
+using FilterScope = std::vector<std::pair<std::string, std::vector<std::string>>>;
+
 struct SearchRequest {
   std::string q;                       // query language (query_parser.h); empty: browse the filters
   std::vector<std::string> orgs;       // organization ids or names (any script/case); any of them
@@ -90,6 +95,8 @@ struct SearchRequest {
   Deadline deadline;                   // when to stop (budget.h); default: none. Steps it leaves no
                                        // time for are skipped (SearchResponse::timed_out)
   QueryLimits limits;                  // caps on clauses, expansions and filter values
+  FilterScope scope;                   // applied to everything, facets and vectors included, and
+                                       // never relaxed (not by disjunctive facets either)
 };
 
 // The request's facet and field names are known ones (kFacetNames, kHitFields), and its filter

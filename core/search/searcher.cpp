@@ -65,6 +65,18 @@ std::shared_ptr<const VectorStore> Searcher::usable_store(std::vector<std::strin
   return *store;
 }
 
+Expected<bool> Searcher::in_scope(std::string_view id, const FilterScope& scope) {
+  if (scope.empty()) return true;
+  SearchRequest request;
+  request.scope = scope;
+  std::vector<std::string> warnings;
+  auto filters = request_filters(request, filter_builder_, warnings);
+  if (!filters) return std::unexpected(filters.error());
+  Xapian::Enquire enquire(*db_);
+  enquire.set_query(filters->apply(Xapian::Query(std::string(schema::kPassageId) + std::string(id))));
+  return !enquire.get_mset(0, 1).empty();
+}
+
 const std::vector<std::string>& Searcher::analysis_differences() {
   std::string record = db_->get_metadata(std::string(schema::kMetaAnalysis));
   if (record != analysis_record_) {

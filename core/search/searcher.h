@@ -66,6 +66,11 @@ class Searcher {
   // Without a deadline nothing is read and the response is as if there were none.
   Expected<SearchResponse> search(const SearchRequest& request);
 
+  // Whether passage `id` passes every filter of `scope` (a scoped API key's), so that reading it
+  // by id shows nothing the key's searches could not find; an unknown id is not in scope. An
+  // empty scope lets everything through. Expected failures: a malformed scope value.
+  Expected<bool> in_scope(std::string_view id, const FilterScope& scope);
+
   // Passages related to passage `id`, never the passage itself. Lexically by relevance
   // feedback: the passage's most distinctive words and Han bigrams (Xapian's expand set over it)
   // are searched as an OR query, ranked by BM25. By vectors, when the passage has a stored

@@ -1,0 +1,36 @@
+// A document as it arrives (the bytes of a PDF or of a text extract) → the parsed document and
+// its fields, checked exactly as `indexer add` checks a file; shared by the indexer and
+// searchd's POST /documents.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/base/error.h"
+#include "core/documents/document.h"
+#include "core/documents/parser.h"
+#include "core/documents/passage_fields.h"
+
+namespace treaty {
+
+struct Resources;
+
+enum class InputFormat {
+  text,  // a text extract (UTF-8), as pdftotext writes it
+  pdf,   // a PDF with a text layer (pdf_text.h)
+};
+
+struct ParsedInput {
+  Document doc;
+  DocumentFields fields;
+  std::string text;  // what was parsed (a PDF's text layer): the source the index keeps for reindex
+};
+
+// Reads `bytes` as `format` (a PDF through its text layer), parses it with `options` and
+// extracts its fields with `resources`. Expected failures, each naming options.source_name and,
+// where one applies, the line: empty input, an unreadable, encrypted or image-only PDF, a text
+// that is not UTF-8 or has no symbol (and options.symbol is empty), any other parse error.
+Expected<ParsedInput> parse_input(std::string_view bytes, InputFormat format, const ParseOptions& options,
+                                  const Resources& resources);
+
+}  // namespace treaty
