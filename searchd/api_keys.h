@@ -53,7 +53,8 @@ struct ApiKey {
 };
 
 struct KeyStoreOptions {
-  std::filesystem::path file;            // the keys file (hashed keys); created with the first key
+  std::filesystem::path file;            // the keys file (hashed keys); created with the first key.
+                                         // Empty: no stored keys, create() answers 500
   std::optional<std::string> admin_key;  // the bootstrap admin key's value; never written anywhere
   // The clock that dates new keys (and the bootstrap key, at open); system_clock::now when empty.
   std::function<std::chrono::system_clock::time_point()> now;
@@ -103,9 +104,8 @@ class KeyStore {
   // string of at most 200 bytes (optional); filters (optional) an object of kKeyFilterFields,
   // each a non-empty string or a non-empty array of them (at most 100 values of 200 bytes);
   // each value passing options.check_filter; other members are an error (400, the message names
-  // the member). The keys file is rewritten
-  // atomically (mode 0600) before it returns; on failure (500) nothing changes.
-  // Returns the key and its value (to show once).
+  // the member). The keys file is rewritten atomically (mode 0600) before it returns; on failure
+  // (500) nothing changes. Returns the key and its value (to show once).
   std::expected<std::pair<ApiKey, std::string>, KeyError> create(const nlohmann::json& request);
 
   // The stored keys (not the bootstrap one), in creation order.

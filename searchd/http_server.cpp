@@ -87,6 +87,15 @@ HttpServer::Impl::Impl(SearchdConfig c, const Resources& r, std::unique_ptr<KeyS
   configure();
 }
 
+bool HttpServer::Impl::has_body_route(const httplib::Request& req) {
+  if (req.method != "POST") return false;
+  if (!req.has_header("Content-Length") && req.get_header_value("Transfer-Encoding").find("chunked") == std::string::npos)
+    return false;  // 411 from admit(); there is nothing to read
+  for (const Route& route : routes())
+    if (route.runs == Runs::with_body && route.method == "POST" && route.path == req.path) return true;
+  return false;
+}
+
 std::size_t HttpServer::Impl::body_limit(const Route& route) const {
   return route.handler == &Impl::handle_create_key ? kMaxKeyBody : config.max_body_bytes;
 }
@@ -201,8 +210,11 @@ void HttpServer::Impl::on_body_route(const httplib::Request& req, httplib::Respo
   const auto start = Clock::now();
   ++in_flight;
   Reply reply;
-  auto admitted = admit(req);  // again: the key's scope and the route (a SHA-256, cheap)
+  auto admitted = admit(req);
   if (!admitted) {
+    // Refused on its headers: drop the body unread into memory (a client that sends "Expect:
+    // 100-continue" is refused before sending it).
+    read([](const char*, std::size_t) { return true; });
     reply = std::move(admitted.error());
   } else {
     const std::size_t limit = body_limit(*admitted->route);
@@ -289,8 +301,9 @@ void HttpServer::Impl::configure() {
                       "application/json; charset=utf-8");
       return httplib::Server::HandlerResponse::Handled;
     }
+    // A body is read (or drained, when refused) so that the connection stays in step.
+    if (has_body_route(req)) return httplib::Server::HandlerResponse::Unhandled;
     auto admitted = admit(req);
-    if (admitted && admitted->route->runs == Runs::with_body) return httplib::Server::HandlerResponse::Unhandled;
     ++in_flight;
     Reply reply = admitted ? run(*admitted, req, start, {}) : std::move(admitted.error());
     --in_flight;
@@ -343,7 +356,7 @@ void HttpServer::Impl::configure() {
 
 HttpServer::HttpServer(SearchdConfig config, const Resources& resources, std::unique_ptr<KeyStore> keys) {
   if (!keys) {
-    auto opened = open_key_store(config);
+    auto opened = open_key_store(config, resources);
     if (!opened) throw std::invalid_argument("searchd: " + opened.error().describe());
     keys = std::move(*opened);
   }

@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "core/base/error.h"
+#include "searchd/api_keys.h"
 #include "searchd/config.h"
 
 namespace treaty {
@@ -20,8 +21,6 @@ struct Resources;
 }
 
 namespace treaty::searchd {
-
-class KeyStore;
 
 class HttpServer {
  public:

@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
     return kExitConfig;
   }
 
-  auto keys = open_key_store(config);
+  auto keys = open_key_store(config, **resources);
   if (!keys) {
     std::cerr << "searchd: API keys: " << keys.error().describe() << "\n";
     return kExitConfig;

@@ -89,6 +89,13 @@ std::string Metrics::render(const MetricsSnapshot& s) const {
   single(out, "searchd_index_revision", "gauge", "Revision of the index last searched.", s.index_revision);
   single(out, "searchd_index_documents", "gauge", "Documents in the index.", s.index_documents);
   single(out, "searchd_index_passages", "gauge", "Passages in the index.", s.index_passages);
+  out += "# HELP searchd_writes_total Document writes (POST and DELETE /documents) by result.\n"
+         "# TYPE searchd_writes_total counter\n";
+  sample(out, "searchd_writes_total", s.writes_ok, "result=\"ok\"");
+  sample(out, "searchd_writes_total", s.writes_failed, "result=\"failed\"");
+  single(out, "searchd_write_commits_total", "counter", "Index commits of document writes (writes arriving together share one).", s.write_commits);
+  single(out, "searchd_writes_pending", "gauge", "Document writes waiting for the writer.", s.writes_pending);
+  single(out, "searchd_write_lock_held", "gauge", "1 while searchd holds the index's write lock.", s.write_lock_held ? 1 : 0);
   return out;
 }
 

@@ -28,6 +28,11 @@ struct MetricsSnapshot {
   std::uint64_t index_revision = 0;      // of the index the last request saw
   std::uint64_t index_documents = 0;
   std::uint64_t index_passages = 0;
+  std::uint64_t writes_ok = 0;           // document writes committed (POST, DELETE /documents)
+  std::uint64_t writes_failed = 0;       // document writes that failed (locked, embedding, index)
+  std::uint64_t write_commits = 0;       // commits they took (fewer: group commit)
+  std::size_t writes_pending = 0;        // writes waiting for the writer
+  bool write_lock_held = false;          // searchd holds the index's write lock now
 };
 
 class Metrics {

@@ -231,6 +231,12 @@ Reply HttpServer::Impl::handle_metrics(const Call&) {
   snapshot.index_revision = index_revision.load();
   snapshot.index_documents = index_documents.load();
   snapshot.index_passages = index_passages.load();
+  const WriteQueueStats writing = writes.write_stats();
+  snapshot.writes_ok = writing.writes;
+  snapshot.writes_failed = writing.failed;
+  snapshot.write_commits = writing.commits;
+  snapshot.writes_pending = writing.pending;
+  snapshot.write_lock_held = writing.holds_lock;
   if (const auto breaker = vectors->breaker_stats()) {
     snapshot.embedder_failures = breaker->failures;
     snapshot.embedder_skipped = breaker->short_circuited;

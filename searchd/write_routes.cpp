@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/index/document_json.h"
+#include "core/search/filters.h"
 #include "core/search/resources.h"
 #include "core/vectors/embedder.h"
 
@@ -68,9 +69,18 @@ std::optional<InputFormat> body_format(std::string_view content_type) {
   return InputFormat::text;
 }
 
-Expected<std::unique_ptr<KeyStore>> open_key_store(const SearchdConfig& config) {
+Expected<std::unique_ptr<KeyStore>> open_key_store(const SearchdConfig& config, const Resources& resources) {
   KeyStoreOptions options;
   options.file = keys_path(config);
+  // A key's filter values are checked as a search's would be, so no key is made with a filter
+  // that every search would then refuse.
+  options.check_filter = [&resources](std::string_view field, std::string_view value) -> std::expected<void, std::string> {
+    const FilterBuilder builder(resources.normalizer, resources.gazetteer);
+    std::vector<std::string> warnings;
+    auto query = builder.value(field, value, FilterSyntax::parameter, warnings);
+    if (!query) return std::unexpected(query.error().describe());
+    return {};
+  };
   if (!config.admin_key_env.empty()) {
     const char* value = std::getenv(config.admin_key_env.c_str());
     if (!value || !*value)
@@ -141,6 +151,9 @@ Reply WriteRoutes::create_key(std::string_view body) {
   nlohmann::json request = nlohmann::json::parse(body, nullptr, false);
   if (request.is_discarded() || !request.is_object())
     return error_reply(400, "the body must be a JSON object: {\"actions\": [\"search\"], \"description\": \"...\"}");
+  // The keys file lives in the index directory by default, which the first write creates.
+  std::error_code ec;
+  if (!keys_.file().parent_path().empty()) std::filesystem::create_directories(keys_.file().parent_path(), ec);
   auto created = keys_.create(request);
   if (!created) return error_reply(created.error().status, created.error().message);
   nlohmann::json out = created->first.to_json();

@@ -30,9 +30,10 @@ struct DocumentPost {
 std::optional<InputFormat> body_format(std::string_view content_type);
 
 // The key store of `config`: keys_path(config), with the bootstrap admin key read from the
-// environment variable config.admin_key_env (when set). Errors: that variable unset or empty,
-// the key too short, the keys file unreadable or corrupt.
-Expected<std::unique_ptr<KeyStore>> open_key_store(const SearchdConfig& config);
+// environment variable config.admin_key_env (when set); new keys' filter values are checked with
+// `resources` (which must outlive the store). Errors: that variable unset or empty, the key too
+// short, the keys file unreadable or corrupt.
+Expected<std::unique_ptr<KeyStore>> open_key_store(const SearchdConfig& config, const Resources& resources);
 
 class WriteRoutes {
  public:

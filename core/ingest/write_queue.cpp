@@ -98,6 +98,13 @@ void WriteQueue::run() {
     lock.unlock();
     run_batch(batch);
     lock.lock();
+    // Released before anyone is answered, so a caller that got its answer may take the lock.
+    if (options_.hold_lock.count() == 0) writer_.reset();
+    stats_.holds_lock = writer_ != nullptr;
+    for (auto& job : batch) {
+      if (*job->outcome) ++stats_.writes; else ++stats_.failed;
+      job->done.set_value(std::move(*job->outcome));
+    }
   }
   for (auto& job : jobs_) job->done.set_value(std::unexpected(WriteError{WriteErrorKind::index, "the server is shutting down"}));
   jobs_.clear();
@@ -199,7 +206,6 @@ void WriteQueue::run_batch(std::deque<std::shared_ptr<Job>>& batch) {
           if (job->outcome && *job->outcome) (*job->outcome)->revision = revision;
         std::lock_guard lock(mutex_);
         ++stats_.commits;
-        stats_.holds_lock = true;
       }
     } catch (const Xapian::Error& e) {
       fail_all(WriteErrorKind::index, "index error: " + e.get_description());
@@ -207,12 +213,6 @@ void WriteQueue::run_batch(std::deque<std::shared_ptr<Job>>& batch) {
       fail_all(WriteErrorKind::index, e.what());
     }
   }
-  std::lock_guard lock(mutex_);
-  for (auto& job : batch) {
-    if (*job->outcome) ++stats_.writes; else ++stats_.failed;
-    job->done.set_value(std::move(*job->outcome));
-  }
-  stats_.holds_lock = writer_ != nullptr;
 }
 
 }  // namespace treaty

@@ -30,7 +30,8 @@ struct WriteQueueOptions {
   // for more writes; 0: released after every commit. Held, the `indexer` command finds the index
   // locked; released, the next write opens it again (a few milliseconds).
   std::chrono::milliseconds hold_lock{1000};
-  // Writes applied in one transaction and commit at most.
+  // Writes applied in one transaction and commit at most. With hold_lock 0 the lock is released
+  // before the writes of a commit are answered.
   std::size_t max_batch = 32;
   // Computes the passage vectors of written documents (vectors.bin beside the index); null:
   // none, and a replaced document loses its vectors, as with `indexer add` without an embedder.
