@@ -515,6 +515,190 @@
       hits.length ? el('ol', { class: 'hits' }, hits.map(hitNode)) : el('p', { text: '没有找到相似段落。' }));
   }
 
+  // ---- Admin: an API key and the upload form (POST /documents) -------------------------------
+  // Optional and separate from searching, which never sends the key. The key lives in this tab's
+  // sessionStorage only (never localStorage, never the URL).
+
+  const KEY_STORE = 'treaty.apiKey';
+  const storedKey = () => {
+    try {
+      return sessionStorage.getItem(KEY_STORE) || '';
+    } catch (e) {
+      return '';
+    }
+  };
+  const storeKey = (key) => {
+    try {
+      if (key) sessionStorage.setItem(KEY_STORE, key);
+      else sessionStorage.removeItem(KEY_STORE);
+    } catch (e) { /* storage disabled: the key lasts until the page is left */ }
+  };
+  let apiKey = '';
+
+  // Any method with the key; resolves {status, body} (body null when not JSON), or rejects
+  // with an ApiError(0) when the server cannot be reached.
+  async function keyedFetch(path, init) {
+    let res;
+    try {
+      res = await fetch(path, { ...init, headers: { Accept: 'application/json', Authorization: 'Bearer ' + apiKey, ...(init.headers || {}) } });
+    } catch (e) {
+      throw new ApiError(0, '无法连接到服务器（' + e.message + '）');
+    }
+    let body = null;
+    try {
+      body = await res.json();
+    } catch (e) {
+      body = null;
+    }
+    return { status: res.status, statusText: res.statusText, body };
+  }
+
+  function apiErrorText(r) {
+    const e = r.body && r.body.error;
+    const msg = e && e.message ? e.message : r.statusText || '请求失败';
+    return msg + (e && e.line ? '（第 ' + e.line + ' 行）' : '');
+  }
+
+  function setKeyStatus(kind, ...content) {
+    const s = $('key-status');
+    s.replaceChildren(...content);
+    s.className = 'admin-status' + (kind ? ' ' + kind : '');
+  }
+
+  function showUploadResult(kind, ...content) {
+    // Errors are alerts; the rest is announced politely by the live region.
+    const box = el('div', { class: 'message ' + kind, role: kind === 'error' ? 'alert' : null }, content);
+    $('upload-result').replaceChildren(...(content.length ? [box] : []));
+  }
+
+  function resetAdmin(message) {
+    apiKey = '';
+    storeKey('');
+    $('upload-form').hidden = true;
+    $('forget-key').hidden = true;
+    showUploadResult('');
+    setKeyStatus('', message || '');
+  }
+
+  // Checks the key with GET /keys/self; the upload form appears only for documents:write.
+  async function useKey(key) {
+    apiKey = key;
+    setKeyStatus('', '正在验证密钥…');
+    let r;
+    try {
+      r = await keyedFetch('/keys/self', { method: 'GET' });
+    } catch (err) {
+      apiKey = '';
+      setKeyStatus('error', err.message);
+      return;
+    }
+    if (r.status === 401) {
+      resetAdmin();
+      setKeyStatus('error', el('strong', { text: '密钥无法识别：' }), '服务器不认识这个密钥（401），请检查后重试。');
+      return;
+    }
+    if (r.status !== 200 || !r.body) {
+      apiKey = '';
+      setKeyStatus('error', '验证密钥出错（' + r.status + '）：' + apiErrorText(r));
+      return;
+    }
+    storeKey(key);
+    $('api-key').value = '';
+    $('forget-key').hidden = false;
+    const actions = Array.isArray(r.body.actions) ? r.body.actions : [];
+    const who = '密钥 ' + (r.body.id || '') + (r.body.description ? '（' + r.body.description + '）' : '');
+    const canWrite = actions.includes('documents:write') || actions.includes('*');
+    $('upload-form').hidden = !canWrite;
+    if (canWrite) {
+      setKeyStatus('ok', who + '：可以添加文件。');
+    } else {
+      showUploadResult('');
+      setKeyStatus('warning', who + '：没有上传权限（需要 documents:write；此密钥的权限：' +
+        (actions.join('、') || '无') + '），不能添加文件。');
+    }
+  }
+
+  // The search for one document alone, as its document facet chip would set it.
+  function documentLink(symbol) {
+    const target = readState('?' + new URLSearchParams({ doc: symbol }).toString());
+    return el('a', {
+      href: toQuery(target), class: 'doc-link', text: '查看 doc:' + symbol,
+      onclick: (e) => {
+        if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+        e.preventDefault();
+        navigate(target, { focusMain: true });
+      },
+    });
+  }
+
+  function warningList(warnings) {
+    if (!Array.isArray(warnings) || warnings.length === 0) return null;
+    return el('ul', { class: 'warnings' }, warnings.map((w) => el('li', {
+      text: typeof w === 'string' ? w : (w.line ? '第 ' + w.line + ' 行：' : '') + (w.message || JSON.stringify(w)),
+    })));
+  }
+
+  async function upload() {
+    const file = $('upload-file').files[0];
+    if (!file) return;
+    const params = new URLSearchParams();
+    const symbol = $('upload-symbol').value.trim();
+    if (symbol) params.set('symbol', symbol);
+    const dryRun = $('upload-dry-run').checked;
+    if (dryRun) params.set('dry_run', 'true');
+    const pdf = /\.pdf$/i.test(file.name);
+    const query = params.toString();
+    $('upload-submit').disabled = true;
+    showUploadResult('pending', (dryRun ? '正在试运行 ' : '正在上传 ') + file.name + '…');
+    let r;
+    try {
+      r = await keyedFetch('/documents' + (query ? '?' + query : ''), {
+        method: 'POST',
+        headers: { 'Content-Type': pdf ? 'application/pdf' : 'text/plain; charset=utf-8' },
+        body: file,
+      });
+    } catch (err) {
+      showUploadResult('error', el('strong', { text: '上传出错：' }), err.message);
+      return;
+    } finally {
+      $('upload-submit').disabled = false;
+    }
+    const b = r.body || {};
+    if ((r.status === 200 || r.status === 201) && b.dry_run) {
+      const n = Array.isArray(b.passages) ? b.passages.length : 0;
+      showUploadResult('ok', el('p', {}, el('strong', { text: '试运行：' }),
+        (b.symbol || symbol || file.name) + ' 可解析为 ', el('span', { class: 'passage-count', text: String(n) }),
+        ' 段（未写入索引）。'), warningList(b.warnings));
+    } else if (r.status === 200 || r.status === 201) {
+      const verb = b.created === false ? '已替换 ' : '已添加 ';
+      showUploadResult('ok', el('p', { class: 'upload-done' }, verb + b.symbol + '：' + b.passages + ' 段'),
+        warningList(b.warnings), el('p', {}, documentLink(b.symbol)));
+    } else {
+      if (r.status === 401) resetAdmin('密钥已失效，请重新输入。');
+      showUploadResult('error', el('strong', { text: '上传失败（' + r.status + '）：' }),
+        el('span', { class: 'error-text', text: apiErrorText(r) }));
+    }
+  }
+
+  $('key-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const key = $('api-key').value.trim();
+    if (key) useKey(key);
+  });
+  $('forget-key').addEventListener('click', () => {
+    $('api-key').value = '';
+    resetAdmin('已忘记密钥。');
+    $('api-key').focus();
+  });
+  $('upload-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    upload();
+  });
+  if (storedKey()) {
+    $('admin').open = true;
+    useKey(storedKey());
+  }
+
   // ---- Controls -----------------------------------------------------------------------------
 
   $('search-form').addEventListener('submit', (e) => {

@@ -2,8 +2,9 @@
 # End-to-end tests of the web UI: indexes corpus/ (the seed) and two fixture documents
 # (tests/fixtures/CBD-NP-MOP-3-4, CBD-SBI-2-8: the document facet then has three values) into a
 # temporary directory, starts searchd on a
-# free port of 127.0.0.1 with --web-root web, waits for /health, runs ui.test.mjs (Node's test
-# runner, headless Chromium through playwright-core) and always stops the server.
+# free port of 127.0.0.1 with --web-root web and a random bootstrap admin key (E2E_ADMIN_KEY, for
+# the upload tests), waits for /health, runs ui.test.mjs (Node's test runner, headless Chromium
+# through playwright-core) and always stops the server.
 #
 #   tests/e2e/run.sh SEARCHD INDEXER        (or SEARCHD_BIN=... INDEXER_BIN=... tests/e2e/run.sh)
 #
@@ -40,8 +41,13 @@ trap 'exit 130' INT TERM
 "$indexer" --quiet --index "$work/index" add "$root/corpus" \
   "$root/tests/fixtures/CBD-NP-MOP-3-4.zh.txt" "$root/tests/fixtures/CBD-SBI-2-8.zh.txt" >/dev/null
 
+# A fresh bootstrap admin key ("*") for this run only: the upload tests make their keys with it.
+E2E_ADMIN_KEY=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export E2E_ADMIN_KEY
+
 # --web-root web is relative: start from the project root.
 (cd "$root" && exec "$searchd" --index "$work/index" --host 127.0.0.1 --port 0 --web-root web --quiet \
+   --admin-key-env E2E_ADMIN_KEY \
    >"$work/searchd.out" 2>"$work/searchd.err") &
 pid=$!
 

@@ -1,17 +1,21 @@
 // End-to-end tests of searchd's web UI (web/) in headless Chromium, driven by playwright-core.
 // Run by tests/e2e/run.sh, which starts searchd on the seed corpus plus two fixture documents
 // (CBD/NP/MOP/3/4, CBD/SBI/2/8) and sets E2E_BASE_URL. Steps whose numbers are the seed's alone
-// restrict the search to it with a doc filter in the URL (SEED_ONLY).
+// restrict the search to it with a doc filter in the URL (SEED_ONLY). searchd has a bootstrap
+// admin key (E2E_ADMIN_KEY) from which the upload tests make their keys; the document they add is
+// deleted again at their end, so the other tests see the same three documents in any order.
 // Screenshots of the main states go to E2E_ARTIFACTS.
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 const BASE = process.env.E2E_BASE_URL;
+const ADMIN_KEY = process.env.E2E_ADMIN_KEY;
 const ARTIFACTS = process.env.E2E_ARTIFACTS || path.resolve('../../build/e2e-artifacts');
-if (!BASE) throw new Error('E2E_BASE_URL is not set: run tests/e2e/run.sh');
+if (!BASE || !ADMIN_KEY) throw new Error('E2E_BASE_URL or E2E_ADMIN_KEY is not set: run tests/e2e/run.sh');
 mkdirSync(ARTIFACTS, { recursive: true });
 
 let browser;
@@ -385,4 +389,258 @@ test('static files: Content-Type, traversal refused, API routes first', async ()
   }
   r = await get('/health');
   assert.match(r.headers.get('content-type'), /^application\/json/);
+});
+
+// ---- The admin panel: an API key and the upload form (POST /documents) ------------------------
+
+// A request to searchd with the bootstrap admin key (or another key): {status, body}.
+async function keyed(method, p, { key = ADMIN_KEY, body, type } = {}) {
+  const headers = { Authorization: 'Bearer ' + key };
+  if (type) headers['Content-Type'] = type;
+  else if (body !== undefined && typeof body !== 'string') headers['Content-Type'] = 'application/json';
+  const r = await fetch(BASE + p, {
+    method, headers, body: body === undefined || typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
+  });
+  const text = await r.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch (e) { /* not JSON */ }
+  return { status: r.status, body: json };
+}
+
+// A new key with these actions (POST /keys); revoke it with revokeKey(key.id).
+async function createKey(actions, description) {
+  const r = await keyed('POST', '/keys', { body: { actions, description } });
+  assert.equal(r.status, 201, 'POST /keys: ' + JSON.stringify(r.body));
+  assert.equal(typeof r.body.value, 'string');
+  return r.body;
+}
+
+async function revokeKey(id) {
+  const r = await keyed('DELETE', '/keys/' + encodeURIComponent(id));
+  assert.equal(r.status, 200, 'DELETE /keys/' + id);
+}
+
+// Opens the 管理 panel and enters a key.
+async function enterKey(key) {
+  await page.click('#admin summary');
+  await page.fill('#api-key', key);
+  await page.press('#api-key', 'Enter');
+}
+
+const storage = () => page.evaluate(() => ({
+  session: Object.fromEntries(Object.keys(sessionStorage).map((k) => [k, sessionStorage.getItem(k)])),
+  local: Object.keys(localStorage).length,
+}));
+
+// A text extract in the fixtures' PDF-extract style, written for these tests: a document no other
+// test indexes, whose paragraphs 2 and 3 contain WORD.
+const NEW_DOC = 'CBD/NP/MOP/4/9';
+const NEW_TITLE = '极地和高山地区遗传资源的获取和惠益分享';
+const WORD = '冻土微生物样本';
+const NEW_TEXT = `联合国 
+
+                                                              ${NEW_DOC}
+
+Distr.: General 
+
+12 July 2020 
+
+CHINESE 
+
+Original: English 
+
+作为名古屋议定书缔约方会议的
+
+缔约方大会 
+
+第四次会议 
+
+2020 年 11 月 16 日至 28 日，中国昆明 
+
+临时议程项目 12 
+
+${NEW_TITLE} 
+
+执行秘书的说明 
+
+一.     导言 
+
+1. 若干缔约方在提交的资料中提到，从永久冻土样本中分离的微生物遗传资源越来越多地
+
+用于研究和商业开发，并请执行秘书汇编有关的经验，供缔约方会议审议。 
+
+2. 本说明概述各缔约方就冻土微生物样本的采集许可、事先知情同意和共同商定条件所分
+
+享的做法，并指出在跨境采样情况下可能出现的困难。 
+
+3. 缔约方会议不妨请各缔约方通过获取和惠益分享信息交换所公布其关于冻土微生物样本
+
+的国家措施，并请执行秘书在下一次会议之前编写一份进展报告。 
+`;
+const NEW_PASSAGES = 4;  // the cover block (header) and paragraphs 1-3
+
+function tempFiles(files) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'treaty-e2e-upload-'));
+  const paths = {};
+  for (const [name, content] of Object.entries(files)) {
+    paths[name] = path.join(dir, name);
+    writeFileSync(paths[name], content);
+  }
+  return { dir, paths };
+}
+
+test('without a key: no upload form, and searching works as before', async () => {
+  await page.goto(BASE + '/?' + SEED_ONLY);
+  await settled();
+  assert.equal(await total(), 53);
+  assert.equal(await page.locator('#admin summary').textContent(), '管理');
+  assert.ok(!(await page.locator('#admin').evaluate((d) => d.open)), 'the panel starts closed');
+  assert.ok(!(await page.locator('#upload-form').isVisible()));
+  await page.click('#admin summary');
+  assert.ok(await page.locator('#api-key').isVisible(), 'the key field once opened');
+  assert.equal(await page.locator('label[for="api-key"]').count(), 1);
+  assert.ok(!(await page.locator('#upload-form').isVisible()), 'no upload form without a key');
+  await search('缔约方大会');
+  assert.equal(await total(), 11);
+  assert.deepEqual(await storage(), { session: {}, local: 0 });
+});
+
+test('a key without documents:write: the UI says it cannot upload; unknown keys are refused', async () => {
+  const key = await createKey(['search'], 'e2e: search only');
+  try {
+    await page.goto(BASE + '/');
+    await settled();
+    await enterKey('not-a-key-' + key.value);
+    await page.waitForFunction(() => /密钥无法识别/.test(document.getElementById('key-status').textContent));
+    assert.ok(!(await page.locator('#upload-form').isVisible()));
+    assert.deepEqual(await storage(), { session: {}, local: 0 }, 'an unknown key is not kept');
+
+    await page.fill('#api-key', key.value);
+    await page.press('#api-key', 'Enter');
+    await page.waitForFunction(() => /没有上传权限/.test(document.getElementById('key-status').textContent));
+    assert.match(await page.locator('#key-status').textContent(), /不能添加文件/);
+    assert.ok(!(await page.locator('#upload-form').isVisible()));
+    const kept = await storage();
+    assert.deepEqual(Object.values(kept.session), [key.value], 'the key is kept in sessionStorage');
+    assert.equal(kept.local, 0, 'never in localStorage');
+    assert.ok(!page.url().includes(key.value), 'never in the URL');
+    assert.equal(await page.inputValue('#api-key'), '', 'the field is emptied once the key is accepted');
+
+    // A reload in the same tab keeps it; 忘记密钥 clears it.
+    await page.reload();
+    await settled();
+    await page.waitForFunction(() => /没有上传权限/.test(document.getElementById('key-status').textContent));
+    await page.click('#forget-key');
+    assert.deepEqual(await storage(), { session: {}, local: 0 });
+    assert.ok(!(await page.locator('#forget-key').isVisible()));
+  } finally {
+    await revokeKey(key.id);
+  }
+});
+
+test('a documents:write key uploads a text extract: a dry run writes nothing, then it is searchable', async () => {
+  const key = await createKey(['documents:write'], 'e2e: upload');
+  const { dir, paths } = tempFiles({ 'CBD-NP-MOP-4-9.zh.txt': NEW_TEXT });
+  try {
+    await page.goto(BASE + '/');
+    await settled();
+    await enterKey(key.value);
+    await page.locator('#upload-form').waitFor({ state: 'visible' });
+    for (const [id, label] of [['upload-file', /^文件（PDF/], ['upload-symbol', /^文件编号/], ['upload-dry-run', /试运行/]])
+      assert.equal(await page.getByLabel(label).getAttribute('id'), id, `${id} has an accessible label`);
+    assert.equal(await page.locator('#upload-file').getAttribute('accept'), '.pdf,.txt');
+
+    // Dry run: the passage count, nothing indexed.
+    await page.setInputFiles('#upload-file', paths['CBD-NP-MOP-4-9.zh.txt']);
+    await page.check('#upload-dry-run');
+    await page.click('#upload-submit');
+    const count = page.locator('#upload-result .passage-count');
+    await count.waitFor();
+    assert.equal(Number(await count.textContent()), NEW_PASSAGES);
+    assert.match(await page.locator('#upload-result').textContent(), /试运行.*未写入索引/);
+    await search(WORD);
+    assert.equal(await total(), 0, 'a dry run indexes nothing');
+    assert.equal((await keyed('GET', '/documents/' + encodeURIComponent(NEW_DOC))).status, 404);
+
+    // For real: the success message, and the new paragraphs are found with their citation.
+    await page.uncheck('#upload-dry-run');
+    await page.click('#upload-submit');
+    const done = page.locator('#upload-result .upload-done');
+    await done.waitFor();
+    assert.equal(await done.textContent(), `已添加 ${NEW_DOC}：${NEW_PASSAGES} 段`);
+    await shot('upload.png');
+    await search(WORD);
+    assert.equal(await total(), 2);
+    const cites = await page.locator('#hits .cite').allTextContents();
+    assert.deepEqual(cites.sort(), [`${NEW_DOC}, 第 2 段`, `${NEW_DOC}, 第 3 段`]);
+    assert.equal(await page.locator('#hits .hit-doc').first().textContent(), NEW_TITLE);
+    assert.equal(await page.locator('#hits mark').first().textContent(), WORD);
+
+    // The result's link: the whole new document, as its document facet chip would show it.
+    await page.locator('#upload-result a.doc-link').click();
+    await page.waitForURL((u) => u.searchParams.get('doc') === NEW_DOC && !u.searchParams.has('q'));
+    await settled();
+    assert.equal(await total(), NEW_PASSAGES);
+    assert.equal(await page.locator('#chips .chip[data-key="doc"]').count(), 1);
+    assert.ok(await page.locator(`#facet-doc input[value="${NEW_DOC}"]`).isChecked());
+
+    // The same file again replaces it.
+    await page.click('#upload-submit');
+    await page.waitForFunction(() => /已替换/.test(document.getElementById('upload-result').textContent));
+    assert.equal(await done.textContent(), `已替换 ${NEW_DOC}：${NEW_PASSAGES} 段`);
+  } finally {
+    const removed = await keyed('DELETE', '/documents/' + encodeURIComponent(NEW_DOC));
+    await revokeKey(key.id);
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(removed.status, 200, 'the uploaded document is deleted again');
+    assert.equal(removed.body.removed, NEW_PASSAGES);
+  }
+  await page.goto(BASE + '/?q=' + encodeURIComponent(WORD));
+  await settled();
+  assert.equal(await total(), 0, 'deleted: no longer found');
+});
+
+test('an empty or wrong file shows the API error message as an alert', async () => {
+  const key = await createKey(['documents:write'], 'e2e: bad uploads');
+  const garbage = '这不是 PDF 文件。\n';
+  const { dir, paths } = tempFiles({ 'empty.txt': '', 'scan.pdf': garbage });
+  try {
+    await page.goto(BASE + '/');
+    await settled();
+    const docsBefore = await page.locator('#facet-doc .facet-row').count();
+    await enterKey(key.value);
+    await page.locator('#upload-form').waitFor({ state: 'visible' });
+    const cases = [
+      { file: 'empty.txt', body: '', type: 'text/plain; charset=utf-8', status: 400 },
+      { file: 'scan.pdf', body: garbage, type: 'application/pdf' },
+    ];
+    for (const c of cases) {
+      // The API's own answer to the same request (it fails, so nothing is written).
+      const direct = await keyed('POST', '/documents', { key: key.value, body: c.body, type: c.type });
+      assert.ok(direct.status >= 400, `${c.file}: ${direct.status}`);
+      if (c.status) assert.equal(direct.status, c.status);
+      const message = direct.body.error.message;
+      // A fresh page for each file (the key stays in the tab), so no earlier answer is on it.
+      await page.reload();
+      await page.locator('#upload-form').waitFor({ state: 'visible' });
+      await page.setInputFiles('#upload-file', paths[c.file]);
+      await page.click('#upload-submit');
+      const alert = page.locator('#upload-result [role="alert"]');
+      await page.waitForFunction((m) => {
+        const a = document.querySelector('#upload-result [role="alert"]');
+        return a && a.textContent.includes(m);
+      }, message);
+      assert.match(await alert.textContent(), new RegExp(`上传失败（${direct.status}）`));
+      if (direct.body.error.line) assert.match(await alert.textContent(), new RegExp(`第 ${direct.body.error.line} 行`));
+      if (c.file === 'scan.pdf') await shot('upload-error.png');
+    }
+    await page.reload();
+    await settled();
+    assert.equal(await page.locator('#facet-doc .facet-row').count(), docsBefore, 'nothing was added');
+  } finally {
+    await revokeKey(key.id);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
