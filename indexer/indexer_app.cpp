@@ -156,22 +156,13 @@ struct VectorSink {
       store.remove_document(doc.symbol);
       return std::nullopt;
     }
-    std::vector<std::string> texts;
-    std::vector<std::string> ids;
-    for (const Passage& p : doc.passages) {
-      if (p.text.empty()) continue;
-      texts.push_back(p.text);
-      ids.push_back(p.id);
-    }
-    auto vectors = embedder->embed(texts);
-    if (!vectors) {
+    auto rows = embed_document(*embedder, doc);
+    if (!rows) {
       failed = true;
-      return doc.source + ": embedding failed: " + vectors.error().message;
+      return doc.source + ": embedding failed: " + rows.error().message;
     }
-    std::vector<PassageVector> rows;
-    for (std::size_t i = 0; i < ids.size(); ++i) rows.push_back({ids[i], std::move((*vectors)[i])});
     std::lock_guard lock(mutex);
-    auto replaced = store.replace_document(doc.symbol, rows);
+    auto replaced = store.replace_document(doc.symbol, *rows);
     if (!replaced) return doc.source + ": " + replaced.error().message;
     return std::nullopt;
   }

@@ -93,10 +93,12 @@
     }
   }
 
-  async function api(path) {
+  // fetch() with JSON expected back: resolves {status, statusText, ok, body} (body null when
+  // not JSON), or rejects with an ApiError(0) when the server cannot be reached.
+  async function fetchJson(path, init = {}) {
     let res;
     try {
-      res = await fetch(path, { headers: { Accept: 'application/json' } });
+      res = await fetch(path, { ...init, headers: { Accept: 'application/json', ...(init.headers || {}) } });
     } catch (e) {
       throw new ApiError(0, '无法连接到服务器（' + e.message + '）');
     }
@@ -106,11 +108,17 @@
     } catch (e) {
       body = null;
     }
+    return { status: res.status, statusText: res.statusText, ok: res.ok, body };
+  }
+
+  async function api(path) {
+    const res = await fetchJson(path);
     if (!res.ok) {
+      const body = res.body;
       const msg = body && body.error && body.error.message ? body.error.message : res.statusText || '请求失败';
       throw new ApiError(res.status, msg);
     }
-    return body;
+    return res.body;
   }
 
   function searchUrl(s) {
@@ -535,22 +543,9 @@
   };
   let apiKey = '';
 
-  // Any method with the key; resolves {status, body} (body null when not JSON), or rejects
-  // with an ApiError(0) when the server cannot be reached.
-  async function keyedFetch(path, init) {
-    let res;
-    try {
-      res = await fetch(path, { ...init, headers: { Accept: 'application/json', Authorization: 'Bearer ' + apiKey, ...(init.headers || {}) } });
-    } catch (e) {
-      throw new ApiError(0, '无法连接到服务器（' + e.message + '）');
-    }
-    let body = null;
-    try {
-      body = await res.json();
-    } catch (e) {
-      body = null;
-    }
-    return { status: res.status, statusText: res.statusText, body };
+  // Any method with the key (see fetchJson).
+  function keyedFetch(path, init) {
+    return fetchJson(path, { ...init, headers: { Authorization: 'Bearer ' + apiKey, ...(init.headers || {}) } });
   }
 
   function apiErrorText(r) {

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/base/error.h"
 #include "core/documents/document.h"
@@ -13,6 +14,8 @@
 
 namespace treaty {
 
+class Embedder;
+struct PassageVector;
 struct Resources;
 
 enum class InputFormat {
@@ -32,5 +35,9 @@ struct ParsedInput {
 // that is not UTF-8 or has no symbol (and options.symbol is empty), any other parse error.
 Expected<ParsedInput> parse_input(std::string_view bytes, InputFormat format, const ParseOptions& options,
                                   const Resources& resources);
+
+// The vectors of `doc`'s passages that have text, in passage order (an empty list when none
+// has), or the embedder's error; for VectorStore::replace_document.
+Expected<std::vector<PassageVector>> embed_document(Embedder& embedder, const Document& doc);
 
 }  // namespace treaty

@@ -112,26 +112,6 @@ void WriteQueue::run() {
   stats_.holds_lock = false;
 }
 
-namespace {
-
-// The vectors of `doc`'s passages (those with text), or the embedder's error.
-Expected<std::vector<PassageVector>> embed_document(Embedder& embedder, const Document& doc) {
-  std::vector<std::string> texts;
-  std::vector<std::string> ids;
-  for (const Passage& p : doc.passages) {
-    if (p.text.empty()) continue;
-    texts.push_back(p.text);
-    ids.push_back(p.id);
-  }
-  if (texts.empty()) return std::vector<PassageVector>{};
-  auto vectors = embedder.embed(texts);
-  if (!vectors) return std::unexpected(vectors.error());
-  std::vector<PassageVector> rows;
-  for (std::size_t i = 0; i < ids.size(); ++i) rows.push_back({ids[i], std::move((*vectors)[i])});
-  return rows;
-}
-
-}  // namespace
 
 void WriteQueue::run_batch(std::deque<std::shared_ptr<Job>>& batch) {
   // The transaction (if open) is abandoned with the writer: every job of the batch fails, but

@@ -121,7 +121,10 @@ TEST_CASE("WriteQueue: a held lock gives `locked`, a missing document `not_found
   auto res = test::project_resources();
   test::TempDir tmp;
   const auto dir = tmp.path() / "index";
-  WriteQueue queue(*res, WriteQueueOptions{.index_dir = dir, .hold_lock = std::chrono::milliseconds(0)});
+  WriteQueueOptions options;
+  options.index_dir = dir;
+  options.hold_lock = std::chrono::milliseconds(0);
+  WriteQueue queue(*res, options);
   auto first = queue.replace(parsed(*res, decision_text("CBD/COP/DEC/15/7", "丙")));
   REQUIRE(first);
   {
@@ -145,7 +148,8 @@ TEST_CASE("WriteQueue: a held lock gives `locked`, a missing document `not_found
   CHECK(reader->database().get_revision() == removed->revision);
 
   // The queue holds the lock while it waits for more writes (hold_lock), not otherwise.
-  WriteQueue holding(*res, WriteQueueOptions{.index_dir = dir, .hold_lock = std::chrono::hours(1)});
+  options.hold_lock = std::chrono::hours(1);
+  WriteQueue holding(*res, options);
   REQUIRE(holding.replace(parsed(*res, decision_text("CBD/COP/DEC/15/9", "戊"))));
   CHECK(holding.stats().holds_lock);
   auto blocked = IndexWriter::open(dir);
