@@ -56,6 +56,7 @@ constexpr IntRange kQueryCache{0, 1000000};
 constexpr IntRange kBodyBytes{1024, 1024LL * 1024 * 1024};  // up to 1 GiB
 constexpr IntRange kHoldLockMs{0, 600000};
 constexpr IntRange kWriteBatch{1, 10000};
+constexpr IntRange kNice{0, 19};
 
 // Stores a setting's value in a SearchdConfig: nullopt when stored, else why not: empty for a
 // value of the wrong type (Setting::type says what it must be), or "70000 is out of range (0..65535)".
@@ -178,6 +179,7 @@ const std::vector<Setting>& settings() {
       {"writes", "max_body_bytes", "an integer", integer(&SearchdConfig::max_body_bytes, kBodyBytes)},
       {"writes", "hold_lock_ms", "an integer", integer(&SearchdConfig::write_hold_lock_ms, kHoldLockMs)},
       {"writes", "max_batch", "an integer", integer(&SearchdConfig::write_max_batch, kWriteBatch)},
+      {"writes", "nice", "an integer", integer(&SearchdConfig::write_nice, kNice)},
       {"auth", "admin_key_env", "a string", value(&SearchdConfig::admin_key_env)},
       {"auth", "keys_file", "a string", path(&SearchdConfig::keys_file)},
       {"auth", "require_search_key", "true or false", value(&SearchdConfig::require_search_key)},
@@ -272,6 +274,7 @@ Expected<void> validate_config(const SearchdConfig& c) {
   check("writes.max_body_bytes", c.max_body_bytes, kBodyBytes);
   check("writes.hold_lock_ms", c.write_hold_lock_ms, kHoldLockMs);
   check("writes.max_batch", c.write_max_batch, kWriteBatch);
+  check("writes.nice", c.write_nice, kNice);
   if (!why.empty()) return fail(why);
   if (c.tls_cert.empty() != c.tls_key.empty()) return fail("tls.cert and tls.key go together: set both or neither");
   if (c.highlight_open.size() > 64 || c.highlight_close.size() > 64) return fail("search.highlight_open/close: at most 64 bytes each");

@@ -56,6 +56,8 @@ struct SearchdConfig {
   long write_hold_lock_ms = 1000;         // the index stays open (its lock held) this long after a
                                           // write, for the next one; the indexer command waits it out
   std::size_t write_max_batch = 32;       // writes arriving together share one commit, at most this many
+  int write_nice = 10;                    // the writer thread's nice value (0-19): indexing yields
+                                          // the CPU to searches
   // API keys ([auth]).
   std::string admin_key_env;              // environment variable holding the bootstrap admin key
                                           // (--admin-key-env); empty: none

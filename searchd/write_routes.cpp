@@ -96,6 +96,7 @@ WriteRoutes::WriteRoutes(const SearchdConfig& config, const Resources& resources
   options.index_dir = config.index_dir;
   options.hold_lock = std::chrono::milliseconds(config.write_hold_lock_ms);
   options.max_batch = config.write_max_batch;
+  options.nice = config.write_nice;
   options.embedder = document_embedder(config);
   queue_ = std::make_unique<WriteQueue>(resources, std::move(options));
 }

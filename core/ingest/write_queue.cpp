@@ -1,6 +1,10 @@
 #include "core/ingest/write_queue.h"
 
 #include <future>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <stdexcept>
 #include <vector>
 
@@ -80,6 +84,8 @@ Outcome WriteQueue::submit(std::shared_ptr<Job> job) {
 }
 
 void WriteQueue::run() {
+  // A failure leaves the thread at normal priority: slower searches during writes, nothing worse.
+  if (options_.nice > 0) (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), options_.nice);
   std::unique_lock lock(mutex_);
   for (;;) {
     // Keep the index open a while for the next write; then release its lock for the indexer.

@@ -33,6 +33,9 @@ struct WriteQueueOptions {
   // Writes applied in one transaction and commit at most. With hold_lock 0 the lock is released
   // before the writes of a commit are answered.
   std::size_t max_batch = 32;
+  // Scheduling priority of the writer thread (its nice value, 0-19): above 0, the indexing work
+  // yields the CPU to searches when both want it (Linux nices threads one by one).
+  int nice = 0;
   // Computes the passage vectors of written documents (vectors.bin beside the index); null:
   // none, and a replaced document loses its vectors, as with `indexer add` without an embedder.
   std::shared_ptr<Embedder> embedder;
