@@ -435,7 +435,7 @@ TEST_CASE("POSTs racing indexer commands: 201/200 or 503, exit 0 or 3, every suc
   CHECK(reader->document(kFixtureSymbol).has_value());
 }
 
-TEST_CASE("API keys survive a restart; revoked keys and the bootstrap key do not") {
+TEST_CASE("API keys survive a restart, revoked keys and the bootstrap key do not") {
   test::TempDir tmp;
   const fs::path index = indexed_fixture(tmp.path());
   std::string writer_key, writer_id, search_key, search_id;
@@ -491,7 +491,7 @@ TEST_CASE("API keys survive a restart; revoked keys and the bootstrap key do not
   CHECK(stored.find(search_id) == std::string::npos);  // a revoked key is gone
 }
 
-TEST_CASE("HTTPS with a self-signed certificate; a key that does not match is refused") {
+TEST_CASE("HTTPS with a self-signed certificate, and a key that does not match is refused") {
   IgnoreSigpipe sigpipe;
   test::TempDir tmp;
   const fs::path index = indexed_fixture(tmp.path());
