@@ -499,7 +499,7 @@ TEST_CASE("looks_like_symbol", "[parser]") {
 
 // Found by tests/fuzz/fuzz_document_parser (its "nothing lost" check): only "第 N 页" with 1-4
 // digits is a page label; anything else shaped like one is text. U+FEFF is layout whitespace.
-TEST_CASE("page labels are 第 N 页 exactly; a byte-order mark anywhere is layout", "[parser][fuzz]") {
+TEST_CASE("page labels are 第 N 页 exactly — a byte-order mark anywhere is layout", "[parser][fuzz]") {
   const Document doc = parse_ok(pdf_lines({"A/RES/67/212", "1. 第一段的开头", "第 12 页", "\xEF\xBB\xBF接着第一段，",
                                            "第 3 8页", "第 12345 页", "继续。\xEF\xBB\xBF"}));
   CHECK(para_labels(doc) == std::vector<std::string>{"header", "1"});

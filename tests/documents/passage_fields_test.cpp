@@ -85,7 +85,7 @@ TEST_CASE_METHOD(Seed, "dates per paragraph as ISO dates and ranges") {
   CHECK(of("26(b)").dates.at(1).months() == std::vector<int>{201403, 201404});
 }
 
-TEST_CASE_METHOD(Seed, "organizations per paragraph; nested names are not confused") {
+TEST_CASE_METHOD(Seed, "organizations per paragraph — nested names are not confused") {
   struct Row {
     std::string para;
     std::vector<std::string> present;

@@ -94,7 +94,7 @@ TEST_CASE_METHOD(Fixture, "a passage document carries text, field terms, values 
   CHECK(data["decisions"][0]["id"] == "cop:11/1 D");
 }
 
-TEST_CASE_METHOD(Fixture, "writer replaces, removes and commits; reader sees commits after reopen") {
+TEST_CASE_METHOD(Fixture, "writer replaces, removes and commits — reader sees commits after reopen") {
   const auto path = tmp.path() / "index";
   auto writer = IndexWriter::open(path);
   REQUIRE(writer);
@@ -240,7 +240,7 @@ TEST_CASE_METHOD(Fixture, "an index of another schema version is refused with a 
   CHECK(writer.error().message == "index has schema version 4, this indexer writes 7; rebuild it in a new directory");
 }
 
-TEST_CASE_METHOD(Fixture, "the index records its analysis and each document's source; remove drops the source") {
+TEST_CASE_METHOD(Fixture, "the index records its analysis and each document's source — remove drops the source") {
   const auto path = tmp.path() / "index";
   AnalysisFingerprint analysis = library_fingerprint();
   analysis.lexicon = content_hash("缔约方\n");
@@ -315,7 +315,7 @@ TEST_CASE_METHOD(Fixture, "a reader follows a switch to another generation on re
   Xapian::Database& db = reader->database();
   CHECK(reader->stats().symbols == std::vector<std::string>{"UNEP/CBD/T/1"});
   {
-    auto writer = IndexWriter::open(generation_dir(path, 2), {.plain = true});
+    auto writer = IndexWriter::open(generation_dir(path, 2), {.analysis = std::nullopt, .plain = true});
     REQUIRE(writer);
     writer->replace_document(b, extract_fields(b, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
     writer->commit();

@@ -215,7 +215,7 @@ TEST_CASE("indexer rejects bad input with a message naming the file") {
   CHECK(reader->passage("UNEP/CBD/TEST/1#1"));
 }
 
-TEST_CASE("indexer add and inspect read PDFs as their text extracts; a bad PDF writes nothing") {
+TEST_CASE("indexer add and inspect read PDFs as their text extracts — a bad PDF writes nothing") {
   test::TempDir tmp;
   const std::string symbol = "UNEP/CBD/NP/COP-MOP/9/7";
   const fs::path docs = tmp.path() / "docs";

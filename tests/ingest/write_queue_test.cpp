@@ -61,7 +61,7 @@ TEST_CASE("parse_input: the same checks for text and PDF bytes, errors name the 
   CHECK(not_pdf.error().file == "body");
 }
 
-TEST_CASE("WriteQueue: writes arriving while one commits share the next commit; each answers after its own") {
+TEST_CASE("WriteQueue: writes arriving while one commits share the next commit — each answers after its own") {
   auto res = test::project_resources();
   test::TempDir tmp;
   test::FakeEmbeddingServer embedder;
@@ -117,7 +117,7 @@ TEST_CASE("WriteQueue: writes arriving while one commits share the next commit; 
   CHECK(vectors->contains("CBD/COP/DEC/15/4#2"));
 }
 
-TEST_CASE("WriteQueue: a held lock gives `locked`, a missing document `not_found`; nothing changes") {
+TEST_CASE("WriteQueue: a held lock gives `locked`, a missing document `not_found` — nothing changes") {
   auto res = test::project_resources();
   test::TempDir tmp;
   const auto dir = tmp.path() / "index";

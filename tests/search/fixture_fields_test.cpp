@@ -60,7 +60,7 @@ struct Fixtures {
 
 }  // namespace
 
-TEST_CASE_METHOD(Fixtures, "decision filters: the body given, exactly; a bare number, any body") {
+TEST_CASE_METHOD(Fixtures, "decision filters: the body given, exactly — a bare number, any body") {
   const std::string l5 = "CBD/NP/MOP/3/L.5#", dec = "CBD/NP/MOP/DEC/2/1#", cp = "UNEP/CBD/BS/COP-MOP/8/4#";
   CHECK(ids("NP-2/5") == std::set<std::string>{l5 + "pre-3"});
   CHECK(ids("np:2/5") == ids("NP-2/5"));

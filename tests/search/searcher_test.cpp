@@ -192,7 +192,7 @@ TEST_CASE_METHOD(Fixture, "phrases, exclusions and OR agree with brute force ove
   CHECK(search("的").total == expect([](const json& p) { return contains_text(p, "的"); }).size());
 }
 
-TEST_CASE_METHOD(Fixture, "scope=text: only the passage body matches; kind filters passage kinds") {
+TEST_CASE_METHOD(Fixture, "scope=text: only the passage body matches — kind filters passage kinds") {
   const std::vector<json> all = all_passages();
   for (const std::string q : {"导言", "名古屋议定书", "菌", "合作", "的", "信息交换所"}) {
     INFO(q);
@@ -731,7 +731,7 @@ TEST_CASE_METHOD(Fixture, "expansions rank below the words as typed and are high
   CHECK(africa.to_json()["expansions"].size() == africa.expansions.size());
 }
 
-TEST_CASE_METHOD(Fixture, "negated words are not expanded; expand=false searches only what was typed") {
+TEST_CASE_METHOD(Fixture, "negated words are not expanded — expand=false searches only what was typed") {
   // -研讨会 excludes the passages saying 研讨会, not those saying 讲习班.
   const SearchResponse s = expanded(searcher, "非洲 -研讨会");
   CHECK(find_hit(s, "21"));

@@ -76,7 +76,7 @@ TEST_CASE_METHOD(Fixture, "the project thesaurus loads with its own concepts and
   }
 }
 
-TEST_CASE_METHOD(Fixture, "lookup: any script, width, case; English stems and phrases") {
+TEST_CASE_METHOD(Fixture, "lookup: any script, width, case — English stems and phrases") {
   struct Case {
     std::string query;
     std::string id;  // concept id, "" for none

@@ -123,7 +123,7 @@ TEST_CASE("\"*\" allows every action") {
   CHECK(store->authorize(bearer(two_value), "keys:manage").status == AuthStatus::forbidden);
 }
 
-TEST_CASE("filters, description and date are kept and shown; the clock is injected") {
+TEST_CASE("filters, description and date are kept and shown — the clock is injected") {
   TempDir dir;
   const auto at = std::chrono::sys_days{std::chrono::November / 27 / 2026} + std::chrono::hours(20) +
                   std::chrono::minutes(1) + std::chrono::seconds(2);
@@ -152,7 +152,7 @@ TEST_CASE("filters, description and date are kept and shown; the clock is inject
   CHECK(store->list().size() == 1);
 }
 
-TEST_CASE("the list and the file hold no key values; the file holds their hashes, mode 0600") {
+TEST_CASE("the list and the file hold no key values — the file holds their hashes, mode 0600") {
   TempDir dir;
   const fs::path file = dir.path() / "keys.json";
   auto store = open_store(file);
@@ -196,7 +196,7 @@ TEST_CASE("the list and the file hold no key values; the file holds their hashes
   CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 1);
 }
 
-TEST_CASE("keys survive reopening the store; a revoked key is refused, after reopening too") {
+TEST_CASE("keys survive reopening the store — a revoked key is refused, after reopening too") {
   TempDir dir;
   const fs::path file = dir.path() / "keys.json";
   std::string kept_value, revoked_value, kept_id, revoked_id;

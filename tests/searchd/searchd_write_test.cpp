@@ -143,7 +143,7 @@ std::string raw_exchange(int port, const std::string& request) {
 
 }  // namespace
 
-TEST_CASE_METHOD(Fixture, "POST /documents: 201 once committed, searchable at once; re-post 200; dry run writes nothing") {
+TEST_CASE_METHOD(Fixture, "POST /documents: 201 once committed, searchable at once — re-post 200 — dry run writes nothing") {
   start();
   const std::string text = note_text("CBD/NP/MOP/4/9", "遗传资源数字序列信息");
   const std::size_t expected = parsed_passages(text);
@@ -296,7 +296,7 @@ TEST_CASE_METHOD(Fixture, "DELETE /documents/{symbol}: 200 with the passages rem
   CHECK(client().Delete("/documents/cbd%2Fnp%2Fmop%2F4%2F14", bearer(kAdminKey))->status == 200);
 }
 
-TEST_CASE_METHOD(Fixture, "API keys: 401 without or with an unknown key, 403 without the action; create, list, self, revoke") {
+TEST_CASE_METHOD(Fixture, "API keys: 401 without or with an unknown key, 403 without the action — create, list, self, revoke") {
   start();
   const std::string text = note_text("CBD/NP/MOP/4/15", "检查点");
   auto none = client().Post("/documents", text, "text/plain");
@@ -342,7 +342,7 @@ TEST_CASE_METHOD(Fixture, "API keys: 401 without or with an unknown key, 403 wit
   CHECK(client().Get("/search?q=x")->status == 200);
 }
 
-TEST_CASE_METHOD(Fixture, "scoped keys see only their filters; require_search_key closes searching") {
+TEST_CASE_METHOD(Fixture, "scoped keys see only their filters — require_search_key closes searching") {
   searchd::SearchdConfig c = config();
   start(c);
   REQUIRE(post_text(note_text("CBD/NP/MOP/4/20", "共同词语"))->status == 201);
@@ -423,7 +423,7 @@ TEST_CASE_METHOD(Fixture, "concurrent writes and searches: every write committed
   CHECK(metrics->body.find("searchd_writes_total{result=\"ok\"} 21") != std::string::npos);
 }
 
-TEST_CASE_METHOD(Fixture, "with an embedder, posted documents get vectors; deleted ones lose them") {
+TEST_CASE_METHOD(Fixture, "with an embedder, posted documents get vectors — deleted ones lose them") {
   test::FakeEmbeddingServer embedder;
   searchd::SearchdConfig c = config();
   c.embedder.base_url = embedder.base_url();

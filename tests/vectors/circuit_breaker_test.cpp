@@ -86,7 +86,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE_METHOD(Fixture, "consecutive failures open the breaker; a success in between resets the count") {
+TEST_CASE_METHOD(Fixture, "consecutive failures open the breaker — a success in between resets the count") {
   inner->failing = true;
   CHECK_FALSE(call());
   CHECK_FALSE(call());

@@ -412,7 +412,7 @@ TEST_CASE_METHOD(Fixture, "a dead embedding server is skipped once the circuit b
   CHECK(with.vectors->breaker_stats()->state == BreakerState::closed);
 }
 
-TEST_CASE_METHOD(Fixture, "mode=lexical and filter-only searches never embed; repeated queries are cached") {
+TEST_CASE_METHOD(Fixture, "mode=lexical and filter-only searches never embed — repeated queries are cached") {
   SearcherOptions with;
   with.vectors = vectors();
   Searcher searcher(db, *res, with);

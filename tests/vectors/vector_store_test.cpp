@@ -160,7 +160,7 @@ TEST_CASE("a missing vectors.bin is an empty store") {
   CHECK(must_search(store, {1, 2, 3}, 5).empty());
 }
 
-TEST_CASE("re-adding a document replaces its vectors; removing removes them") {
+TEST_CASE("re-adding a document replaces its vectors — removing removes them") {
   test::TempDir dir;
   VectorStore store;
   auto v = [](float a, float b) { return std::vector<float>{a, b}; };
