@@ -110,7 +110,7 @@ TEST_CASE("a key made with an action is accepted for it and refused for others")
   }
 }
 
-TEST_CASE("\"*\" allows every action") {
+TEST_CASE("the action * allows every action") {
   TempDir dir;
   auto store = open_store(dir.path() / "keys.json");
   const auto [key, value] = make_key(*store, {{"actions", {"*"}}});
