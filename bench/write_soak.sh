@@ -3,7 +3,8 @@
 # documents through searchd's own write path (group commit), SECONDS each; bench/soak.py checks
 # every answer. Writes the "Writes over HTTP" section of bench/RESULTS.md. Not part of the tests.
 #
-#   bench/write_soak.sh [SECONDS]   # default 60 per phase; the index: 200 docs of the 1,000-doc corpus
+#   [WRITE_NICE=10] bench/write_soak.sh [SECONDS]   # default 60 per phase; the index: 200 docs of
+#   the 1,000-doc corpus
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED_BENCH:-$root/../shared/bench}
@@ -18,7 +19,10 @@ bench_index "$index" "${files[@]:0:200}"
 
 port=$(bench_free_port)
 export BENCH_ADMIN_KEY=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-"$release/searchd/searchd" --index "$index" --port "$port" --quiet --admin-key-env BENCH_ADMIN_KEY &
+# WRITE_NICE: the writer thread's nice value ([writes] nice; searchd's default 10).
+printf '[writes]\nnice = %s\n' "${WRITE_NICE:-10}" > "$data/write-soak.toml"
+"$release/searchd/searchd" --config "$data/write-soak.toml" --index "$index" --port "$port" --quiet \
+  --admin-key-env BENCH_ADMIN_KEY &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 bench_wait_ready "$port"
@@ -31,6 +35,7 @@ for mode in none http; do
     --duration "$duration" --writer "$mode" --key "$BENCH_ADMIN_KEY" --writers 4 \
     --rotate "${files[@]:200:20}" | tee "$out/$mode.json" || status=$?
 done
+echo "${WRITE_NICE:-10}" > "$out/nice"
 curl -s "http://127.0.0.1:$port/metrics" | grep -E '^searchd_write' > "$out/metrics.txt" || true
 python3 - "$out" "$(nproc)" <<'PY'
 import json, sys, datetime
@@ -43,6 +48,7 @@ md = ["## Writes over HTTP (bench/write_soak.sh)", "",
       f"{datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, {cores} cores: {alone['clients']} keep-alive clients query "
       f"(as in \"Load while writing\") over an index of 200 documents of the 1,000-doc corpus, {alone['duration_s']:.0f} s "
       "alone, then as long while 4 writers POST and DELETE 20 other documents through searchd "
+      f"(writer thread at nice {open(out + '/nice').read().strip()}) "
       "(`POST /documents`, `DELETE /documents/{symbol}`: one writer thread, group commit). Every answer is checked "
       "for one consistent revision.", "",
       "| phase | answers | failed answers | query p50 ms | query p99 ms | writes | failed writes | write p50 ms | write p99 ms |",
