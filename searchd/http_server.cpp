@@ -87,13 +87,11 @@ HttpServer::Impl::Impl(SearchdConfig c, const Resources& r, std::unique_ptr<KeyS
   configure();
 }
 
-bool HttpServer::Impl::has_body_route(const httplib::Request& req) {
-  if (req.method != "POST") return false;
-  if (!req.has_header("Content-Length") && req.get_header_value("Transfer-Encoding").find("chunked") == std::string::npos)
-    return false;  // 411 from admit(); there is nothing to read
-  for (const Route& route : routes())
-    if (route.runs == Runs::with_body && route.method == "POST" && route.path == req.path) return true;
-  return false;
+bool HttpServer::Impl::has_body(const httplib::Request& req) {
+  if (req.method != "POST" && req.method != "PUT" && req.method != "PATCH" && req.method != "DELETE") return false;
+  if (req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) return true;
+  // Without a length there is nothing to read (admit() answers a POST to a body route 411).
+  return req.has_header("Content-Length") && req.get_header_value<std::uint64_t>("Content-Length") > 0;
 }
 
 std::size_t HttpServer::Impl::body_limit(const Route& route) const {
@@ -203,19 +201,20 @@ void HttpServer::Impl::respond(Reply reply, httplib::Response& res, Clock::time_
   res.set_header("Server-Timing", timing);
 }
 
-// A route with a body, once admit() passed its headers: the body is read up to the route's
-// limit (a chunked or compressed body over it is read to its end but not kept), then handled.
+// A request with a body: for a route that takes one, the body is read up to the route's limit
+// (a chunked or compressed body over it is read to its end but not kept), then handled; any
+// other request's body is read and dropped, then the request is handled (or refused) as usual.
 void HttpServer::Impl::on_body_route(const httplib::Request& req, httplib::Response& res,
                                      const httplib::ContentReader& read) {
   const auto start = Clock::now();
   ++in_flight;
   Reply reply;
   auto admitted = admit(req);
-  if (!admitted) {
-    // Refused on its headers: drop the body unread into memory (a client that sends "Expect:
-    // 100-continue" is refused before sending it).
+  if (!admitted || admitted->route->runs != Runs::with_body) {
+    // Refused on its headers, or a route that takes no body: drop the body unread into memory (a
+    // client that sends "Expect: 100-continue" is refused before sending it).
     read([](const char*, std::size_t) { return true; });
-    reply = std::move(admitted.error());
+    reply = admitted ? run(*admitted, req, start, {}) : std::move(admitted.error());
   } else {
     const std::size_t limit = body_limit(*admitted->route);
     std::string body;
@@ -301,8 +300,8 @@ void HttpServer::Impl::configure() {
                       "application/json; charset=utf-8");
       return httplib::Server::HandlerResponse::Handled;
     }
-    // A body is read (or drained, when refused) so that the connection stays in step.
-    if (has_body_route(req)) return httplib::Server::HandlerResponse::Unhandled;
+    // A body is read (or drained, when refused or not taken) so that the connection stays in step.
+    if (has_body(req)) return httplib::Server::HandlerResponse::Unhandled;
     auto admitted = admit(req);
     ++in_flight;
     Reply reply = admitted ? run(*admitted, req, start, {}) : std::move(admitted.error());
@@ -310,10 +309,15 @@ void HttpServer::Impl::configure() {
     respond(std::move(reply), res, start);
     return httplib::Server::HandlerResponse::Handled;
   });
-  for (const Route& route : routes())
-    if (route.runs == Runs::with_body)
-      server->Post(std::string(route.path), [this](const httplib::Request& req, httplib::Response& res,
-                                                   const httplib::ContentReader& read) { on_body_route(req, res, read); });
+  // Every request with a body, whatever its path, comes through on_body_route() (".*" cannot be
+  // slow on any path); the route table still decides what it is.
+  const auto with_body = [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
+    on_body_route(req, res, read);
+  };
+  server->Post(".*", with_body);
+  server->Put(".*", with_body);
+  server->Patch(".*", with_body);
+  server->Delete(".*", with_body);
   // "Expect: 100-continue" (curl sends it for bodies over 1 MB): a body that would be refused
   // (no key, too large, wrong type) is refused before the client sends it.
   server->set_expect_100_continue_handler([this](const httplib::Request& req, httplib::Response& res) {

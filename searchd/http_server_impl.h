@@ -84,8 +84,8 @@ struct HttpServer::Impl {
     std::optional<ApiKey> key;
   };
   std::expected<Admitted, Reply> admit(const httplib::Request& req);
-  // A POST with a body to a route that takes one (its body goes to on_body_route()).
-  static bool has_body_route(const httplib::Request& req);
+  // A request that sends a body (its body goes through on_body_route()).
+  static bool has_body(const httplib::Request& req);
   // The largest body `route` takes (config.max_body_bytes for documents).
   std::size_t body_limit(const Route& route) const;
   Reply run(const Admitted& admitted, const httplib::Request& req, Clock::time_point arrived, std::string_view body);

@@ -456,3 +456,17 @@ TEST_CASE_METHOD(Fixture, "a key's filter values are checked as a search's") {
   CHECK(error_of(r, 400)["message"].get<std::string>().find("20x4") != std::string::npos);
   CHECK(client().Get("/keys", bearer(kAdminKey))->body == R"({"keys":[]})");
 }
+
+TEST_CASE_METHOD(Fixture, "a body sent where none is taken is read and dropped: the connection stays in step") {
+  start();
+  httplib::Client cl = client();
+  cl.set_keep_alive(true);
+  auto refused = cl.Post("/search", std::string(10000, 'x'), "text/plain");
+  CHECK(error_of(refused, 405)["message"].get<std::string>().find("POST") != std::string::npos);
+  auto bad_key = cl.Post("/documents", bearer("tk_unknown"), std::string(10000, 'y'), "text/plain");
+  error_of(bad_key, 401);
+  auto next = cl.Get("/metrics");  // on the same connection: no leftover body read as a request
+  REQUIRE(next);
+  CHECK(next->status == 200);
+  CHECK(next->body.find("searchd_requests_total{route=\"/search\",status=\"405\"} 1") != std::string::npos);
+}
