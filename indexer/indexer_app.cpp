@@ -46,10 +46,15 @@ Expected<std::string> read_bytes(const fs::path& path) {
   return ss.str();
 }
 
-// The text extract parse_document() reads: a PDF's text layer (pdf_to_text, for *.pdf in any
-// case), or the bytes of any other file.
+// How a file is read: a PDF (*.pdf in any case) through its text layer, any other file as a text
+// extract.
+InputFormat format_of(const fs::path& path) { return is_pdf_path(path) ? InputFormat::pdf : InputFormat::text; }
+
+// The text extract parse_document() reads from `path` (input_text(), as POST /documents reads a body).
 Expected<std::string> read_document_text(const fs::path& path) {
-  return is_pdf_path(path) ? pdf_to_text(path) : read_bytes(path);
+  auto bytes = read_bytes(path);
+  if (!bytes) return std::unexpected(bytes.error());
+  return input_text(*bytes, format_of(path), path.string());
 }
 
 // A file a directory is searched for: a text extract (*.txt) or a PDF (*.pdf, any case).
@@ -87,8 +92,7 @@ Expected<std::unique_ptr<Resources>> load_resources(const Options& options) {
 Expected<ParsedInput> parse_file(const fs::path& path, const std::string& symbol, const Resources& res) {
   auto bytes = read_bytes(path);
   if (!bytes) return std::unexpected(bytes.error());
-  return parse_input(*bytes, is_pdf_path(path) ? InputFormat::pdf : InputFormat::text,
-                     ParseOptions{path.string(), symbol}, res);
+  return parse_input(*bytes, format_of(path), ParseOptions{path.string(), symbol}, res);
 }
 
 }  // namespace
@@ -112,7 +116,6 @@ std::optional<std::vector<Validated>> validate(const std::vector<fs::path>& file
     Expected<Document> doc = [&]() -> Expected<Document> {
       auto text = read_document_text(path);
       if (!text) return std::unexpected(text.error());
-      if (text->empty()) return fail("the document is empty", path.string());
       return parse_document(*text, ParseOptions{path.string(), options.symbol});
     }();
     if (doc) {

@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/error.h"
+#include "core/search/request.h"
 
 namespace treaty::searchd {
 
@@ -34,8 +35,9 @@ inline constexpr std::string_view kKeyActions[] = {"search", "documents:write", 
 // Filter fields a key can be limited to (its searches see only passages matching them).
 inline constexpr std::string_view kKeyFilterFields[] = {"doc", "org", "meeting", "type", "lang", "decision", "symbol", "year"};
 
-// A key's filters: field -> values (values of a field ORed, fields ANDed), fields in the order given.
-using KeyFilters = std::vector<std::pair<std::string, std::vector<std::string>>>;
+// A key's filters: field -> values (values of a field ORed, fields ANDed), fields in the order
+// given; the scope its searches get (request.h).
+using KeyFilters = FilterScope;
 
 // What is known of a key; never its value.
 struct ApiKey {

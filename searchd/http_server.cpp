@@ -133,9 +133,9 @@ std::expected<HttpServer::Impl::Admitted, Reply> HttpServer::Impl::admit(const h
   const std::string_view action = found->action;
   const bool required = !action.empty() && (action != "search" || config.require_search_key);
   if (required || (!action.empty() && !authorization.empty())) {
-    AuthResult auth = keys->authorize(authorization, action == "key" ? "search" : action);
-    const bool recognised = auth.status == AuthStatus::ok || (auth.status == AuthStatus::forbidden && action == "key");
-    if (recognised) {
+    // "key": any valid key (an empty action is allowed to every key).
+    AuthResult auth = keys->authorize(authorization, action == "key" ? std::string_view() : action);
+    if (auth.status == AuthStatus::ok) {
       admitted.key = std::move(auth.key);
     } else if (auth.status == AuthStatus::forbidden && !required) {
       // An open search with a key that lacks "search": searched as without a key.

@@ -1,9 +1,9 @@
 // searchd's read-only routes: /search, /similar, /passages/{id}, /documents, /documents/{symbol},
 // /health, /stats, /metrics and the web UI's files. Each runs on a query worker (but /metrics and
 // the UI), on that thread's own index reader and searcher.
-#include <algorithm>
 #include <stdexcept>
 
+#include "core/base/utf8.h"
 #include "core/index/schema.h"
 #include "core/search/document_list.h"
 #include "core/search/resources.h"
@@ -29,9 +29,7 @@ std::shared_ptr<VectorSearch> make_vector_search(const SearchdConfig& config) {
   return std::make_shared<VectorSearch>(config.index_dir, std::move(embedder), std::move(options));
 }
 
-FilterScope HttpServer::Impl::scope_of(const Call& call) {
-  return call.key ? FilterScope(call.key->filters.begin(), call.key->filters.end()) : FilterScope();
-}
+FilterScope HttpServer::Impl::scope_of(const Call& call) { return call.key ? call.key->filters : FilterScope(); }
 
 // ---- Index access -----------------------------------------------------------------------------
 
@@ -157,13 +155,8 @@ Reply HttpServer::Impl::handle_document(const Call& call) {
   if (symbol.empty()) return error_reply(404, "give a document symbol: /documents/UNEP/CBD/NP/COP-MOP/1/6");
   const FilterScope scope = scope_of(call);
   return with_index([&](Worker& w) {
-    std::string key(symbol);
-    auto doc = w.reader->document(key);
-    if (!doc) {  // symbols are upper case; be forgiving
-      std::transform(key.begin(), key.end(), key.begin(),
-                     [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; });
-      doc = w.reader->document(key);
-    }
+    auto doc = w.reader->document(std::string(symbol));
+    if (!doc) doc = w.reader->document(ascii_upper(symbol));  // symbols are upper case; be forgiving
     if (!doc) return error_reply(404, "no document " + std::string(symbol));
     json passages = json::array();
     json ids = json::array();

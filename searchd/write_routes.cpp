@@ -1,10 +1,9 @@
 #include "searchd/write_routes.h"
 
-#include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <stdexcept>
 
+#include "core/base/utf8.h"
 #include "core/index/document_json.h"
 #include "core/search/filters.h"
 #include "core/search/resources.h"
@@ -12,18 +11,6 @@
 
 namespace treaty::searchd {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return std::string(s);
-}
 
 // The embedder of posted documents: the query embedder's server and model, with the batch size,
 // timeout and retries of the indexer (a write may wait; a query may not).
@@ -52,13 +39,13 @@ nlohmann::json warnings_json(const Document& doc) {
 
 std::optional<InputFormat> body_format(std::string_view content_type) {
   const std::size_t semi = content_type.find(';');
-  const std::string type = lower(trim(content_type.substr(0, semi)));
+  const std::string type = ascii_lower(trim_blank(content_type.substr(0, semi)));
   if (type == "application/pdf") return InputFormat::pdf;
   if (type != "text/plain") return std::nullopt;
   if (semi == std::string_view::npos) return InputFormat::text;  // UTF-8 is assumed (and checked)
   for (std::string_view rest = content_type.substr(semi + 1); !rest.empty();) {
     const std::size_t next = rest.find(';');
-    const std::string param = lower(trim(rest.substr(0, next)));
+    const std::string param = ascii_lower(trim_blank(rest.substr(0, next)));
     if (param.starts_with("charset=")) {
       std::string charset = param.substr(8);
       if (charset.size() >= 2 && charset.front() == '"' && charset.back() == '"') charset = charset.substr(1, charset.size() - 2);
@@ -143,8 +130,8 @@ Reply WriteRoutes::post_document(const DocumentPost& post, std::string_view body
 Reply WriteRoutes::delete_document(std::string_view symbol) {
   if (symbol.empty()) return error_reply(404, "give a document symbol: DELETE /documents/CBD%2FNP%2FMOP%2F3%2F4");
   auto removed = queue_->remove(std::string(symbol));
-  std::string upper(symbol);
-  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  // Symbols are upper case; be forgiving, as GET /documents/{symbol} is.
+  const std::string upper = ascii_upper(symbol);
   if (!removed && removed.error().kind == WriteErrorKind::not_found && upper != symbol) removed = queue_->remove(upper);
   if (!removed) return write_error(removed.error());
   return Reply{200, {{"symbol", removed->symbol}, {"removed", removed->passages}, {"revision", removed->revision}}};

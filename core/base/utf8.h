@@ -31,6 +31,11 @@ bool is_alnum_non_han(char32_t cp);
 // Chinese IME (years, dates, symbols) parse. Precondition: valid UTF-8.
 std::string fold_full_width(std::string_view s);
 
+// `s` with ASCII letters upper-cased / lower-cased (symbols, codes, header values); other bytes
+// as they are.
+std::string ascii_upper(std::string_view s);
+std::string ascii_lower(std::string_view s);
+
 // `s` without leading and trailing blanks (ASCII spaces and tabs).
 std::string_view trim_blank(std::string_view s);
 

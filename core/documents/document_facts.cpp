@@ -4,34 +4,16 @@
 #include <charconv>
 #include <vector>
 
+#include "core/base/utf8.h"
+
 namespace treaty {
 namespace {
-
-std::string ascii_upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return out;
-}
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::vector<std::string> split(std::string_view s, char sep) {
   std::vector<std::string> out;
   while (true) {
     const std::size_t at = s.find(sep);
-    out.emplace_back(trimmed(s.substr(0, at)));
+    out.emplace_back(trim_blank(s.substr(0, at)));
     if (at == std::string_view::npos) return out;
     s.remove_prefix(at + 1);
   }
@@ -137,7 +119,7 @@ bool is_amendment(std::string_view part) {
 }  // namespace
 
 SymbolMeeting meeting_of_symbol(std::string_view symbol) {
-  std::vector<std::string> parts = split(ascii_upper(trimmed(symbol)), '/');
+  std::vector<std::string> parts = split(ascii_upper(trim_blank(symbol)), '/');
   std::size_t i = 0;
   while (i < parts.size() && (parts[i] == "UNEP" || parts[i] == "CBD")) ++i;
   std::string body_parts;
@@ -182,7 +164,7 @@ std::optional<std::string> meeting_label(std::string_view meeting) {
 }
 
 std::optional<std::string> parse_meeting(std::string_view value) {
-  const std::string s = ascii_lower(trimmed(value));
+  const std::string s = ascii_lower(trim_blank(value));
   if (s.empty()) return std::nullopt;
   // "np-mop:1", "COP 13", "cop/13": the last part is the session when it is a number.
   const std::size_t sep = s.find_last_of(" :/");
@@ -206,7 +188,7 @@ std::optional<std::string> parse_meeting(std::string_view value) {
 }
 
 std::string document_type(std::string_view symbol, const HeaderInfo& header) {
-  std::vector<std::string> parts = split(ascii_upper(trimmed(symbol)), '/');
+  std::vector<std::string> parts = split(ascii_upper(trim_blank(symbol)), '/');
   while (parts.size() > 1 && is_amendment(parts.back())) parts.pop_back();
   for (const std::string& p : parts) {
     if (p == "DEC") return "decision";
@@ -229,7 +211,7 @@ std::string_view document_type_label(std::string_view type) {
 }
 
 std::optional<std::string> parse_document_type(std::string_view value) {
-  const std::string v = ascii_lower(trimmed(value));
+  const std::string v = ascii_lower(trim_blank(value));
   for (const auto& [id, label] : kTypeLabels)
     if (id == v || label == v) return std::string(id);
   return std::nullopt;
@@ -242,7 +224,7 @@ std::string language_label(std::string_view code) {
 }
 
 std::optional<std::string> language_of_name(std::string_view name) {
-  const std::string v = ascii_lower(trimmed(name));
+  const std::string v = ascii_lower(trim_blank(name));
   for (const Language& l : kLanguages)
     if (l.zh == v || l.en == v) return std::string(l.code);
   return std::nullopt;
@@ -250,7 +232,7 @@ std::optional<std::string> language_of_name(std::string_view name) {
 
 std::optional<std::string> parse_language(std::string_view value) {
   if (auto code = language_of_name(value)) return code;
-  const std::string v = ascii_lower(trimmed(value));
+  const std::string v = ascii_lower(trim_blank(value));
   for (const Language& l : kLanguages)
     if (l.code == v) return std::string(l.code);
   if ((v.size() == 2 || v.size() == 3) && std::all_of(v.begin(), v.end(), [](char c) { return c >= 'a' && c <= 'z'; }))

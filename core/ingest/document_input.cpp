@@ -7,21 +7,20 @@
 
 namespace treaty {
 
+Expected<std::string> input_text(std::string_view bytes, InputFormat format, const std::string& source_name) {
+  if (bytes.empty()) return fail("the document is empty", source_name);
+  if (format == InputFormat::pdf) return pdf_bytes_to_text(bytes, source_name);
+  return std::string(bytes);
+}
+
 Expected<ParsedInput> parse_input(std::string_view bytes, InputFormat format, const ParseOptions& options,
                                   const Resources& resources) {
-  if (bytes.empty()) return fail("the document is empty", options.source_name);
-  std::string text;
-  if (format == InputFormat::pdf) {
-    auto extracted = pdf_bytes_to_text(bytes, options.source_name);
-    if (!extracted) return std::unexpected(extracted.error());
-    text = std::move(*extracted);
-  } else {
-    text.assign(bytes);
-  }
-  auto doc = parse_document(text, options);
+  auto text = input_text(bytes, format, options.source_name);
+  if (!text) return std::unexpected(text.error());
+  auto doc = parse_document(*text, options);
   if (!doc) return std::unexpected(doc.error());
   DocumentFields fields = extract_fields(*doc, resources.normalizer, resources.gazetteer);
-  return ParsedInput{std::move(*doc), std::move(fields), std::move(text)};
+  return ParsedInput{std::move(*doc), std::move(fields), std::move(*text)};
 }
 
 Expected<std::vector<PassageVector>> embed_document(Embedder& embedder, const Document& doc) {

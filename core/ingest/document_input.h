@@ -29,6 +29,11 @@ struct ParsedInput {
   std::string text;  // what was parsed (a PDF's text layer): the source the index keeps for reindex
 };
 
+// The text parse_document() reads from `bytes`: a PDF's text layer (pdf_bytes_to_text), or the
+// bytes of a text extract as they are. Errors, naming `source_name`: empty input, an
+// unreadable, encrypted or image-only PDF.
+Expected<std::string> input_text(std::string_view bytes, InputFormat format, const std::string& source_name);
+
 // Reads `bytes` as `format` (a PDF through its text layer), parses it with `options` and
 // extracts its fields with `resources`. Expected failures, each naming options.source_name and,
 // where one applies, the line: empty input, an unreadable, encrypted or image-only PDF, a text

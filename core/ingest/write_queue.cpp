@@ -1,13 +1,11 @@
 #include "core/ingest/write_queue.h"
 
 #include <future>
-
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <stdexcept>
 #include <vector>
 
+#include <sys/resource.h>
+#include <unistd.h>
 #include <xapian.h>
 
 #include "core/index/index_writer.h"
@@ -117,7 +115,6 @@ void WriteQueue::run() {
   writer_.reset();
   stats_.holds_lock = false;
 }
-
 
 void WriteQueue::run_batch(std::deque<std::shared_ptr<Job>>& batch) {
   // The transaction (if open) is abandoned with the writer: every job of the batch fails, but
