@@ -23,7 +23,8 @@ inline constexpr std::string_view kAlnumPair = "J";   // J3/5 two alnum parts of
                                                       // character joining them, positional
 inline constexpr std::string_view kLexiconTerm = "L"; // L遗传资源 a lexicon term occurring as a substring
                                                       // (any occurrence, overlapping); no positions
-// unprefixed: alnum units ("unep", "2014", "xi"; positional), Han words ("缔约方"; no positions),
+// unprefixed: alnum units ("unep", "2014", "xi"; positional), Han words of 2+ characters
+// ("缔约方"; no positions; a one-character word is its kHanChar term),
 // compounds ("unep/cbd/cop/12/24", "xi/1"; no positions).
 inline constexpr std::string_view kSectionText = "S";  // section headings' text, same scheme with this prefix
 inline constexpr std::string_view kItemText = "P";     // on a paragraph with items, lead-in passage only:

@@ -61,7 +61,9 @@ Xapian::termpos add_text_terms(Xapian::Document& doc, const Analysis& analysis,
   const std::vector<std::string> pairs = pair_terms(analysis, prefix);
   for (std::size_t k = 0; k < pairs.size(); ++k)
     if (!pairs[k].empty()) doc.add_posting(pairs[k], base + static_cast<Xapian::termpos>(k));
-  for (const Word& w : analysis.words) doc.add_term(prefix + w.term);
+  // A one-character word has exactly its character term's postings: that term stands for it.
+  for (const Word& w : analysis.words)
+    if (w.unit_count > 1) doc.add_term(prefix + w.term);
   for (const Word& w : analysis.lexicon_terms) doc.add_term(prefix + std::string(schema::kLexiconTerm) + w.term);
   for (const Compound& c : analysis.compounds)
     if (c.term.size() <= kMaxTermBytes) doc.add_term(prefix + c.term);
@@ -75,7 +77,8 @@ Xapian::Query text_query(const Analysis& analysis, const std::string& prefix, bo
 
   // One element per unit at consecutive positions: a Han character joined to the next one is
   // their bigram, any other Han character itself, an alnum unit its term. A final character
-  // already covered by the bigram before it adds nothing and is dropped.
+  // already covered by the bigram before it adds nothing and is dropped, and so does a final
+  // compound part already covered by its pair term.
   std::vector<Xapian::Query> elements;
   elements.reserve(units.size());
   // A compound part followed by another is matched with its joiner: "3/5" is J3/5 then 5, so
@@ -92,6 +95,9 @@ Xapian::Query text_query(const Analysis& analysis, const std::string& prefix, bo
       }
     } else if (!pairs[k].empty()) {
       elements.emplace_back(pairs[k]);
+    } else if (k + 1 == units.size() && k > 0 && !pairs[k - 1].empty()) {
+      // The last part of a compound is already spelt by the pair before it: "XI/1" is the
+      // one term JXI/1, found without position checks.
     } else {
       elements.emplace_back(prefix + u.term.substr(0, kMaxTermBytes));
     }
@@ -110,7 +116,8 @@ Xapian::Query text_query(const Analysis& analysis, const std::string& prefix, bo
       }
 
   std::vector<Xapian::Query> boosts;
-  for (const Word& w : analysis.words) boosts.emplace_back(prefix + w.term);
+  for (const Word& w : analysis.words)
+    boosts.emplace_back(w.unit_count > 1 ? prefix + w.term : prefix + std::string(schema::kHanChar) + w.term);
   for (const Compound& c : analysis.compounds) boosts.emplace_back(prefix + c.term.substr(0, kMaxTermBytes));
   if (boosts.empty()) return match;
   return Xapian::Query(Xapian::Query::OP_AND_MAYBE, match,

@@ -13,7 +13,8 @@ namespace treaty {
 //   base, base+1, ... (a Han character inside a run of joined characters gets no position, only
 //   the first and last of each run do); Han bigrams (schema::kHanBigram) at the position of their
 //   first character;
-//   words, compounds and lexicon terms (schema::kLexiconTerm, every occurrence) without
+//   words of two or more characters (a one-character word's postings are its character
+//   term's), compounds and lexicon terms (schema::kLexiconTerm, every occurrence) without
 //   positions (wdf only).
 // `prefix` is prepended to every term (empty for body text). Returns the first position after
 // the text plus a gap, so that phrases cannot match across two texts added one after the other.
@@ -26,10 +27,13 @@ Xapian::termpos add_text_terms(Xapian::Document& doc, const Analysis& analysis,
 //   longer             -> a phrase of the overlapping bigrams (plus lone characters and alnum
 //                         units, all at consecutive positions). Inside a quoted phrase, a space or
 //                         punctuation between two Han characters must be a break in the text too;
+//   a compound          -> a phrase of its pair terms (schema::kAlnumPair); the last part is
+//                          spelt by the pair before it, so "XI/1" is the one term JXI/1;
 //   a lexicon term      -> its lexicon-term term (the same passages, no position checks), unless
 //                          !lexicon_terms: an index analysed with another lexicon may lack the
 //                          term (analysis.h), while the phrase matches under any lexicon.
-// Word and compound terms of the text are added with OP_AND_MAYBE so they only affect ranking.
+// Word and compound terms of the text are added with OP_AND_MAYBE so they only affect ranking
+// (a one-character word by its character term).
 // An analysis with no units gives an empty Xapian::Query (matches nothing).
 Xapian::Query text_query(const Analysis& analysis, const std::string& prefix = {}, bool lexicon_terms = true);
 

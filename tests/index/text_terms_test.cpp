@@ -56,10 +56,15 @@ TEST_CASE_METHOD(Fixture, "query terms: character, bigram, phrase of bigrams") {
     std::string expected;  // Xapian's description of the query
   };
   const std::vector<Row> rows = {
-      {"缔", "Query((H缔 AND_MAYBE 缔))"},
-      {"缔约", "Query((B缔约 AND_MAYBE (缔 OR 约)))"},
+      // A one-character word is boosted by its character term (no separate word term).
+      {"缔", "Query((H缔 AND_MAYBE H缔))"},
+      {"缔约", "Query((B缔约 AND_MAYBE (H缔 OR H约)))"},
       {"缔約方", "Query((L缔约方 AND_MAYBE 缔约方))"},  // a lexicon term: no phrase needed
-      {"缔约各方", "Query(((B缔约 PHRASE 3 B约各 PHRASE 3 B各方) AND_MAYBE (缔 OR 约 OR 各方)))"},
+      {"缔约各方", "Query(((B缔约 PHRASE 3 B约各 PHRASE 3 B各方) AND_MAYBE (H缔 OR H约 OR 各方)))"},
+      // A compound of two parts is its pair term alone: no position checks.
+      {"XI/1", "Query((Jxi/1 AND_MAYBE xi/1))"},
+      {"cop/12/24", "Query(((Jcop/12 PHRASE 2 J12/24) AND_MAYBE cop/12/24))"},
+      {"XI/1 E", "Query(((Jxi/1 PHRASE 3 1 PHRASE 3 e) AND_MAYBE xi/1))"},
   };
   for (const Row& row : rows) {
     CAPTURE(row.query);
@@ -101,6 +106,8 @@ TEST_CASE_METHOD(Fixture, "symbols, decisions and dates match as whole and in pa
   CHECK(search("XI/1 D").empty());
   CHECK(search("3/5").size() == 1);
   CHECK(search("3.5").empty());  // the joiner counts: "3/5" is not "3.5" (nor "4.3.5")
+  CHECK(search("12/24") == std::set<Xapian::docid>{4});     // the last pair of a longer compound
+  CHECK(search("12/2").empty());                             // a pair term spells whole parts
   CHECK(search("cop/12/24") == std::set<Xapian::docid>{4});  // a compound inside a longer one
   CHECK(search("cbd/12").empty());
   CHECK(search("2014年6月9日") == std::set<Xapian::docid>{5});
