@@ -17,7 +17,9 @@ inline constexpr std::string_view kSchemaVersion = "7";  // 2: kItemText, kSlotI
 
 // ---- Term prefixes --------------------------------------------------------------------------
 // Text (body and footnotes of a passage; see text_terms.h):
-inline constexpr std::string_view kHanChar = "H";     // H缔   one Han character, positional
+inline constexpr std::string_view kHanChar = "H";     // H缔   a Han character at the first or last place
+                                                      // of a run of joined ones, positional (inner
+                                                      // ones are found by the bigrams they start)
 inline constexpr std::string_view kHanBigram = "B";   // B缔约 two adjacent Han characters, positional
 inline constexpr std::string_view kAlnumPair = "J";   // J3/5 two alnum parts of a compound with the
                                                       // character joining them, positional

@@ -10,9 +10,9 @@ namespace treaty {
 
 // Adds the terms of `analysis` to `doc`:
 //   unit terms (Han characters with schema::kHanChar, alnum units unprefixed) at positions
-//   base, base+1, ... (a Han character inside a run of joined characters gets no position, only
-//   the first and last of each run do); Han bigrams (schema::kHanBigram) at the position of their
-//   first character;
+//   base, base+1, ... (only the first and last Han character of each run of joined characters:
+//   an inner character is found through the bigram it starts); Han bigrams (schema::kHanBigram)
+//   at the position of their first character;
 //   words of two or more characters (a one-character word's postings are its character
 //   term's), compounds and lexicon terms (schema::kLexiconTerm, every occurrence) without
 //   positions (wdf only).
@@ -23,7 +23,8 @@ Xapian::termpos add_text_terms(Xapian::Document& doc, const Analysis& analysis,
 
 // A query that matches exactly the passages in which the analysed text occurs as a contiguous
 // sequence of units (ignoring spaces and punctuation), e.g. a Chinese substring of any length:
-//   one Han character  -> its character term; two -> their bigram;
+//   one Han character  -> its character term OR every bigram it starts (a wildcard, expanded
+//                         by Xapian against the index); two -> their bigram;
 //   longer             -> a phrase of the overlapping bigrams (plus lone characters and alnum
 //                         units, all at consecutive positions). Inside a quoted phrase, a space or
 //                         punctuation between two Han characters must be a break in the text too;
@@ -32,8 +33,8 @@ Xapian::termpos add_text_terms(Xapian::Document& doc, const Analysis& analysis,
 //   a lexicon term      -> its lexicon-term term (the same passages, no position checks), unless
 //                          !lexicon_terms: an index analysed with another lexicon may lack the
 //                          term (analysis.h), while the phrase matches under any lexicon.
-// Word and compound terms of the text are added with OP_AND_MAYBE so they only affect ranking
-// (a one-character word by its character term).
+// Word (of two or more characters) and compound terms of the text are added with OP_AND_MAYBE
+// so they only affect ranking.
 // An analysis with no units gives an empty Xapian::Query (matches nothing).
 Xapian::Query text_query(const Analysis& analysis, const std::string& prefix = {}, bool lexicon_terms = true);
 
