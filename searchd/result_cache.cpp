@@ -25,6 +25,7 @@ std::string CacheKey::encode() const {
   put(out, route);
   put(out, index.uuid);
   put(out, std::to_string(index.revision));
+  put(out, index.vectors);
   out += 'p';
   put(out, std::to_string(params.size()));
   for (const auto& [name, value] : params) {

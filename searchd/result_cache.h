@@ -6,7 +6,7 @@
 //   - A key is the route, the request's parameters in canonical form (by name, repeated values in
 //     the order given; `cache` itself left out), the filter scope of the API key presenting it,
 //     and the identity of the index the answer was computed from: its UUID (a reindexed generation
-//     restarts at revision 1) and revision. Two scopes, two routes or two revisions never share an
+//     restarts at revision 1), revision and vector file. Two scopes, two routes or two revisions never share an
 //     entry, so after any commit the entries of the old revision are never served again.
 //   - Only complete answers are stored: status 200 and not timed out (the caller also leaves out
 //     answers whose warnings depend on transient state, e.g. an embedder that is down).
@@ -46,6 +46,7 @@ struct ResultCacheOptions {
 struct IndexIdentity {
   std::string uuid;            // Xapian::Database::get_uuid(): tells reindexed generations apart
   std::uint64_t revision = 0;  // Xapian::Database::get_revision()
+  std::string vectors;         // the vector file's identity (vectors.bin follows the commit); "" none
   bool operator==(const IndexIdentity&) const = default;
 };
 

@@ -2,12 +2,16 @@
 // /health, /stats, /metrics and the web UI's files. Each runs on a query worker (but /metrics and
 // the UI), on that thread's own index reader and searcher.
 #include <algorithm>
+#include <filesystem>
 #include <stdexcept>
+
+#include <sys/stat.h>
 
 #include "core/base/utf8.h"
 #include "core/index/schema.h"
 #include "core/search/document_list.h"
 #include "core/search/resources.h"
+#include "core/vectors/vector_store.h"
 #include "searchd/http_server_impl.h"
 #include "searchd/request_params.h"
 #include "searchd/static_files.h"
@@ -94,6 +98,16 @@ constexpr std::string_view kTransientWarnings[] = {
     "dense vectors are unavailable",  // the vector store could not be read
 };
 
+// The identity of the index's vector file (inode, size, modification time; "" when there is
+// none): it is renamed into place just after the Xapian commit, so between the two a revision
+// has two vector files, and answers of both are kept apart.
+std::string vector_file_identity(const std::filesystem::path& index_dir) {
+  struct stat st {};
+  if (::stat(VectorStore::file_path(index_dir).c_str(), &st) != 0) return {};
+  return std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec);
+}
+
 bool transient_warnings(const std::vector<std::string>& warnings) {
   return std::ranges::any_of(warnings, [](const std::string& warning) {
     return std::ranges::any_of(kTransientWarnings, [&](std::string_view t) { return warning.starts_with(t); });
@@ -114,7 +128,7 @@ Reply HttpServer::Impl::through_cache(const Call& call, std::string_view route, 
   CacheKey key{std::string(route),
                CacheKey::canonical({call.req.params.begin(), call.req.params.end()}, {"cache"}),
                scope_of(call),
-               {db.get_uuid(), db.get_revision()}};
+               {db.get_uuid(), db.get_revision(), vector_file_identity(config.index_dir)}};
   if (const auto hit = result_cache.find(key)) {
     Reply reply;
     reply.raw = hit->body;
@@ -124,7 +138,9 @@ Reply HttpServer::Impl::through_cache(const Call& call, std::string_view route, 
   }
   Computed computed = compute();
   Reply& reply = computed.reply;
-  if (reply.status == 200 && !computed.timed_out && !computed.transient) {
+  // A vector file renamed in while computing: the answer may have used either.
+  const bool settled = vector_file_identity(config.index_dir) == key.index.vectors;
+  if (reply.status == 200 && !computed.timed_out && !computed.transient && settled) {
     reply.raw = to_body(reply.body);  // sent as is (respond())
     reply.body = nullptr;
     result_cache.store(key, reply.status, computed.timed_out, CachedAnswer{reply.raw, std::string(kJsonType)});

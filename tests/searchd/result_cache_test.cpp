@@ -126,6 +126,9 @@ TEST_CASE("result cache: another revision or generation is another key; a newer 
   REQUIRE(cache.store(key("b", 5), 200, false, answer("r5b")));
   CHECK(body_of(cache, key("a", 6)) == "(none)");
   CHECK(body_of(cache, key("a", 5, {}, "u2")) == "(none)");  // a reindexed generation
+  CacheKey renamed = key("a", 5);
+  renamed.index.vectors = "123:4096:1.5";  // vectors.bin renamed in after the commit
+  CHECK(body_of(cache, renamed) == "(none)");
 
   REQUIRE(cache.store(key("a", 6), 200, false, answer("r6")));
   CHECK(cache.stats().entries == 1);

@@ -193,6 +193,8 @@ TEST_CASE_METHOD(Fixture, "keys with different scopes never share an entry") {
   const auto b = get(target, second_only);
   CHECK(x_cache(b) == "miss");
   const json ja = json::parse(a.body), jb = json::parse(b.body);
+  CHECK(ja["total"].get<int>() > 0);
+  CHECK(jb["total"].get<int>() > 0);
   CHECK(json::parse(open.body)["total"].get<int>() == ja["total"].get<int>() + jb["total"].get<int>());
   for (const json& hit : ja["hits"]) CHECK(hit["id"].get<std::string>().starts_with("CBD/NP/MOP/4/30#"));
   for (const json& hit : jb["hits"]) CHECK(hit["id"].get<std::string>().starts_with("CBD/NP/MOP/4/31#"));
