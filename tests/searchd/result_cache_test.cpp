@@ -69,7 +69,7 @@ TEST_CASE("result cache: least recently used entries go first when over max_entr
   CHECK(cache.stats().evictions == 1);
 }
 
-TEST_CASE("result cache: least recently used entries go first when over max_bytes; too large is not stored") {
+TEST_CASE("result cache: least recently used entries go first when over max_bytes, too large is not stored") {
   const std::string body(1000, 'x');
   const std::size_t one = ResultCache::entry_bytes(key("a").encode().size(), answer(body));
   ResultCache cache({.enabled = true, .max_entries = 100, .max_bytes = 2 * one + one / 2});  // room for two
@@ -120,7 +120,7 @@ TEST_CASE("result cache: canonical parameters are sorted by name, keep repeated 
   CHECK(a != c);  // repeated values in another order: another key (never a wrong answer)
 }
 
-TEST_CASE("result cache: another revision or generation is another key; a newer one drops the older entries") {
+TEST_CASE("result cache: another revision or generation is another key, a newer one drops the older entries") {
   ResultCache cache;
   REQUIRE(cache.store(key("a", 5), 200, false, answer("r5")));
   REQUIRE(cache.store(key("b", 5), 200, false, answer("r5b")));

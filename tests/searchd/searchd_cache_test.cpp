@@ -103,7 +103,7 @@ std::string q(const std::string& text) { return httplib::detail::encode_query_pa
 
 }  // namespace
 
-TEST_CASE_METHOD(Fixture, "a repeated search is a hit with the same body; cache=false bypasses; bad values are 400") {
+TEST_CASE_METHOD(Fixture, "a repeated search is a hit with the same body, cache=false bypasses, bad values are 400") {
   start();
   post("CBD/NP/MOP/4/9", "遗传资源数字序列信息");
   const std::string target = "/search?mode=lexical&facets=org&q=" + q("数字序列信息");
@@ -251,7 +251,7 @@ TEST_CASE_METHOD(Fixture, "the cache disabled in the configuration: every answer
   CHECK(json::parse(get("/stats").body)["cache"]["enabled"] == false);
 }
 
-TEST_CASE_METHOD(Fixture, "a hybrid answer without the embedder is not stored; with it, it is") {
+TEST_CASE_METHOD(Fixture, "a hybrid answer without the embedder is not stored, with it it is") {
   test::FakeEmbeddingServer embedder;
   searchd::SearchdConfig c = config();
   c.embedder.base_url = embedder.base_url();
