@@ -151,7 +151,8 @@ ap = argparse.ArgumentParser()
 ap.add_argument("port", type=int); ap.add_argument("queries")
 ap.add_argument("--per-category", type=int, default=0); ap.add_argument("--reps", type=int, default=1)
 ap.add_argument("--dump-cmd", default=""); ap.add_argument("--per-query", default="")
-ap.add_argument("--params", default="size=10&facets=org&facet_size=10&mode=lexical")
+# cache=false: repetitions (--reps) are computed again, not answered by the result cache
+ap.add_argument("--params", default="size=10&facets=org&facet_size=10&mode=lexical&cache=false")
 a = ap.parse_args()
 cats, cur = {}, None
 for line in open(a.queries, encoding="utf-8"):

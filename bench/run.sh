@@ -28,8 +28,10 @@ export OURS_SEARCHD_ARGS='--index {index} --host 127.0.0.1 --port {port} --quiet
 # (scope=text: not through section headings), one record per numbered paragraph like the peers'
 # (group=paragraph: items searched with their lead-in; kind=paragraph: not the document header
 # blocks, which the peers' records do not have), hits as ids and scores only (fields=id,score, as
-# Groonga is asked for _key,_score). bench/PROFILE.md accounts for the differences.
-export OURS_URL='http://127.0.0.1:{port}/search?q={q}&size=10&facets=org&facet_size=10&mode=lexical&scope=text&group=paragraph&kind=paragraph&fields=id,score'
+# Groonga is asked for _key,_score), and no result cache (cache=false: the shared harness runs
+# Groonga with its query cache off, so every answer is computed on both sides; repeated queries
+# would otherwise be cache hits). bench/PROFILE.md accounts for the differences.
+export OURS_URL='http://127.0.0.1:{port}/search?q={q}&size=10&facets=org&facet_size=10&mode=lexical&scope=text&group=paragraph&kind=paragraph&fields=id,score&cache=false'
 export OURS_HITS='total'
 export OURS_READY_PATH='/health'
 

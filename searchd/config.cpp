@@ -57,6 +57,8 @@ constexpr IntRange kBodyBytes{1024, 1024LL * 1024 * 1024};  // up to 1 GiB
 constexpr IntRange kHoldLockMs{0, 600000};
 constexpr IntRange kWriteBatch{1, 10000};
 constexpr IntRange kNice{0, 19};
+constexpr IntRange kCacheEntries{1, 10000000};
+constexpr IntRange kCacheBytes{1024, 16LL * 1024 * 1024 * 1024};  // up to 16 GiB
 
 // Stores a setting's value in a SearchdConfig: nullopt when stored, else why not: empty for a
 // value of the wrong type (Setting::type says what it must be), or "70000 is out of range (0..65535)".
@@ -112,12 +114,12 @@ Setter path(std::filesystem::path SearchdConfig::*field) {
   };
 }
 
-// A nested string or number, e.g. [embedder] url -> config.embedder.base_url.
+// A nested string, boolean or number, e.g. [embedder] url -> config.embedder.base_url.
 template <class T>
 Setter nested(T& (*field)(SearchdConfig&)) {
   return [field](const toml::node& node, SearchdConfig& c) -> std::optional<std::string> {
-    if constexpr (std::is_same_v<T, std::string>) {
-      const auto v = node.value_exact<std::string>();
+    if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, bool>) {
+      const auto v = node.value_exact<T>();
       if (!v) return std::string();
       field(c) = *v;
     } else {
@@ -183,6 +185,9 @@ const std::vector<Setting>& settings() {
       {"auth", "admin_key_env", "a string", value(&SearchdConfig::admin_key_env)},
       {"auth", "keys_file", "a string", path(&SearchdConfig::keys_file)},
       {"auth", "require_search_key", "true or false", value(&SearchdConfig::require_search_key)},
+      {"cache", "enabled", "true or false", nested<bool>(NESTED(bool, cache.enabled))},
+      {"cache", "max_entries", "an integer", nested_integer<std::size_t>(NESTED(std::size_t, cache.max_entries), kCacheEntries)},
+      {"cache", "max_bytes", "an integer", nested_integer<std::size_t>(NESTED(std::size_t, cache.max_bytes), kCacheBytes)},
       {"tls", "cert", "a string", path(&SearchdConfig::tls_cert)},
       {"tls", "key", "a string", path(&SearchdConfig::tls_key)},
   };
@@ -206,7 +211,7 @@ Expected<SearchdConfig> parse_config(std::string_view text, const std::string& s
     bool known_section = false;
     for (const Setting& s : settings()) known_section = known_section || s.section == section;
     if (!known_section)
-      return fail("unknown section or key '" + section + "' (sections: index, server, limits, search, embedder, semantic, writes, auth, tls)",
+      return fail("unknown section or key '" + section + "' (sections: index, server, limits, search, embedder, semantic, writes, auth, cache, tls)",
                   source_name, line_of(section_node));
     if (!section_table) return fail("'" + section + "' must be a table ([" + section + "])", source_name, line_of(section_node));
     for (const auto& [key, node] : *section_table) {
@@ -275,6 +280,8 @@ Expected<void> validate_config(const SearchdConfig& c) {
   check("writes.hold_lock_ms", c.write_hold_lock_ms, kHoldLockMs);
   check("writes.max_batch", c.write_max_batch, kWriteBatch);
   check("writes.nice", c.write_nice, kNice);
+  check("cache.max_entries", c.cache.max_entries, kCacheEntries);
+  check("cache.max_bytes", c.cache.max_bytes, kCacheBytes);
   if (!why.empty()) return fail(why);
   if (c.tls_cert.empty() != c.tls_key.empty()) return fail("tls.cert and tls.key go together: set both or neither");
   if (c.highlight_open.size() > 64 || c.highlight_close.size() > 64) return fail("search.highlight_open/close: at most 64 bytes each");

@@ -13,6 +13,7 @@
 #include "core/search/budget.h"
 #include "core/vectors/circuit_breaker.h"
 #include "core/vectors/semantic.h"
+#include "searchd/result_cache.h"
 
 namespace treaty::searchd {
 
@@ -63,6 +64,8 @@ struct SearchdConfig {
                                           // (--admin-key-env); empty: none
   std::filesystem::path keys_file;        // hashed API keys; empty: <index_dir>/keys.json
   bool require_search_key = false;        // searches need a key with "search" too
+  // The result cache of /search, /similar and /documents ([cache]; result_cache.h).
+  ResultCacheOptions cache;
   // HTTPS ([tls]): both set: serve HTTPS only.
   std::filesystem::path tls_cert;         // PEM certificate (chain)
   std::filesystem::path tls_key;          // PEM private key

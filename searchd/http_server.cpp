@@ -185,7 +185,7 @@ void HttpServer::Impl::respond(Reply reply, httplib::Response& res, Clock::time_
   res.status = reply.status;
   for (auto& [name, value] : reply.headers) res.set_header(name, value);
   if (reply.content_type.empty()) {
-    res.set_content(to_body(reply.body), "application/json; charset=utf-8");
+    res.set_content(reply.raw.empty() ? to_body(reply.body) : std::move(reply.raw), std::string(kJsonType));
   } else {
     res.set_content(std::move(reply.raw), reply.content_type);
     // The UI only talks to this server; no inline scripts or styles, no framing.

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,6 +27,7 @@
 #include "searchd/http_server.h"
 #include "searchd/metrics.h"
 #include "searchd/reply.h"
+#include "searchd/result_cache.h"
 #include "searchd/worker_pools.h"
 #include "searchd/write_routes.h"
 
@@ -102,6 +104,22 @@ struct HttpServer::Impl {
   Reply page_reply(nlohmann::json body, std::size_t offset, std::size_t size, Clock::time_point start);
   static FilterScope scope_of(const Call& call);
 
+  // ---- Result cache (search_routes.cpp; result_cache.h) -------------------------------------------
+  // A route's answer as computed: whether it timed out, and whether its warnings depend on
+  // transient state (the embedder), either of which keeps it out of the cache.
+  struct Computed {
+    Reply reply;
+    bool timed_out = false;
+    bool transient = false;
+  };
+  // `route`'s answer to `call` on w's index (which with_index() has just reopened): the cached
+  // one when the cache holds it for this index revision and the key's scope, else compute()'s,
+  // stored when cacheable. `use`: false for cache=false (bypass). Sets X-Cache: hit, miss or
+  // bypass.
+  Reply through_cache(const Call& call, std::string_view route, bool use, Worker& w,
+                      const std::function<Computed()>& compute);
+  nlohmann::json cache_status() const;
+
   // ---- Routes -----------------------------------------------------------------------------------
   Reply handle_search(const Call& call);
   Reply handle_similar(const Call& call);
@@ -135,6 +153,7 @@ struct HttpServer::Impl {
   ConnectionPool connections{ConnectionPoolOptions{.max_connections = static_cast<std::size_t>(config.max_connections)}};
   QueryQueue queries{static_cast<std::size_t>(effective_threads(config))};
   Metrics metrics;
+  ResultCache result_cache{config.cache};
   RequestIds request_ids;
   std::atomic<std::size_t> in_flight{0};
   std::atomic<std::uint64_t> index_revision{0}, index_documents{0}, index_passages{0};  // for /metrics

@@ -96,6 +96,12 @@ std::string Metrics::render(const MetricsSnapshot& s) const {
   single(out, "searchd_write_commits_total", "counter", "Index commits of document writes (writes arriving together share one).", s.write_commits);
   single(out, "searchd_writes_pending", "gauge", "Document writes waiting for the writer.", s.writes_pending);
   single(out, "searchd_write_lock_held", "gauge", "1 while searchd holds the index's write lock.", s.write_lock_held ? 1 : 0);
+  single(out, "searchd_cache_hits_total", "counter", "Answers served from the result cache.", s.cache_hits);
+  single(out, "searchd_cache_misses_total", "counter", "Result cache lookups that found nothing (the answer was computed).", s.cache_misses);
+  single(out, "searchd_cache_bypass_total", "counter", "Cacheable requests that did not use the result cache (cache=false, or [cache] enabled = false).", s.cache_bypassed);
+  single(out, "searchd_cache_evictions_total", "counter", "Result cache entries dropped for room or for a newer index revision.", s.cache_evictions);
+  single(out, "searchd_cache_entries", "gauge", "Answers in the result cache.", s.cache_entries);
+  single(out, "searchd_cache_bytes", "gauge", "Size of the answers in the result cache (bodies, keys and overhead).", s.cache_bytes);
   return out;
 }
 

@@ -33,6 +33,12 @@ struct MetricsSnapshot {
   std::uint64_t write_commits = 0;       // commits they took (fewer: group commit)
   std::size_t writes_pending = 0;        // writes waiting for the writer
   bool write_lock_held = false;          // searchd holds the index's write lock now
+  std::uint64_t cache_hits = 0;          // result cache (result_cache.h): answers served from it
+  std::uint64_t cache_misses = 0;        // lookups that found nothing
+  std::uint64_t cache_bypassed = 0;      // requests that did not use it (cache=false, or disabled)
+  std::uint64_t cache_evictions = 0;     // entries dropped for room or for a newer index revision
+  std::size_t cache_entries = 0;         // entries now
+  std::size_t cache_bytes = 0;           // their size now
 };
 
 class Metrics {

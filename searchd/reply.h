@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -10,10 +11,14 @@
 
 namespace treaty::searchd {
 
+// The Content-Type of every JSON answer.
+inline constexpr std::string_view kJsonType = "application/json; charset=utf-8";
+
 struct Reply {
   int status = 200;
   nlohmann::json body;
-  std::string raw{};           // sent instead of `body` when content_type is set (static files, metrics)
+  std::string raw{};           // sent instead of `body`: as content_type when that is set (static
+                               // files, metrics), else JSON already serialized (a cached answer)
   std::string content_type{};
   std::vector<std::pair<std::string, std::string>> headers{};  // extra response headers
 };

@@ -14,10 +14,10 @@ namespace {
 constexpr std::string_view kSearchSingle[] = {"q",         "size",          "offset",          "sort",
                                               "facet_size", "disjunctive",  "date_from",       "date_to",
                                               "highlight_open", "highlight_close", "mode", "id", "scope", "group",
-                                              "issued_from", "issued_to", "date_relation"};
+                                              "issued_from", "issued_to", "date_relation", "cache"};
 constexpr std::string_view kSearchMulti[] = {"org",  "year",    "decision", "symbol", "kind",   "facets",
                                              "fields", "doc",   "meeting",  "type",   "lang",   "issued"};
-constexpr std::string_view kDocumentsSingle[] = {"size", "offset", "disjunctive", "issued_from", "issued_to"};
+constexpr std::string_view kDocumentsSingle[] = {"size", "offset", "disjunctive", "issued_from", "issued_to", "cache"};
 constexpr std::string_view kDocumentsMulti[] = {"doc", "meeting", "type", "lang", "issued"};
 
 template <std::size_t N>
@@ -94,6 +94,14 @@ void read_document_filters(const httplib::Request& req, Request& r) {
 }
 
 }  // namespace
+
+std::expected<bool, HttpError> cache_param(const httplib::Request& req) {
+  if (!req.has_param("cache")) return true;
+  const std::string v = req.get_param_value("cache");
+  if (v == "true" || v == "1" || v == "yes") return true;
+  if (v == "false" || v == "0" || v == "no") return false;
+  return std::unexpected(HttpError{400, "cache must be true or false (or yes, no), got \"" + v + "\""});
+}
 
 Deadline request_deadline(const SearchdConfig& config, std::chrono::steady_clock::time_point arrived) {
   if (config.request_timeout_ms <= 0) return {};

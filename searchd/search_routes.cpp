@@ -1,12 +1,17 @@
 // searchd's read-only routes: /search, /similar, /passages/{id}, /documents, /documents/{symbol},
 // /health, /stats, /metrics and the web UI's files. Each runs on a query worker (but /metrics and
 // the UI), on that thread's own index reader and searcher.
+#include <algorithm>
+#include <filesystem>
 #include <stdexcept>
+
+#include <sys/stat.h>
 
 #include "core/base/utf8.h"
 #include "core/index/schema.h"
 #include "core/search/document_list.h"
 #include "core/search/resources.h"
+#include "core/vectors/vector_store.h"
 #include "searchd/http_server_impl.h"
 #include "searchd/request_params.h"
 #include "searchd/static_files.h"
@@ -77,6 +82,88 @@ void HttpServer::Impl::note_revision(const Xapian::Database& db) {
   index_passages = db.get_doccount();
 }
 
+// ---- Result cache -----------------------------------------------------------------------------
+
+namespace {
+
+// Warnings of answers that vectors should have been part of but could not for a reason that may
+// pass without a commit (searcher.cpp words them; keep these in step). Answers carrying one are
+// not cached. The others are per index revision and configuration, so cacheable: unknown filter
+// values, analysis differences, an index without vectors or with another model's, a passage
+// without a stored vector.
+constexpr std::string_view kTransientWarnings[] = {
+    "the embedder is skipped",       // the circuit breaker is open
+    "the query could not be embedded",  // the embedder failed
+    "the embedder returned",         // unexpected dimensions from the embedder
+    "dense vectors are unavailable",  // the vector store could not be read
+};
+
+// The identity of the index's vector file (inode, size, modification time; "" when there is
+// none): it is renamed into place just after the Xapian commit, so between the two a revision
+// has two vector files, and answers of both are kept apart.
+std::string vector_file_identity(const std::filesystem::path& index_dir) {
+  struct stat st {};
+  if (::stat(VectorStore::file_path(index_dir).c_str(), &st) != 0) return {};
+  return std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec);
+}
+
+bool transient_warnings(const std::vector<std::string>& warnings) {
+  return std::ranges::any_of(warnings, [](const std::string& warning) {
+    return std::ranges::any_of(kTransientWarnings, [&](std::string_view t) { return warning.starts_with(t); });
+  });
+}
+
+}  // namespace
+
+Reply HttpServer::Impl::through_cache(const Call& call, std::string_view route, bool use, Worker& w,
+                                      const std::function<Computed()>& compute) {
+  if (!use || !result_cache.enabled()) {
+    result_cache.count_bypass();
+    Reply reply = compute().reply;
+    reply.headers.emplace_back("X-Cache", "bypass");
+    return reply;
+  }
+  const Xapian::Database& db = w.reader->database();  // reopened by with_index() just before
+  CacheKey key{std::string(route),
+               CacheKey::canonical({call.req.params.begin(), call.req.params.end()}, {"cache"}),
+               scope_of(call),
+               {db.get_uuid(), db.get_revision(), vector_file_identity(config.index_dir)}};
+  if (const auto hit = result_cache.find(key)) {
+    Reply reply;
+    reply.raw = hit->body;
+    if (hit->content_type != kJsonType) reply.content_type = hit->content_type;
+    reply.headers.emplace_back("X-Cache", "hit");
+    return reply;
+  }
+  Computed computed = compute();
+  Reply& reply = computed.reply;
+  // A vector file renamed in while computing: the answer may have used either.
+  const bool settled = vector_file_identity(config.index_dir) == key.index.vectors;
+  if (reply.status == 200 && !computed.timed_out && !computed.transient && settled) {
+    reply.raw = to_body(reply.body);  // sent as is (respond())
+    reply.body = nullptr;
+    result_cache.store(key, reply.status, computed.timed_out, CachedAnswer{reply.raw, std::string(kJsonType)});
+  }
+  reply.headers.emplace_back("X-Cache", "miss");
+  return std::move(reply);
+}
+
+// {"enabled", "entries", "bytes", "hits", "misses", "bypassed", "evictions", "hit_rate"} (hit_rate:
+// hits / (hits + misses), null before any lookup).
+json HttpServer::Impl::cache_status() const {
+  const ResultCacheStats s = result_cache.stats();
+  const std::uint64_t lookups = s.hits + s.misses;
+  return {{"enabled", result_cache.enabled()},
+          {"entries", s.entries},
+          {"bytes", s.bytes},
+          {"hits", s.hits},
+          {"misses", s.misses},
+          {"bypassed", s.bypassed},
+          {"evictions", s.evictions},
+          {"hit_rate", lookups == 0 ? json(nullptr) : json(static_cast<double>(s.hits) / static_cast<double>(lookups))}};
+}
+
 // ---- Endpoints --------------------------------------------------------------------------------
 
 // A page of results (/search, /similar, /documents) with its paging and timing; counts a
@@ -93,13 +180,18 @@ Reply HttpServer::Impl::handle_search(const Call& call) {
   const auto start = Clock::now();
   auto request = search_request(call.req, config, call.arrived);
   if (!request) return error_reply(request.error().status, request.error().message);
+  const auto use_cache = cache_param(call.req);
+  if (!use_cache) return error_reply(use_cache.error().status, use_cache.error().message);
   request->scope = scope_of(call);
   return with_index([&](Worker& w) {
-    auto response = w.searcher->search(*request);
-    if (!response) return error_reply(400, response.error().describe());
-    json body = response->to_json();
-    body["query"] = request->q;
-    return page_reply(std::move(body), request->offset, request->size, start);
+    return through_cache(call, "/search", *use_cache, w, [&]() -> Computed {
+      auto response = w.searcher->search(*request);
+      if (!response) return {error_reply(400, response.error().describe())};
+      json body = response->to_json();
+      body["query"] = request->q;
+      return {page_reply(std::move(body), request->offset, request->size, start), response->timed_out,
+              transient_warnings(response->warnings)};
+    });
   });
 }
 
@@ -111,15 +203,20 @@ Reply HttpServer::Impl::handle_similar(const Call& call) {
   if (req.has_param("q")) return error_reply(400, "/similar takes no q; use the filters");
   auto request = search_request(req, config, call.arrived);
   if (!request) return error_reply(request.error().status, request.error().message);
+  const auto use_cache = cache_param(req);
+  if (!use_cache) return error_reply(use_cache.error().status, use_cache.error().message);
   request->scope = scope_of(call);
   const std::string id = req.get_param_value("id");
   return with_index([&](Worker& w) {
-    auto response = w.searcher->similar(id, *request);
-    if (!response) return error_reply(400, response.error().describe());
-    if (!*response) return error_reply(404, "no passage " + id);
-    json body = (*response)->to_json();
-    body["id"] = id;
-    return page_reply(std::move(body), request->offset, request->size, start);
+    return through_cache(call, "/similar", *use_cache, w, [&]() -> Computed {
+      auto response = w.searcher->similar(id, *request);
+      if (!response) return {error_reply(400, response.error().describe())};
+      if (!*response) return {error_reply(404, "no passage " + id)};
+      json body = (*response)->to_json();
+      body["id"] = id;
+      return {page_reply(std::move(body), request->offset, request->size, start), (*response)->timed_out,
+              transient_warnings((*response)->warnings)};
+    });
   });
 }
 
@@ -141,12 +238,17 @@ Reply HttpServer::Impl::handle_documents(const Call& call) {
   const auto start = Clock::now();
   auto request = document_list_request(call.req, config, call.arrived);
   if (!request) return error_reply(request.error().status, request.error().message);
+  const auto use_cache = cache_param(call.req);
+  if (!use_cache) return error_reply(use_cache.error().status, use_cache.error().message);
   request->scope = scope_of(call);
   return with_index([&](Worker& w) {
-    auto list = list_documents(*w.searcher, *request);
-    if (!list) return error_reply(400, list.error().describe());
-    json body = list->to_json();
-    return page_reply(std::move(body), request->offset, request->size, start);
+    // The document list's warnings (unknown filter values) depend on the index alone.
+    return through_cache(call, "/documents", *use_cache, w, [&]() -> Computed {
+      auto list = list_documents(*w.searcher, *request);
+      if (!list) return {error_reply(400, list.error().describe())};
+      json body = list->to_json();
+      return {page_reply(std::move(body), request->offset, request->size, start), list->timed_out, false};
+    });
   });
 }
 
@@ -208,7 +310,8 @@ Reply HttpServer::Impl::handle_stats(const Call&) {
                   {"size_bytes", s.size_bytes},
                   {"last_commit", s.last_commit},
                   {"symbols", s.symbols},
-                  {"vectors", vector_status()}}};
+                  {"vectors", vector_status()},
+                  {"cache", cache_status()}}};
   });
 }
 
@@ -230,6 +333,13 @@ Reply HttpServer::Impl::handle_metrics(const Call&) {
   snapshot.write_commits = writing.commits;
   snapshot.writes_pending = writing.pending;
   snapshot.write_lock_held = writing.holds_lock;
+  const ResultCacheStats cache = result_cache.stats();
+  snapshot.cache_hits = cache.hits;
+  snapshot.cache_misses = cache.misses;
+  snapshot.cache_bypassed = cache.bypassed;
+  snapshot.cache_evictions = cache.evictions;
+  snapshot.cache_entries = cache.entries;
+  snapshot.cache_bytes = cache.bytes;
   if (const auto breaker = vectors->breaker_stats()) {
     snapshot.embedder_failures = breaker->failures;
     snapshot.embedder_skipped = breaker->short_circuited;

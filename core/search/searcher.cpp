@@ -108,6 +108,9 @@ Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
   if (!parsed) return std::unexpected(parsed.error());
   if (request.mode == SearchMode::lexical || parsed->semantic_text.empty()) return run(request, *parsed, nullptr, budget);
 
+  // searchd's result cache recognises the warnings of a failed or skipped embedding (and of an
+  // unreadable store) by their first words and does not cache those answers
+  // (searchd/search_routes.cpp, kTransientWarnings): reword them there too.
   std::vector<std::string> warnings;
   VectorQuery vq;
   vq.store = usable_store(warnings, true);

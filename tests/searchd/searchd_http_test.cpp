@@ -876,8 +876,8 @@ highlight_close = "</em>"
   const std::vector<std::pair<std::string, std::string>> bad = {
       {"[server]\nport = \"80\"\n", "searchd.toml:2: server.port must be an integer"},
       {"[server]\nportt = 80\n", "searchd.toml:2: unknown key 'portt' in [server]"},
-      {"\n\n[colour]\nx = 1\n", "searchd.toml:3: unknown section or key 'colour' (sections: index, server, limits, search, embedder, semantic, writes, auth, tls)"},
-      {"port = 80\n", "searchd.toml:1: unknown section or key 'port' (sections: index, server, limits, search, embedder, semantic, writes, auth, tls)"},
+      {"\n\n[colour]\nx = 1\n", "searchd.toml:3: unknown section or key 'colour' (sections: index, server, limits, search, embedder, semantic, writes, auth, cache, tls)"},
+      {"port = 80\n", "searchd.toml:1: unknown section or key 'port' (sections: index, server, limits, search, embedder, semantic, writes, auth, cache, tls)"},
       {"[limits]\nmax_url_bytes = -5\n", "searchd.toml:2: limits.max_url_bytes must be a non-negative integer"},
       {"[server\n", "searchd.toml:1: "},
   };
@@ -1299,7 +1299,7 @@ TEST_CASE_METHOD(Fixture, "GET /documents: the documents with their facts, filte
     check_error(client.get(target), 400);
   }
   CHECK(client.get("/documents?q=x").parsed()["error"]["message"] ==
-        "unknown parameter \"q\" (accepted: size, offset, disjunctive, issued_from, issued_to, doc, meeting, type, "
+        "unknown parameter \"q\" (accepted: size, offset, disjunctive, issued_from, issued_to, cache, doc, meeting, type, "
         "lang, issued)");
   check_error(client.get("/documents", "PUT"), 405);  // POST adds documents (with a key)
 }
