@@ -90,7 +90,8 @@ int run_reindex(const Options& options, std::ostream& out, std::ostream& err) {
     err << "indexer: " << res.error().describe() << "\n";
     return kExitConfig;
   }
-  auto reader = IndexReader::open(options.index_dir);
+  // An index of an earlier schema too: only its sources are read.
+  auto reader = IndexReader::open_for_reindex(options.index_dir);
   if (!reader) {
     err << "indexer: " << reader.error().describe() << "\n";
     return kExitIndex;
@@ -103,7 +104,7 @@ int run_reindex(const Options& options, std::ostream& out, std::ostream& err) {
   }
   // Holding the writer lock of the current generation keeps `indexer add` and `remove` out
   // until the switch: what they committed to the old generation would be lost.
-  auto lock = IndexWriter::open(options.index_dir);
+  auto lock = IndexWriter::open(options.index_dir, {.lock_only = true});
   if (!lock) {
     err << "indexer: " << lock.error().describe() << "\n";
     return kExitIndex;

@@ -225,7 +225,7 @@ Reply HttpServer::Impl::handle_passage(const Call& call) {
   if (id.empty()) return error_reply(404, "give a passage id: /passages/UNEP/CBD/NP/COP-MOP/1/6%2321");
   const FilterScope scope = scope_of(call);
   return with_index([&](Worker& w) {
-    auto passage = w.reader->passage(std::string(id));
+    auto passage = w.reader->passage(std::string(id), w.searcher->passages());
     // Out of a scoped key's reach is the same 404 as absent: the key learns nothing of it.
     auto visible = w.searcher->in_scope(id, scope);
     if (!visible) return error_reply(400, visible.error().describe());
@@ -268,7 +268,7 @@ Reply HttpServer::Impl::handle_document(const Call& call) {
         if (!visible) return error_reply(400, visible.error().describe());
         if (!*visible) continue;  // a scoped key sees the passages its searches find
         ids.push_back(id);
-        if (auto p = w.reader->passage(id.get<std::string>())) passages.push_back(std::move(*p));
+        if (auto p = w.reader->passage(id.get<std::string>(), w.searcher->passages())) passages.push_back(std::move(*p));
       }
     if (ids.empty() && !scope.empty()) return error_reply(404, "no document " + std::string(symbol));
     (*doc)["passage_ids"] = std::move(ids);

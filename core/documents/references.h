@@ -42,6 +42,11 @@ struct DecisionRef {
   std::string body_part_key() const;  // empty without a part or a body
 };
 
+// DecisionRef::id() -> DecisionRef::label(): "cop:11/1 D" -> "COP XI/1 D"; an id of another form
+// is its own label. The label of a DecisionRef whose kind its body does not imply (not seen in
+// this corpus) can differ from ref.label().
+std::string decision_label(std::string_view id);
+
 // What a reference without a body prefix belongs to, from the document it is in.
 struct DecisionContext {
   std::string decisions = "cop";     // body of a bare Arabic decision ("第 2/9 号决定"): the

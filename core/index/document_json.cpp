@@ -23,6 +23,15 @@ json footnote_json(const Footnote& f) {
 
 }  // namespace
 
+json org_json(const std::string& id, const Gazetteer& gazetteer) {
+  const Organization* org = gazetteer.find_by_id(id);
+  // An organization the document defines (local_org_id): its full name.
+  const std::string label = org                             ? org->name_zh
+                            : id.starts_with(kLocalOrgPrefix) ? id.substr(kLocalOrgPrefix.size())
+                                                              : id;
+  return {{"id", id}, {"label", label}, {"acronym", org ? org->acronym : ""}};
+}
+
 json passage_to_json(const Document& doc, std::size_t index, const PassageFields& fields,
                      const Gazetteer& gazetteer) {
   return passage_to_json(doc, index, fields, gazetteer, document_facts(doc));
@@ -36,16 +45,7 @@ json passage_to_json(const Document& doc, std::size_t index, const PassageFields
     for (const Footnote& f : doc.footnotes)
       if (f.number == n) footnotes.push_back(footnote_json(f));
   json orgs = json::array();
-  for (const std::string& id : fields.orgs) {
-    const Organization* org = gazetteer.find_by_id(id);
-    // An organization the document defines (local_org_id): its full name.
-    const std::string label = org                         ? org->name_zh
-                              : id.starts_with(kLocalOrgPrefix) ? id.substr(kLocalOrgPrefix.size())
-                                                                : id;
-    orgs.push_back({{"id", id},
-                    {"label", label},
-                    {"acronym", org ? org->acronym : ""}});
-  }
+  for (const std::string& id : fields.orgs) orgs.push_back(org_json(id, gazetteer));
   json dates = json::array();
   for (const DateRange& d : fields.dates)
     dates.push_back({{"from", d.from.iso()}, {"to", d.to.iso()}, {"text", d.text}});

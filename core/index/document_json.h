@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -23,6 +24,10 @@ nlohmann::json passage_to_json(const Document& doc, std::size_t index, const Pas
                                const Gazetteer& gazetteer, const DocumentFacts& facts);
 nlohmann::json passage_to_json(const Document& doc, std::size_t index, const PassageFields& fields,
                                const Gazetteer& gazetteer);
+
+// A passage's organization: {id, label, acronym}, label and acronym from `gazetteer`; one the
+// document defines (local id "x:<name>") is labelled by its name; an unknown id by itself.
+nlohmann::json org_json(const std::string& id, const Gazetteer& gazetteer);
 
 // The document's facts: {title, meeting, meeting_label, body, session, type, type_label, issued,
 // lang, distribution} (document_facts.h; session 0 when none).

@@ -8,19 +8,33 @@ namespace treaty {
 IndexReader::IndexReader(Xapian::Database db, std::filesystem::path dir, std::optional<std::string> stub)
     : db_(std::move(db)), dir_(std::move(dir)), stub_(std::move(stub)) {}
 
-std::string IndexReader::schema_mismatch(const std::string& version) {
-  const std::string head = "index has schema version " + version + ", expected " + std::string(schema::kSchemaVersion);
+namespace {
+
+// Whether an index of schema `version` stores its documents' sources (schema 7 on), so that
+// `indexer reindex` can rebuild it.
+bool stores_sources(const std::string& version) {
   int n = 0;
   try {
     n = std::stoi(version);
   } catch (const std::exception&) {
   }
-  if (n >= 7) return head + " (rebuild it from its stored sources with `indexer reindex`)";
+  return n >= 7;
+}
+
+}  // namespace
+
+std::string IndexReader::schema_mismatch(const std::string& version) {
+  const std::string head = "index has schema version " + version + ", expected " + std::string(schema::kSchemaVersion);
+  if (stores_sources(version)) return head + " (rebuild it from its stored sources with `indexer reindex`)";
   return head + " (it stores no document sources, so `indexer reindex` cannot rebuild it: rebuild it with "
                 "`indexer add` into a new directory)";
 }
 
-Expected<IndexReader> IndexReader::open(const std::filesystem::path& dir) {
+Expected<IndexReader> IndexReader::open(const std::filesystem::path& dir) { return open(dir, false); }
+
+Expected<IndexReader> IndexReader::open_for_reindex(const std::filesystem::path& dir) { return open(dir, true); }
+
+Expected<IndexReader> IndexReader::open(const std::filesystem::path& dir, bool for_reindex) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) return fail("no index here (run `indexer add` first)", dir.string());
   try {
@@ -29,7 +43,8 @@ Expected<IndexReader> IndexReader::open(const std::filesystem::path& dir) {
     std::optional<std::string> stub = read_stub(dir);
     Xapian::Database db(dir.string());
     const std::string version = db.get_metadata(std::string(schema::kMetaSchemaVersion));
-    if (!version.empty() && version != schema::kSchemaVersion) return fail(schema_mismatch(version), dir.string());
+    const bool readable = version.empty() || version == schema::kSchemaVersion || (for_reindex && stores_sources(version));
+    if (!readable) return fail(schema_mismatch(version), dir.string());
     return IndexReader(std::move(db), dir, std::move(stub));
   } catch (const Xapian::Error& e) {
     return fail("cannot open index: " + e.get_description(), dir.string());
@@ -50,11 +65,13 @@ IndexStats IndexReader::stats() const {
   return s;
 }
 
-std::optional<nlohmann::json> IndexReader::passage(const std::string& id) const {
-  const std::string term = std::string(schema::kPassageId) + id;
-  Xapian::PostingIterator it = db_.postlist_begin(term);
-  if (it == db_.postlist_end(term)) return std::nullopt;
-  return nlohmann::json::parse(db_.get_document(*it).get_data());
+std::optional<nlohmann::json> IndexReader::passage(const std::string& id, StoredPassages& stored) const {
+  return stored.find(db_, id);
+}
+
+std::optional<nlohmann::json> IndexReader::passage(const std::string& id, const Gazetteer& gazetteer) const {
+  StoredPassages stored(gazetteer);
+  return stored.find(db_, id);
 }
 
 std::optional<nlohmann::json> IndexReader::document(const std::string& symbol) const {

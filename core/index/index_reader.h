@@ -12,8 +12,11 @@
 
 #include "core/base/error.h"
 #include "core/index/analysis.h"
+#include "core/index/passage_data.h"
 
 namespace treaty {
+
+class Gazetteer;
 
 struct IndexStats {
   std::uint64_t documents = 0;   // COP-MOP documents (distinct symbols)
@@ -30,14 +33,22 @@ class IndexReader {
   // says how to rebuild it).
   static Expected<IndexReader> open(const std::filesystem::path& dir);
 
+  // Like open(), and also an index of another schema version that stores its documents' sources
+  // (schema 7 on), for `indexer reindex`, which reads only its stats() and source(): the stored
+  // passages and summaries may be in another format.
+  static Expected<IndexReader> open_for_reindex(const std::filesystem::path& dir);
+
   // The message for an index of schema `version` when this program reads kSchemaVersion: how
   // to rebuild it (`indexer reindex` from schema 7 on, which stores sources; else `indexer add`).
   static std::string schema_mismatch(const std::string& version);
 
   IndexStats stats() const;
 
-  // The stored JSON of a passage (schema.h, "Document data"), or nullopt for an unknown id.
-  std::optional<nlohmann::json> passage(const std::string& id) const;
+  // The JSON of a passage (passage_to_json() as it was indexed; schema.h, "Document data"), or
+  // nullopt for an unknown id. With `stored`, document titles come from its cache (reading many
+  // passages); with `gazetteer` alone, from the document's summary on each call.
+  std::optional<nlohmann::json> passage(const std::string& id, StoredPassages& stored) const;
+  std::optional<nlohmann::json> passage(const std::string& id, const Gazetteer& gazetteer) const;
 
   // The stored JSON of a document (header fields, sections, passage ids), or nullopt.
   std::optional<nlohmann::json> document(const std::string& symbol) const;
@@ -58,6 +69,7 @@ class IndexReader {
   Xapian::Database& database() { return db_; }
 
  private:
+  static Expected<IndexReader> open(const std::filesystem::path& dir, bool for_reindex);
   IndexReader(Xapian::Database db, std::filesystem::path dir, std::optional<std::string> stub);
   Xapian::Database db_;
   std::filesystem::path dir_;

@@ -10,6 +10,7 @@
 #include "core/text/analyzer.h"
 #include "core/index/document_json.h"
 #include "core/index/index_layout.h"
+#include "core/index/passage_data.h"
 #include "core/index/schema.h"
 #include "core/index/text_terms.h"
 
@@ -34,15 +35,6 @@ std::string joined(const std::vector<std::string>& values) {
   return out;
 }
 
-// "2018-10-05" -> days since 1970-01-01; nullopt for anything but a full ISO date.
-std::optional<int> iso_day(const std::string& iso) {
-  int y = 0, m = 0, d = 0;
-  char tail = 0;
-  if (iso.size() != 10 || std::sscanf(iso.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return std::nullopt;
-  if (m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
-  return days_from_civil(y, m, d);
-}
-
 // The document's facts, the same on every passage: boolean terms and single-valued slots.
 void add_document_facts(Xapian::Document& xd, const Document& doc, const DocumentFacts& facts) {
   std::string key = doc.symbol;
@@ -62,7 +54,7 @@ void add_document_facts(Xapian::Document& xd, const Document& doc, const Documen
     xd.add_boolean_term(prefixed(schema::kIssuedYear, year));
     xd.add_value(schema::kSlotIssuedYear, year);
   }
-  if (auto day = iso_day(facts.issued)) xd.add_value(schema::kSlotIssued, Xapian::sortable_serialise(*day));
+  if (auto day = issued_day(facts.issued)) xd.add_value(schema::kSlotIssued, Xapian::sortable_serialise(*day));
 }
 
 std::string utc_now_iso() {
@@ -79,7 +71,7 @@ std::string utc_now_iso() {
 bool is_locked(const Error& error) { return error.message == kLockedMessage; }
 
 Xapian::Document build_passage_document(const Document& doc, std::size_t index,
-                                        const PassageFields& fields, const Gazetteer& gazetteer,
+                                        const PassageFields& fields, const Gazetteer& /*gazetteer*/,
                                         Analyzer& analyzer) {
   const Passage& p = doc.passages[index];
   Xapian::Document xd;
@@ -156,7 +148,7 @@ Xapian::Document build_passage_document(const Document& doc, std::size_t index,
   if (!decision_ids.empty()) xd.add_value(schema::kSlotDecisions, joined(decision_ids));
   if (!fields.symbols.empty()) xd.add_value(schema::kSlotSymbols, joined(fields.symbols));
 
-  xd.set_data(passage_to_json(doc, index, fields, gazetteer, facts).dump());
+  xd.set_data(encode_passage_data(doc, index, fields, facts));
   return xd;
 }
 
@@ -193,7 +185,7 @@ Expected<IndexWriter> IndexWriter::open(const std::filesystem::path& dir, IndexW
     }
     Xapian::WritableDatabase db(dir.string(), Xapian::DB_CREATE_OR_OPEN);
     const std::string version = db.get_metadata(std::string(schema::kMetaSchemaVersion));
-    if (!version.empty() && version != schema::kSchemaVersion)
+    if (!options.lock_only && !version.empty() && version != schema::kSchemaVersion)
       return fail("index has schema version " + version + ", this indexer writes " +
                       std::string(schema::kSchemaVersion) + "; rebuild it in a new directory",
                   dir.string());

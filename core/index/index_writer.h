@@ -22,7 +22,8 @@ class Analyzer;
 class Gazetteer;
 
 // Builds the Xapian document for doc.passages[index]: text terms, field terms, values and data
-// as described in schema.h.
+// (encode_passage_data()) as described in schema.h. `gazetteer` is not used since schema 8 (the
+// organizations' labels are added when the passage is read).
 Xapian::Document build_passage_document(const Document& doc, std::size_t index,
                                         const PassageFields& fields, const Gazetteer& gazetteer,
                                         Analyzer& analyzer);
@@ -37,6 +38,9 @@ struct IndexWriterOptions {
   // false: a new index is created in the generation layout (index_layout.h: a XAPIANDB stub and
   // gen-1/). true: a bare Xapian database in `dir` (a shard, or a generation being built).
   bool plain = false;
+  // true: an index of another schema version opens too, only to hold its writer lock (`indexer
+  // reindex` while it rebuilds the index in a new generation); nothing may be written through it.
+  bool lock_only = false;
 };
 
 // True for the error IndexWriter::open() gives when another writer holds the index's lock (the

@@ -9,11 +9,13 @@
 namespace treaty::schema {
 
 // Stored in the index metadata under kMetaSchemaVersion; searchd refuses other versions.
-inline constexpr std::string_view kSchemaVersion = "7";  // 2: kItemText, kSlotId; 3: kLexiconTerm;
+inline constexpr std::string_view kSchemaVersion = "8";  // 2: kItemText, kSlotId; 3: kLexiconTerm;
                                                          // 4: kAlnumPair; 5: decision bodies;
                                                          // 6: document facts (kDocKey, kMeeting,
                                                          // kDocType, kLang, kIssuedYear, slots 9-14);
-                                                         // 7: kMetaAnalysis, kMetaSourcePrefix
+                                                         // 7: kMetaAnalysis, kMetaSourcePrefix;
+                                                         // 8: document data in MessagePack, the
+                                                         // passage's own fields only
 
 // ---- Term prefixes --------------------------------------------------------------------------
 // Text (body and footnotes of a passage; see text_terms.h):
@@ -74,7 +76,7 @@ inline constexpr Xapian::valueno kSlotDecisions = 5;  // decision ids ("cop:11/1
 inline constexpr Xapian::valueno kSlotSymbols = 6;    // symbols cited or own
 inline constexpr Xapian::valueno kSlotMonths = 7;     // months covered ("2014-06")
 inline constexpr Xapian::valueno kSlotId = 8;         // the passage id, so hits asked only for ids
-                                                      // need not parse the stored JSON
+                                                      // need not decode the stored passage
 // Document facts, the same on every passage of a document (single-valued):
 inline constexpr Xapian::valueno kSlotDoc = 9;        // the document's symbol (doc facet)
 inline constexpr Xapian::valueno kSlotMeeting = 10;   // meeting id "np-mop:1" (meeting facet)
@@ -86,10 +88,16 @@ inline constexpr Xapian::valueno kSlotIssued = 14;    // sortable_serialise(issu
                                                       // a full date
 
 // ---- Document data --------------------------------------------------------------------------
-// Xapian::Document::get_data() holds the passage as JSON: id, doc, para, kind, section (path),
-// text, footnotes [{number, text, links}], orgs, dates [{from, to, text}], decisions
-// [{id, label, text}], symbols, order, title (document title), and the document facts meeting
-// (id), type (id), issued (ISO date or ""), lang (code).
+// Xapian::Document::get_data() holds what is the passage's own, as a MessagePack array
+// (passage_data.h): para, kind (PassageKind), order, section (path), text, footnotes
+// [[number, text, links]], org ids, dates [[from, to, text]], decisions [[id, text(, label)]]
+// (the label only when decision_label(id) differs), symbols, first line, last line, then only
+// when needed the id (when not "<symbol>#<para>"; else null) and the issue date (when kSlotIssued
+// cannot hold it). Readers make the passage's JSON (passage_to_json(): id, doc, para, kind, order,
+// section, text, footnotes, orgs [{id, label, acronym}], dates, decisions [{id, label, text}],
+// symbols, title, lines, meeting, type, issued, lang) with decode_passage_data(): doc, meeting,
+// type, lang and issued from slots 9-12 and 14, the title from the document's summary
+// (kMetaDocPrefix), organizations' labels and acronyms from the gazetteer.
 
 // ---- Metadata -------------------------------------------------------------------------------
 inline constexpr std::string_view kMetaSchemaVersion = "treaty:schema";

@@ -1,7 +1,6 @@
 #include "core/search/facets.h"
 
 #include <algorithm>
-#include <charconv>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
@@ -106,32 +105,6 @@ Expected<bool> count_without_own_filter(std::size_t k, FacetSpy& own, const Xapi
       if (!lexical.contains(c.did)) own.add(c.did);
   }
   return exact;
-}
-
-std::string decision_label(std::string_view id) {
-  // "<body>:<session>/<number>[ <part>]" (DecisionRef::id()).
-  const std::size_t colon = id.find(':');
-  const std::size_t slash = id.find('/');
-  if (colon == std::string_view::npos || slash == std::string_view::npos || slash < colon) return std::string(id);
-  DecisionRef ref;
-  ref.body = std::string(id.substr(0, colon));
-  if (ref.body == "unga") ref.kind = DecisionKind::unga_resolution;
-  else if (ref.body == "rec" || ref.body == "sbi" || ref.body == "sbstta" || ref.body == "icnp" || ref.body == "wg8j")
-    ref.kind = DecisionKind::recommendation;
-  else if (ref.body != "cop" && ref.body != "np" && ref.body != "cp") return std::string(id);
-  if (ref.body == "rec") ref.body.clear();
-  const std::string_view session = id.substr(colon + 1, slash - colon - 1);
-  std::string_view rest = id.substr(slash + 1);
-  const std::size_t space = rest.find(' ');
-  const std::string_view number = rest.substr(0, space);
-  if (space != std::string_view::npos) ref.part = std::string(rest.substr(space + 1));
-  // Both numbers whole and positive: any other id is its own label.
-  auto whole = [](std::string_view digits, int& out) {
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
-    return ec == std::errc() && end == digits.data() + digits.size() && out > 0;
-  };
-  if (!whole(session, ref.session) || !whole(number, ref.number)) return std::string(id);
-  return ref.label();
 }
 
 Facet make_facet(std::string_view name, std::vector<std::pair<std::string, std::uint64_t>> counted,

@@ -13,6 +13,7 @@
 #include <xapian.h>
 
 #include "core/base/error.h"
+#include "core/documents/references.h"  // decision_label(), used by FacetLabels
 #include "core/search/filters.h"
 #include "core/search/response.h"
 #include "core/search/slot_table.h"
@@ -65,9 +66,6 @@ FacetPlan plan_facets(const SearchRequest& request, const Filters& filters);
 Expected<bool> count_without_own_filter(std::size_t k, FacetSpy& own, const Xapian::Database& db,
                                         const Xapian::Query& query, const Filters& filters,
                                         const VectorRetriever* vectors, bool semantic, double time_limit = 0);
-
-// "cop:11/1 D" -> "COP XI/1 D"; an id of another form is its own label.
-std::string decision_label(std::string_view id);
 
 // Display labels of facet values.
 class FacetLabels {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/index/passage_data.h"
 #include "core/index/schema.h"
 #include "core/text/analyzer.h"
 
@@ -29,7 +30,7 @@ HitRenderer::HitRenderer(Analyzer& analyzer, const ParsedQuery& parsed, const Se
   for (const QueryExpansion& e : parsed.expansions) expansion_finders_.emplace_back(analyzer, std::vector{e.text});
   want_snippet_ = wanted("snippet") || wanted("snippet_source");
   want_expansions_ = wanted("matched_expansions");
-  // Only the id (from its value slot), score and ranks asked for: the stored JSON is not read.
+  // Only the id (from its value slot), score and ranks asked for: the stored passage is not read.
   want_passage_ = want_snippet_ || want_expansions_ ||
                   std::any_of(std::begin(kHitFields), std::end(kHitFields), [&](std::string_view f) {
                     return f != "id" && f != "score" && f != "retrieval" && wanted(f);
@@ -41,8 +42,8 @@ bool HitRenderer::wanted(std::string_view field) const {
          std::find(request_.fields.begin(), request_.fields.end(), field) != request_.fields.end();
 }
 
-std::vector<Hit> HitRenderer::render(const Xapian::Database& db, const std::vector<Ranked>& page,
-                                     StepBudget* budget) const {
+std::vector<Hit> HitRenderer::render(const Xapian::Database& db, StoredPassages& stored,
+                                     const std::vector<Ranked>& page, StepBudget* budget) const {
   std::vector<Hit> hits;
   for (const Ranked& entry : page) {
     Hit hit;
@@ -57,7 +58,7 @@ std::vector<Hit> HitRenderer::render(const Xapian::Database& db, const std::vect
       hits.push_back(std::move(hit));
       continue;
     }
-    hit.passage = json::parse(doc.get_data());
+    hit.passage = stored.read(db, doc);
     hit.id = hit.passage.value("id", "");
     // Snippets and expansions analyse the text: the costly part, so the one the budget cuts.
     const bool analyse = (want_snippet_ || want_expansions_) && (!budget || budget->allows("snippets not made"));

@@ -17,6 +17,7 @@
 namespace treaty {
 
 class Analyzer;
+class StoredPassages;
 
 class HitRenderer {
  public:
@@ -29,7 +30,8 @@ class HitRenderer {
   // retrieval asked for, the stored passage is not read (the id comes from its value slot).
   // With `budget`, each hit's snippet and matched expansions are made only while it allows
   // ("snippets not made"); the hits after that have their stored fields only.
-  std::vector<Hit> render(const Xapian::Database& db, const std::vector<Ranked>& page,
+  // `stored` reads the passages of `db` (StoredPassages).
+  std::vector<Hit> render(const Xapian::Database& db, StoredPassages& stored, const std::vector<Ranked>& page,
                           StepBudget* budget = nullptr) const;
 
  private:

@@ -37,7 +37,8 @@ Searcher::Searcher(Xapian::Database& db, const Resources& resources, SearcherOpt
       resources_(&resources),
       options_(std::move(options)),
       analyzer_(resources.normalizer, resources.lexicon),
-      filter_builder_(resources.normalizer, resources.gazetteer, &db) {
+      filter_builder_(resources.normalizer, resources.gazetteer, &db),
+      passages_(resources.gazetteer) {
   if (!options_.slot_tables) options_.slot_tables = std::make_shared<SlotTableCache>();
 }
 
@@ -181,7 +182,7 @@ Expected<SearchResponse> Searcher::run(const SearchRequest& request, const Parse
 
   std::vector<Ranked> page = ranking->page(request.size);
   if (semantic && parsed.has_text) mark_lexical_matches(page, query);
-  response.hits = HitRenderer(analyzer_, parsed, request).render(*db_, page, &budget);
+  response.hits = HitRenderer(analyzer_, parsed, request).render(*db_, passages_, page, &budget);
   return finish(std::move(response), budget);
 }
 

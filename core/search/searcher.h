@@ -13,6 +13,7 @@
 #include <xapian.h>
 
 #include "core/base/error.h"
+#include "core/index/passage_data.h"
 #include "core/search/filters.h"
 #include "core/search/query_parser.h"
 #include "core/search/request.h"
@@ -89,6 +90,9 @@ class Searcher {
   Analyzer& analyzer() { return analyzer_; }
   // The index it searches (the database given to the constructor).
   const Xapian::Database& database() const { return *db_; }
+  // Reads its database's stored passages (with the resources' gazetteer), keeping the document
+  // titles it has read until the database moves on.
+  StoredPassages& passages() { return passages_; }
 
  private:
   // Runs an already translated query with the request's filters, facets, sort and paging; with
@@ -122,6 +126,7 @@ class Searcher {
   SearcherOptions options_;
   Analyzer analyzer_;
   FilterBuilder filter_builder_;
+  StoredPassages passages_;  // the hits' passages
   std::optional<std::string> analysis_record_;  // the record analysis_differences_ was made from
   std::vector<std::string> analysis_differences_;
 };

@@ -10,6 +10,7 @@
 #include "core/index/index_layout.h"
 #include "core/index/index_reader.h"
 #include "core/index/index_writer.h"
+#include "core/index/passage_data.h"
 #include "core/search/resources.h"
 #include "core/index/schema.h"
 #include "tests/support/test_support.h"
@@ -83,7 +84,7 @@ TEST_CASE_METHOD(Fixture, "a passage document carries text, field terms, values 
   CHECK(d.get_value(schema::kSlotDecisions) == "cop:11/1 D");
   CHECK(d.get_value(schema::kSlotSymbols) == "UNEP/CBD/COP/12/24");
 
-  const auto data = nlohmann::json::parse(d.get_data());
+  const auto data = decode_passage_data(d.get_data(), passage_document(d), res->gazetteer);
   CHECK(data["id"] == "UNEP/CBD/T/1#1");
   CHECK(data["section"] == nlohmann::json::array({"一. 导言"}));
   CHECK(data["footnotes"][0]["text"] == "见 UNEP/CBD/COP/12/24。");
@@ -105,7 +106,7 @@ TEST_CASE_METHOD(Fixture, "writer replaces, removes and commits — reader sees 
   auto reader = IndexReader::open(path);
   REQUIRE(reader);
   CHECK(reader->stats().passages == 2);
-  CHECK(reader->passage("UNEP/CBD/T/1#1").value()["text"] == "第一段。");
+  CHECK(reader->passage("UNEP/CBD/T/1#1", res->gazetteer).value()["text"] == "第一段。");
 
   // Replace with new text, add a second document: invisible until commit.
   a.passages[1].text = "新的第一段。";
@@ -118,14 +119,14 @@ TEST_CASE_METHOD(Fixture, "writer replaces, removes and commits — reader sees 
   reader->reopen();
   CHECK(reader->stats().passages == 4);
   CHECK(reader->stats().symbols == std::vector<std::string>{"UNEP/CBD/T/1", "UNEP/CBD/T/2"});
-  CHECK(reader->passage("UNEP/CBD/T/1#1").value()["text"] == "新的第一段。");
+  CHECK(reader->passage("UNEP/CBD/T/1#1", res->gazetteer).value()["text"] == "新的第一段。");
 
   CHECK(writer->remove_document("UNEP/CBD/T/1") == 2);
   CHECK(writer->remove_document("UNEP/CBD/NONE") == 0);
   writer->commit();
   reader->reopen();
   CHECK(reader->stats().passages == 2);
-  CHECK_FALSE(reader->passage("UNEP/CBD/T/1#1"));
+  CHECK_FALSE(reader->passage("UNEP/CBD/T/1#1", res->gazetteer));
   CHECK_FALSE(reader->document("UNEP/CBD/T/1"));
   CHECK(reader->document("UNEP/CBD/T/2"));
 }
@@ -180,7 +181,7 @@ TEST_CASE_METHOD(Fixture, "every passage carries its document's facts: terms, sl
     CHECK(d.get_value(schema::kSlotLang) == "zh");
     CHECK(d.get_value(schema::kSlotIssuedYear) == "2018");
     CHECK(Xapian::sortable_unserialise(d.get_value(schema::kSlotIssued)) == days_from_civil(2018, 10, 22));
-    const auto data = nlohmann::json::parse(d.get_data());
+    const auto data = decode_passage_data(d.get_data(), passage_document(d), res->gazetteer);
     CHECK(data["meeting"] == "np-mop:3");
     CHECK(data["type"] == "note");
     CHECK(data["issued"] == "2018-10-22");
@@ -231,13 +232,15 @@ TEST_CASE_METHOD(Fixture, "an index of another schema version is refused with a 
   auto reader = IndexReader::open(path);
   REQUIRE_FALSE(reader);
   CHECK(reader.error().message ==
-        "index has schema version 4, expected 7 (it stores no document sources, so `indexer reindex` cannot "
+        "index has schema version 4, expected 8 (it stores no document sources, so `indexer reindex` cannot "
         "rebuild it: rebuild it with `indexer add` into a new directory)");
-  CHECK(IndexReader::schema_mismatch("8") ==
-        "index has schema version 8, expected 7 (rebuild it from its stored sources with `indexer reindex`)");
+  CHECK(IndexReader::schema_mismatch("7") ==
+        "index has schema version 7, expected 8 (rebuild it from its stored sources with `indexer reindex`)");
+  CHECK(IndexReader::schema_mismatch("9") ==
+        "index has schema version 9, expected 8 (rebuild it from its stored sources with `indexer reindex`)");
   auto writer = IndexWriter::open(path);
   REQUIRE_FALSE(writer);
-  CHECK(writer.error().message == "index has schema version 4, this indexer writes 7; rebuild it in a new directory");
+  CHECK(writer.error().message == "index has schema version 4, this indexer writes 8; rebuild it in a new directory");
 }
 
 TEST_CASE_METHOD(Fixture, "the index records its analysis and each document's source — remove drops the source") {
@@ -262,7 +265,7 @@ TEST_CASE_METHOD(Fixture, "the index records its analysis and each document's so
   REQUIRE(reader);
   REQUIRE(reader->analysis());
   CHECK(*reader->analysis() == analysis);
-  CHECK(reader->analysis()->schema == "7");
+  CHECK(reader->analysis()->schema == "8");
   CHECK(reader->analysis()->icu == U_ICU_VERSION);
   CHECK(reader->analysis()->xapian == Xapian::version_string());
   CHECK_FALSE(reader->analysis()->opencc.empty());

@@ -92,6 +92,7 @@ TEST_CASE("indexer add builds a passage index of corpus/ that reads back") {
   CHECK(summary["passages"] == kSeedPassages);
 
   auto reader = IndexReader::open(index);
+  const auto res = test::project_resources();  // the gazetteer labels passages' organizations
   REQUIRE(reader);
   const IndexStats stats = reader->stats();
   CHECK(stats.documents == 1);
@@ -100,22 +101,22 @@ TEST_CASE("indexer add builds a passage index of corpus/ that reads back") {
   CHECK_FALSE(stats.last_commit.empty());
   CHECK(stats.size_bytes > 0);
 
-  auto p21 = reader->passage(kSeedSymbol + "#21");
+  auto p21 = reader->passage(kSeedSymbol + "#21", res->gazetteer);
   REQUIRE(p21);
   const std::string text21 = (*p21)["text"];
   CHECK(text21.find("区域经济委员会") != std::string::npos);
   CHECK(text21.find("Page 5") == std::string::npos);
 
-  auto p12 = reader->passage(kSeedSymbol + "#12");
+  auto p12 = reader->passage(kSeedSymbol + "#12", res->gazetteer);
   REQUIRE(p12);
   REQUIRE((*p12)["footnotes"].size() == 1);
   CHECK((*p12)["footnotes"][0]["number"] == 1);
   CHECK((*p12)["symbols"] == nlohmann::json::array({"UNEP/CBD/NP/COP-MOP/1/INF/5"}));
 
-  auto item = reader->passage(kSeedSymbol + "#27(b)");
+  auto item = reader->passage(kSeedSymbol + "#27(b)", res->gazetteer);
   REQUIRE(item);
   CHECK((*item)["kind"] == "item");
-  CHECK_FALSE(reader->passage(kSeedSymbol + "#99"));
+  CHECK_FALSE(reader->passage(kSeedSymbol + "#99", res->gazetteer));
 
   auto doc = reader->document(kSeedSymbol);
   REQUIRE(doc);
@@ -169,7 +170,7 @@ TEST_CASE("indexer add builds a passage index of corpus/ that reads back") {
     CHECK(skip.code == 1);  // still reports the failure
     reader->reopen();
     CHECK(reader->stats().documents == 2);
-    CHECK(reader->passage("UNEP/CBD/NP/COP-MOP/9/1#2"));
+    CHECK(reader->passage("UNEP/CBD/NP/COP-MOP/9/1#2", res->gazetteer));
   }
 }
 
@@ -211,8 +212,9 @@ TEST_CASE("indexer rejects bad input with a message naming the file") {
   INFO(with_symbol.err);
   CHECK(with_symbol.code == 0);
   auto reader = IndexReader::open(index);
+  const auto res = test::project_resources();  // the gazetteer labels passages' organizations
   REQUIRE(reader);
-  CHECK(reader->passage("UNEP/CBD/TEST/1#1"));
+  CHECK(reader->passage("UNEP/CBD/TEST/1#1", res->gazetteer));
 }
 
 TEST_CASE("indexer add and inspect read PDFs as their text extracts — a bad PDF writes nothing") {
@@ -245,10 +247,11 @@ TEST_CASE("indexer add and inspect read PDFs as their text extracts — a bad PD
   REQUIRE(added.code == 0);
   CHECK(nlohmann::json::parse(added.out)["documents"] == 1);
   auto reader = IndexReader::open(index);
+  const auto res = test::project_resources();  // the gazetteer labels passages' organizations
   REQUIRE(reader);
   CHECK(reader->stats().symbols == std::vector<std::string>{symbol});
   CHECK(reader->stats().passages == 3);  // header + 2 paragraphs
-  auto p1 = reader->passage(symbol + "#1");
+  auto p1 = reader->passage(symbol + "#1", res->gazetteer);
   REQUIRE(p1);
   CHECK((*p1)["text"] == "粮农组织与环境规划署在 2015 年 3 月合作。");
 
@@ -386,10 +389,11 @@ TEST_CASE("a bulk load into a new index is all or nothing, in parallel or not") 
     REQUIRE(r.code == 0);
     CHECK(nlohmann::json::parse(r.out)["mode"] == "bulk");
     auto reader = IndexReader::open(index);
+    const auto res = test::project_resources();  // the gazetteer labels passages' organizations
     REQUIRE(reader);
     CHECK(reader->stats().documents == 6);
     CHECK(reader->stats().passages == 18);  // header + 2 paragraphs each
-    CHECK(reader->passage("UNEP/CBD/NP/COP-MOP/9/5#2"));
+    CHECK(reader->passage("UNEP/CBD/NP/COP-MOP/9/5#2", res->gazetteer));
     CHECK(reader->document("UNEP/CBD/NP/COP-MOP/9/3"));
     // No build directories are left beside the index.
     for (const auto& entry : fs::directory_iterator(tmp.path()))
@@ -418,10 +422,11 @@ TEST_CASE("a bulk load commits its shard as it goes and loses nothing") {
   INFO(r.err);
   REQUIRE(r.code == 0);
   auto reader = IndexReader::open(index);
+  const auto res = test::project_resources();  // the gazetteer labels passages' organizations
   REQUIRE(reader);
   CHECK(reader->stats().documents == 400);
   CHECK(reader->stats().passages == 1200);
-  for (int i : {0, 199, 333, 399}) CHECK(reader->passage("UNEP/CBD/NP/COP-MOP/8/" + std::to_string(i) + "#2"));
+  for (int i : {0, 199, 333, 399}) CHECK(reader->passage("UNEP/CBD/NP/COP-MOP/8/" + std::to_string(i) + "#2", res->gazetteer));
 }
 
 TEST_CASE("with an embeddings server, passage vectors are stored with the index and kept in step") {
@@ -505,6 +510,33 @@ Snapshot snapshot(const Xapian::Database& db) {
 
 }  // namespace
 
+TEST_CASE("indexer reindex rebuilds an index of an earlier schema that stores sources, which readers refuse") {
+  test::TempDir tmp;
+  const fs::path index = tmp.path() / "index";
+  REQUIRE(run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(test::source_dir() / "corpus")).code == 0);
+  {
+    // Schema 7 stored the same sources (its passages' data was JSON: reindex does not read it).
+    Xapian::WritableDatabase db(index.string(), Xapian::DB_OPEN);
+    db.set_metadata(std::string(schema::kMetaSchemaVersion), "7");
+    db.commit();
+  }
+  auto refused = IndexReader::open(index);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.find("schema version 7, expected " + std::string(schema::kSchemaVersion) +
+                                     " (rebuild it from its stored sources with `indexer reindex`)") != std::string::npos);
+  CHECK(run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(test::source_dir() / "corpus")).code != 0);
+
+  const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " reindex");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(nlohmann::json::parse(r.out)["passages"] == kSeedPassages);
+  auto reader = IndexReader::open(index);
+  REQUIRE(reader);
+  CHECK(reader->database().get_metadata(std::string(schema::kMetaSchemaVersion)) == schema::kSchemaVersion);
+  const auto res = test::project_resources();
+  CHECK(reader->passage(kSeedSymbol + "#21", res->gazetteer));
+}
+
 TEST_CASE("indexer reindex rebuilds the index from its sources with the current configuration") {
   test::TempDir tmp;
   const fs::path index = tmp.path() / "index";
@@ -533,7 +565,7 @@ TEST_CASE("indexer reindex rebuilds the index from its sources with the current 
   // The reader opened before still answers from generation 1 until it reopens.
   const std::string uuid = before->database().get_uuid();
   CHECK(before->stats().passages == kSeedPassages);
-  CHECK(before->passage(kSeedSymbol + "#21"));
+  CHECK(before->passage(kSeedSymbol + "#21", test::project_resources()->gazetteer));
   before->reopen();
   CHECK(before->database().get_uuid() != uuid);
   CHECK(snapshot(before->database()) == built);

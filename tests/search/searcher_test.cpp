@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "core/index/passage_data.h"
 #include "core/text/analyzer.h"
 #include "core/index/index_writer.h"
 #include "core/index/text_terms.h"
@@ -62,8 +63,9 @@ struct Fixture {
   // Every passage's stored JSON.
   std::vector<json> all_passages() {
     std::vector<json> out;
+    StoredPassages stored(res->gazetteer);
     for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it)
-      out.push_back(json::parse(db.get_document(*it).get_data()));
+      out.push_back(stored.read(db, db.get_document(*it)));
     return out;
   }
 };

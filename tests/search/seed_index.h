@@ -18,6 +18,7 @@
 #include "core/documents/parser.h"
 #include "core/documents/passage_fields.h"
 #include "core/index/index_writer.h"
+#include "core/index/passage_data.h"
 #include "core/index/schema.h"
 #include "core/search/resources.h"
 #include "core/text/analyzer.h"
@@ -38,8 +39,9 @@ struct SeedIndex {
   // Every passage's stored JSON by docid.
   std::map<Xapian::docid, nlohmann::json> passages() const {
     std::map<Xapian::docid, nlohmann::json> out;
+    StoredPassages stored(res->gazetteer);
     for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it)
-      out.emplace(*it, nlohmann::json::parse(db.get_document(*it).get_data()));
+      out.emplace(*it, stored.read(db, db.get_document(*it)));
     return out;
   }
 
