@@ -15,7 +15,8 @@ inline constexpr std::string_view kSchemaVersion = "8";  // 2: kItemText, kSlotI
                                                          // kDocType, kLang, kIssuedYear, slots 9-14);
                                                          // 7: kMetaAnalysis, kMetaSourcePrefix;
                                                          // 8: document data in MessagePack, the
-                                                         // passage's own fields only
+                                                         // passage's own fields only; H terms only
+                                                         // at run edges; no one-character words
 
 // ---- Term prefixes --------------------------------------------------------------------------
 // Text (body and footnotes of a passage; see text_terms.h):
