@@ -178,28 +178,30 @@ struct VectorSink {
 // 13.8-14.7 s / 85 MB, every 250 14.4 s / 43 MB.
 constexpr std::size_t kShardCommitPassages = 1000;
 
+// Where index_some() writes: the current writer, and what follows each document (a commit, a
+// new shard), which returns an error message or nullopt and may throw Xapian::Error.
+struct WriteTarget {
+  std::function<IndexWriter&()> writer;
+  std::function<std::optional<std::string>(std::size_t passages)> after;
+};
+
 // Parses, analyses, embeds (when `vectors` has an embedder) and writes documents[i] for
-// i = next++, into `writer`; with `commit_every` > 0, commits whenever that many passages were
-// written since the last commit. Returns an error message on an index or embedding failure (the
+// i = next++, into `target`. Returns an error message on an index or embedding failure (the
 // caller abandons the run).
 std::optional<std::string> index_some(const std::vector<Validated>& documents, std::atomic<std::size_t>& next,
-                                      const Options& options, const Resources& res, IndexWriter& writer,
-                                      VectorSink& vectors, Progress& progress, const std::atomic<bool>& stop,
-                                      std::size_t commit_every = 0) {
+                                      const Options& options, const Resources& res, const WriteTarget& target,
+                                      VectorSink& vectors, Progress& progress, const std::atomic<bool>& stop) {
   Analyzer analyzer(res.normalizer, res.lexicon);
-  std::size_t uncommitted = 0;
   try {
     for (std::size_t i = next++; i < documents.size() && !stop; i = next++) {
       auto parsed = parse_file(documents[i].path, options.symbol, res);
       if (!parsed) return parsed.error().describe();  // changed since validation
       if (auto error = vectors.add(parsed->doc)) return error;
-      const std::size_t written = writer.replace_document(parsed->doc, parsed->fields, res.gazetteer, analyzer, parsed->text);
+      const std::size_t written =
+          target.writer().replace_document(parsed->doc, parsed->fields, res.gazetteer, analyzer, parsed->text);
       progress.passages += written;
-      uncommitted += written;
-      if (commit_every > 0 && uncommitted >= commit_every) {
-        writer.commit();
-        uncommitted = 0;
-      }
+      if (target.after)
+        if (auto error = target.after(written)) return error;
       ++progress.documents;
       std::error_code ec;
       progress.bytes += fs::file_size(documents[i].path, ec);
@@ -209,6 +211,57 @@ std::optional<std::string> index_some(const std::vector<Validated>& documents, s
   }
   return std::nullopt;
 }
+
+// One bulk-load thread's shards (shard<thread>-<n> under `work`), committed every
+// kShardCommitPassages passages and replaced by a new one after `shard_passages` (Options).
+// Each commit rewrites the B-tree blocks of every term it touches, which costs more as a shard
+// grows; small shards keep commits cheap, and the final compaction merges them all in one pass.
+class ShardSeries {
+ public:
+  ShardSeries(fs::path work, std::size_t thread, std::size_t shard_passages, const Resources& res)
+      : work_(std::move(work)), thread_(thread), shard_passages_(std::max<std::size_t>(1, shard_passages)), res_(&res) {}
+
+  // Opens the next shard; an error message on failure.
+  std::optional<std::string> open_next() {
+    writer_.reset();  // the last shard was committed by after() or finish()
+    dirs_.push_back(work_ / ("shard" + std::to_string(thread_) + "-" + std::to_string(dirs_.size())));
+    auto w = IndexWriter::open(dirs_.back(), {.analysis = res_->analysis, .plain = true});
+    if (!w) return w.error().describe();
+    writer_ = std::move(*w);
+    in_shard_ = uncommitted_ = 0;
+    return std::nullopt;
+  }
+
+  IndexWriter& writer() { return *writer_; }
+
+  // After `passages` more were written: commits, or moves on to a new shard. Throws Xapian::Error.
+  std::optional<std::string> after(std::size_t passages) {
+    in_shard_ += passages;
+    uncommitted_ += passages;
+    if (uncommitted_ < std::min(kShardCommitPassages, shard_passages_)) return std::nullopt;
+    writer_->commit();
+    uncommitted_ = 0;
+    return in_shard_ >= shard_passages_ ? open_next() : std::nullopt;
+  }
+
+  // Commits and closes the current shard. Throws Xapian::Error.
+  void finish() {
+    if (!writer_) return;
+    writer_->commit();
+    writer_.reset();
+  }
+
+  const std::vector<fs::path>& dirs() const { return dirs_; }
+
+ private:
+  fs::path work_;
+  std::size_t thread_;
+  std::size_t shard_passages_;
+  const Resources* res_;
+  std::vector<fs::path> dirs_;
+  std::optional<IndexWriter> writer_;
+  std::size_t in_shard_ = 0, uncommitted_ = 0;
+};
 
 // Runs `work` on `threads` threads while printing a progress line every 2 s (unless quiet).
 void run_with_progress(std::size_t threads, const std::function<void()>& work, const Progress& progress,
@@ -253,11 +306,10 @@ Expected<void> bulk_load(const std::vector<Validated>& documents, const Options&
     }
   } cleanup{work};
 
-  std::vector<IndexWriter> writers;
+  std::vector<ShardSeries> series;
   for (std::size_t t = 0; t < threads; ++t) {
-    auto w = IndexWriter::open(work / ("shard" + std::to_string(t)), {.analysis = res.analysis, .plain = true});
-    if (!w) return std::unexpected(w.error());
-    writers.push_back(std::move(*w));
+    series.emplace_back(work, t, options.shard_passages, res);
+    if (auto error = series.back().open_next()) return fail(*error);
   }
   std::atomic<std::size_t> next{0}, slot{0};
   std::atomic<bool> stop{false};
@@ -266,12 +318,13 @@ Expected<void> bulk_load(const std::vector<Validated>& documents, const Options&
   run_with_progress(
       threads,
       [&] {
-        IndexWriter& writer = writers[slot++];
-        auto error = index_some(documents, next, options, res, writer, vectors, progress, stop,
-                                kShardCommitPassages);
+        ShardSeries& shards = series[slot++];
+        const WriteTarget into{[&]() -> IndexWriter& { return shards.writer(); },
+                               [&](std::size_t passages) { return shards.after(passages); }};
+        auto error = index_some(documents, next, options, res, into, vectors, progress, stop);
         if (!error) {
           try {
-            writer.commit();
+            shards.finish();
           } catch (const Xapian::Error& e) {
             error = "index error: " + e.get_description();
           }
@@ -284,11 +337,12 @@ Expected<void> bulk_load(const std::vector<Validated>& documents, const Options&
       },
       progress, documents.size(), options, err);
   if (failure) return fail(*failure);
-  writers.clear();  // release the shards' locks before compaction
+  std::vector<fs::path> shard_dirs;  // all committed and closed by finish()
+  for (const ShardSeries& s : series) shard_dirs.insert(shard_dirs.end(), s.dirs().begin(), s.dirs().end());
 
   try {
     Xapian::Database shards;
-    for (std::size_t t = 0; t < threads; ++t) shards.add_database(Xapian::Database((work / ("shard" + std::to_string(t))).string()));
+    for (const fs::path& dir : shard_dirs) shards.add_database(Xapian::Database(dir.string()));
     // The index in its generation layout (index_layout.h): the compacted shards are gen-1.
     const fs::path built = work / "index";
     std::error_code ec;
@@ -385,7 +439,12 @@ int run_add(const Options& options, const std::vector<fs::path>& paths, std::ost
     std::atomic<bool> stop{false};
     std::optional<std::string> failure;
     run_with_progress(
-        1, [&] { failure = index_some(*documents, next, options, **res, *writer, vectors, progress, stop); }, progress,
+        1,
+        [&] {
+          const WriteTarget target{[&]() -> IndexWriter& { return *writer; }, {}};
+          failure = index_some(*documents, next, options, **res, target, vectors, progress, stop);
+        },
+        progress,
         documents->size(), options, err);
     // The new vectors.bin is written first and renamed into place only after the Xapian commit.
     std::optional<StagedVectorFile> staged;

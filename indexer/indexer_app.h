@@ -27,6 +27,8 @@ struct Options {
   bool keep_going = false;                         // --keep-going: skip bad documents, index the rest
   bool quiet = false;                              // --quiet: no progress lines
   std::size_t threads = 0;                         // --threads: workers for a bulk load; 0 = one per core
+  std::size_t shard_passages = 20000;              // --shard-passages: a bulk-load thread starts a new
+                                                   // shard after this many passages (bench/PROFILE.md)
   std::optional<EmbedderOptions> embedder;         // --embed-url ...: compute passage vectors
   bool warnings_only = false;                      // inspect --warnings: the parse warnings only
 };

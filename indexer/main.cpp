@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
   // Ranges keep out what CLI11 would otherwise wrap into a size_t or long ("-1", 2^64 + 1).
   add->add_option("--threads", options.threads, "worker threads for a new index (default: one per core)")
       ->check(CLI::Range(0, 1024));
+  add->add_option("--shard-passages", options.shard_passages,
+                  "bulk load: passages per shard before a thread starts the next (default 20000)")
+      ->check(CLI::Range(1, 100000000));
   // The benchmark harness passes its corpus as --input DIR.
   add->add_option("--input", paths, "same as the positional paths");
 

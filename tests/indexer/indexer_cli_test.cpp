@@ -381,9 +381,11 @@ TEST_CASE("a bulk load into a new index is all or nothing, in parallel or not") 
   fs::create_directories(docs);
   for (int i = 0; i < 6; ++i)
     test::write_file(docs / ("d" + std::to_string(i) + ".txt"), small_document("UNEP/CBD/NP/COP-MOP/9/" + std::to_string(i)));
-  for (const char* threads : {"1", "3"}) {
+  // Threads, and shards: "--shard-passages 2" starts a new shard after every document (3
+  // passages), so the final compaction merges many; the index is the same.
+  for (const std::string threads : {"1", "3", "2 --shard-passages 2"}) {
     CAPTURE(threads);
-    const fs::path index = tmp.path() / (std::string("index-") + threads);
+    const fs::path index = tmp.path() / ("index-" + threads.substr(0, 1));
     const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " add --threads " + threads + " " + quoted(docs));
     INFO(r.err);
     REQUIRE(r.code == 0);
@@ -633,7 +635,7 @@ TEST_CASE("integer flags out of range are usage errors, never wrapped") {
   const std::string add = "--index " + quoted(tmp.path() / "index") + " add " + quoted(tmp.path() / "d.txt") + " ";
   for (const char* flag : {"--threads -1", "--threads 18446744073709551617", "--threads 1025",
                            "--embed-batch -1", "--embed-batch 0", "--embed-timeout-ms 99999999999999999999",
-                           "--embed-timeout-ms 0"}) {
+                           "--embed-timeout-ms 0", "--shard-passages 0", "--shard-passages -1"}) {
     INFO(flag);
     const RunResult r = run_indexer(tmp, add + flag + " --embed-url http://127.0.0.1:1/v1");
     CHECK(r.code == 2);
