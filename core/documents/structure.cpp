@@ -124,12 +124,14 @@ class Builder {
     return false;
   }
 
-  // "N. text": the next paragraph; after a completed text also a number past a gap or the
-  // number just used (both kept as printed, with a warning). False: it is text.
+  // "N. text": the next paragraph; after a completed text also a number past a gap of one or
+  // two or the number just used (both kept as printed, with a warning). False: it is text — a
+  // wider jump is more often a number that a line wrap put at a line start ("2." then "7. 你…"
+  // inside the text of 2, with 3 to follow) than paragraphs missing from a document.
   bool numbered_paragraph(const Numbered& n, bool complete, int line) {
     if (n.number != scope_.expected) {
       if (!complete || in_header_ || scope_.current == 0) return false;
-      if (n.number > scope_.expected && n.number <= scope_.expected + 5) {
+      if (n.number > scope_.expected && n.number <= scope_.expected + 2) {
         warn(line, "numbering gap: paragraph " + std::to_string(scope_.current) + " is followed by " +
                        std::to_string(n.number));
       } else if (n.number == scope_.current) {

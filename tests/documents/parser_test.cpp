@@ -401,6 +401,19 @@ TEST_CASE("a number that does not continue the paragraph sequence is text", "[pa
   CHECK(passage(doc, "2(a)").text == "第一项；(c) 不是第二项。");
 }
 
+TEST_CASE("a gap of one or two numbers is kept, a wider jump after a completed sentence is text", "[parser]") {
+  // "7." at a line start inside paragraph 2 (a wrapped sentence), then 3 follows: 7 is text.
+  const Document wide = parse_ok(pdf_lines({"A/RES/67/212", "1. 第一段。", "2. 第二段的第一句。",
+                                            "7. 你在第二段里。", "3. 第三段。"}));
+  CHECK(para_labels(wide) == std::vector<std::string>{"header", "1", "2", "3"});
+  CHECK(passage(wide, "2").text == "第二段的第一句。7. 你在第二段里。");
+  // Paragraphs 3 and 4 missing: kept as printed, with a warning.
+  const Document gap = parse_ok(pdf_lines({"A/RES/67/212", "1. 第一段。", "2. 第二段。", "5. 第五段。"}));
+  CHECK(para_labels(gap) == std::vector<std::string>{"header", "1", "2", "5"});
+  REQUIRE(gap.warnings.size() == 1);
+  CHECK(gap.warnings[0].message.find("numbering gap") != std::string::npos);
+}
+
 TEST_CASE("unlettered sub-headings need a completed paragraph and a numbered paragraph next", "[parser]") {
   const Document doc = parse_ok(pdf_lines({"A/RES/67/212", "一. 导言", "1. 第一段。", "小标题", "2. 第二段的开头",
                                            "不是标题", "3. 第三段。", "也不是标题", "继续第三段。"}));
