@@ -13,6 +13,7 @@
 #include "searchd/config.h"
 #include "searchd/http_server.h"
 #include "tests/support/fake_embedding_server.h"
+#include "tests/searchd/write_server.h"
 #include "tests/support/test_support.h"
 
 using namespace treaty;
@@ -20,53 +21,11 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* kAdminKey = "test-admin-key-0123456789abcdef";
-constexpr const char* kAdminEnv = "TREATY_CACHE_TEST_ADMIN_KEY";
+using test::kAdminKey;
+using test::note_text;
 
-// A note in the PDF-extract style of the fixtures (our own words), with `word` in paragraph 2.
-std::string note_text(const std::string& symbol, const std::string& word) {
-  return "联合国 \n\n" + symbol + " \n\nDistr.: General \n\n3 March 2020 \n\n中文 \n\nOriginal: English \n\n"
-         "《生物多样性公约》关于获取和惠益分享的 \n\n名古屋议定书缔约方会议的 \n\n《公约》缔约方大会 \n\n第四次会议 \n\n"
-         "议程项目 5 \n\n能力建设和发展 \n\n执行秘书的说明 \n\n"
-         "1. 本说明介绍缔约方在能力建设方面取得的进展，并概述秘书处收到的意见。 \n\n"
-         "2. 若干缔约方报告了" + word + "方面的经验，并请求进一步提供技术援助。 \n\n"
-         "3. 请缔约方会议注意到本说明所载资料。 \n";
-}
-
-struct Fixture {
-  std::unique_ptr<Resources> res = test::project_resources();
-  test::TempDir tmp;
-  std::filesystem::path index_dir = tmp.path() / "index";
-  std::unique_ptr<searchd::HttpServer> server;
-  int port = 0;
-
-  Fixture() { ::setenv(kAdminEnv, kAdminKey, 1); }
-
-  searchd::SearchdConfig config() const {
-    searchd::SearchdConfig c;
-    c.index_dir = index_dir;
-    c.port = 0;
-    c.threads = 2;
-    c.access_log = false;
-    c.request_timeout_ms = 0;
-    c.admin_key_env = kAdminEnv;
-    c.write_hold_lock_ms = 0;
-    return c;
-  }
-  void start(const searchd::SearchdConfig& c) {
-    REQUIRE(searchd::validate_config(c));
-    server = std::make_unique<searchd::HttpServer>(c, *res);
-    auto bound = server->start();
-    REQUIRE(bound);
-    port = *bound;
-  }
-  void start() { start(config()); }
-
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port);
-    c.set_read_timeout(60, 0);
-    return c;
-  }
+struct Fixture : test::WriteServer {
+  Fixture() : WriteServer("TREATY_CACHE_TEST_ADMIN_KEY") {}
   static httplib::Headers bearer(const std::string& key) {
     return key.empty() ? httplib::Headers{} : httplib::Headers{{"Authorization", "Bearer " + key}};
   }
