@@ -146,12 +146,16 @@ const std::string& StoredPassages::title(const Xapian::Database& db, const std::
     uuid_ = std::move(uuid);
   }
   auto [it, added] = titles_.try_emplace(symbol);
-  if (!added) return it->second;
+  if (added) it->second = document_title(db, symbol);
+  return it->second;
+}
+
+std::string document_title(const Xapian::Database& db, const std::string& symbol) {
   const std::string data = db.get_metadata(std::string(schema::kMetaDocPrefix) + symbol);
   const json summary = json::parse(data, nullptr, false);
   if (summary.is_object() && summary.contains("header") && summary["header"].is_object())
-    it->second = summary["header"].value("title", std::string());
-  return it->second;
+    return summary["header"].value("title", std::string());
+  return {};
 }
 
 }  // namespace treaty

@@ -52,6 +52,10 @@ nlohmann::json decode_passage_data(std::string_view data, const PassageDocument&
 // The fields of PassageDocument a passage's value slots hold (all but the title).
 PassageDocument passage_document(const Xapian::Document& doc);
 
+// The title in the stored summary of document `symbol` (schema::kMetaDocPrefix); "" when it
+// has none or is unknown. One metadata lookup and parse per call.
+std::string document_title(const Xapian::Database& db, const std::string& symbol);
+
 // Reads stored passages of one database as JSON, keeping the titles of the documents it has read
 // (one metadata lookup and parse per document) until the database moves to another revision or
 // generation. Not thread-safe: one per thread, like the database handle.
@@ -66,8 +70,7 @@ class StoredPassages {
   // The JSON of the passage with id `id`, or nullopt when `db` has none.
   std::optional<nlohmann::json> find(const Xapian::Database& db, const std::string& id);
 
-  // The title in the stored summary of document `symbol` (schema::kMetaDocPrefix); "" when it
-  // has none or is unknown.
+  // document_title(db, symbol), kept for the database's revision.
   const std::string& title(const Xapian::Database& db, const std::string& symbol);
 
  private:

@@ -8,22 +8,10 @@
 #include "core/documents/document_facts.h"
 #include "core/documents/gazetteer.h"
 #include "core/documents/references.h"
+#include "core/index/passage_data.h"
 #include "core/index/schema.h"
 
 namespace treaty {
-namespace {
-
-// The title in a document's stored summary (treaty:doc:<symbol>); "" when unknown or untitled.
-std::string document_title(const Xapian::Database& db, const std::string& symbol) {
-  const std::string data = db.get_metadata(std::string(schema::kMetaDocPrefix) + symbol);
-  if (data.empty()) return {};
-  const nlohmann::json doc = nlohmann::json::parse(data, nullptr, false);
-  if (!doc.is_object()) return {};
-  const nlohmann::json header = doc.value("header", nlohmann::json::object());
-  return header.is_object() ? header.value("title", std::string()) : std::string();
-}
-
-}  // namespace
 
 FacetLabels::FacetLabels(const Gazetteer& gazetteer, const Xapian::Database& db) : gazetteer_(&gazetteer), db_(&db) {}
 
