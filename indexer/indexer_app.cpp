@@ -198,7 +198,7 @@ std::optional<std::string> index_some(const std::vector<Validated>& documents, s
       if (!parsed) return parsed.error().describe();  // changed since validation
       if (auto error = vectors.add(parsed->doc)) return error;
       const std::size_t written =
-          target.writer().replace_document(parsed->doc, parsed->fields, res.gazetteer, analyzer, parsed->text);
+          target.writer().replace_document(parsed->doc, parsed->fields, analyzer, parsed->text);
       progress.passages += written;
       if (target.after)
         if (auto error = target.after(written)) return error;

@@ -47,7 +47,7 @@ Expected<Rebuilt> write_all(const IndexReader& reader, const fs::path& dir, cons
       auto doc = parse_document(text, ParseOptions{source->value("source", symbol), source->value("symbol", symbol)});
       if (!doc) return std::unexpected(doc.error());
       const DocumentFields fields = extract_fields(*doc, res.normalizer, res.gazetteer);
-      const std::size_t written = writer->replace_document(*doc, fields, res.gazetteer, analyzer, text);
+      const std::size_t written = writer->replace_document(*doc, fields, analyzer, text);
       done.passages += written;
       ++done.documents;
       if ((uncommitted += written) >= kCommitPassages) {

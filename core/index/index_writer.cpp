@@ -71,7 +71,7 @@ std::string utc_now_iso() {
 bool is_locked(const Error& error) { return error.message == kLockedMessage; }
 
 Xapian::Document build_passage_document(const Document& doc, std::size_t index,
-                                        const PassageFields& fields, const Gazetteer& /*gazetteer*/,
+                                        const PassageFields& fields,
                                         Analyzer& analyzer) {
   const Passage& p = doc.passages[index];
   Xapian::Document xd;
@@ -203,11 +203,11 @@ Expected<IndexWriter> IndexWriter::open(const std::filesystem::path& dir, IndexW
   }
 }
 
-std::size_t IndexWriter::replace_document(const Document& doc, const DocumentFields& fields,
-                                          const Gazetteer& gazetteer, Analyzer& analyzer, std::string_view text) {
+std::size_t IndexWriter::replace_document(const Document& doc, const DocumentFields& fields, Analyzer& analyzer,
+                                          std::string_view text) {
   db_->delete_document(prefixed(schema::kDocSymbol, doc.symbol));
   for (std::size_t i = 0; i < doc.passages.size(); ++i)
-    db_->add_document(build_passage_document(doc, i, fields.passages[i], gazetteer, analyzer));
+    db_->add_document(build_passage_document(doc, i, fields.passages[i], analyzer));
   db_->set_metadata(prefixed(schema::kMetaDocPrefix, doc.symbol), document_summary_json(doc, fields).dump());
   // What `indexer reindex` parses again: the text, its file name and the symbol it was given.
   db_->set_metadata(prefixed(schema::kMetaSourcePrefix, doc.symbol),

@@ -19,14 +19,12 @@
 namespace treaty {
 
 class Analyzer;
-class Gazetteer;
 
 // Builds the Xapian document for doc.passages[index]: text terms, field terms, values and data
-// (encode_passage_data()) as described in schema.h. `gazetteer` is not used since schema 8 (the
-// organizations' labels are added when the passage is read).
+// (encode_passage_data()) as described in schema.h (organizations' labels are added when the
+// passage is read).
 Xapian::Document build_passage_document(const Document& doc, std::size_t index,
-                                        const PassageFields& fields, const Gazetteer& gazetteer,
-                                        Analyzer& analyzer);
+                                        const PassageFields& fields, Analyzer& analyzer);
 
 struct IndexWriterOptions {
   // Recorded in the index at every commit (schema::kMetaAnalysis): the analysis the documents
@@ -62,8 +60,8 @@ class IndexWriter {
   // with `text`, the text `doc` was parsed from (schema::kMetaSourcePrefix; empty: none is kept,
   // and `indexer reindex` cannot rebuild the document). Returns the number of passages written.
   // Nothing is visible to readers until commit().
-  std::size_t replace_document(const Document& doc, const DocumentFields& fields,
-                               const Gazetteer& gazetteer, Analyzer& analyzer, std::string_view text = {});
+  std::size_t replace_document(const Document& doc, const DocumentFields& fields, Analyzer& analyzer,
+                               std::string_view text = {});
 
   // Removes every passage of the document `symbol` and its source; returns how many were
   // removed (0: unknown).

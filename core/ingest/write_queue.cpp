@@ -158,8 +158,8 @@ void WriteQueue::run_batch(std::deque<std::shared_ptr<Job>>& batch) {
           continue;
         }
         const bool created = !w.index.contains(job->symbol);
-        const std::size_t written = w.index.replace_document(job->input.doc, job->input.fields, resources_.gazetteer,
-                                                             w.analyzer, job->input.text);
+        const std::size_t written = w.index.replace_document(job->input.doc, job->input.fields, w.analyzer,
+                                                             job->input.text);
         job->outcome = WriteResult{job->symbol, written, created, 0};
       }
       // Vectors last: a failing embedder abandons the batch before anything is committed.

@@ -60,7 +60,7 @@ struct Fixture {
 TEST_CASE_METHOD(Fixture, "a passage document carries text, field terms, values and data") {
   const Document doc = make_document("UNEP/CBD/T/1", "粮农组织在 2014 年 6 月 9 日-13 日执行第 XI/1 D 号决定。");
   const DocumentFields fields = extract_fields(doc, res->normalizer, res->gazetteer);
-  const Xapian::Document d = build_passage_document(doc, 1, fields.passages[1], res->gazetteer, analyzer);
+  const Xapian::Document d = build_passage_document(doc, 1, fields.passages[1], analyzer);
 
   CHECK(terms(d, "Q") == std::set<std::string>{"QUNEP/CBD/T/1#1"});
   CHECK(terms(d, "XP") == std::set<std::string>{"XPUNEP/CBD/T/1"});
@@ -100,7 +100,7 @@ TEST_CASE_METHOD(Fixture, "writer replaces, removes and commits — reader sees 
   auto writer = IndexWriter::open(path);
   REQUIRE(writer);
   Document a = make_document("UNEP/CBD/T/1", "第一段。");
-  writer->replace_document(a, extract_fields(a, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+  writer->replace_document(a, extract_fields(a, res->normalizer, res->gazetteer), analyzer);
   writer->commit();
 
   auto reader = IndexReader::open(path);
@@ -110,9 +110,9 @@ TEST_CASE_METHOD(Fixture, "writer replaces, removes and commits — reader sees 
 
   // Replace with new text, add a second document: invisible until commit.
   a.passages[1].text = "新的第一段。";
-  writer->replace_document(a, extract_fields(a, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+  writer->replace_document(a, extract_fields(a, res->normalizer, res->gazetteer), analyzer);
   Document b = make_document("UNEP/CBD/T/2", "另一份文件。");
-  writer->replace_document(b, extract_fields(b, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+  writer->replace_document(b, extract_fields(b, res->normalizer, res->gazetteer), analyzer);
   reader->reopen();
   CHECK(reader->stats().passages == 2);
   writer->commit();
@@ -138,7 +138,7 @@ TEST_CASE_METHOD(Fixture, "uncommitted changes vanish with the writer") {
     REQUIRE(writer);
     writer->commit();  // an empty but valid index
     Document a = make_document("UNEP/CBD/T/1", "不会提交。");
-    writer->replace_document(a, extract_fields(a, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+    writer->replace_document(a, extract_fields(a, res->normalizer, res->gazetteer), analyzer);
   }
   auto reader = IndexReader::open(path);
   REQUIRE(reader);
@@ -168,7 +168,7 @@ TEST_CASE_METHOD(Fixture, "every passage carries its document's facts: terms, sl
   const DocumentFields fields = extract_fields(doc, res->normalizer, res->gazetteer);
   for (std::size_t i = 0; i < doc.passages.size(); ++i) {
     INFO(i);
-    const Xapian::Document d = build_passage_document(doc, i, fields.passages[i], res->gazetteer, analyzer);
+    const Xapian::Document d = build_passage_document(doc, i, fields.passages[i], analyzer);
     CHECK(terms(d, "XU") == std::set<std::string>{"XUCBD/NP/MOP/3/4/ADD.1"});
     CHECK(terms(d, "XP") == std::set<std::string>{"XPCBD/NP/MOP/3/4/Add.1"});
     CHECK(terms(d, "XB") == std::set<std::string>{"XBnp-mop:3", "XBnp-mop"});
@@ -189,7 +189,7 @@ TEST_CASE_METHOD(Fixture, "every passage carries its document's facts: terms, sl
   }
   // No cover date: no year term, no issued slots.
   doc.header.issued.clear();
-  const Xapian::Document undated = build_passage_document(doc, 1, fields.passages[1], res->gazetteer, analyzer);
+  const Xapian::Document undated = build_passage_document(doc, 1, fields.passages[1], analyzer);
   CHECK(terms(undated, "XI").empty());
   CHECK(undated.get_value(schema::kSlotIssuedYear).empty());
   CHECK(undated.get_value(schema::kSlotIssued).empty());
@@ -198,7 +198,7 @@ TEST_CASE_METHOD(Fixture, "every passage carries its document's facts: terms, sl
   const auto path = tmp.path() / "index";
   auto writer = IndexWriter::open(path);
   REQUIRE(writer);
-  writer->replace_document(doc, fields, res->gazetteer, analyzer);
+  writer->replace_document(doc, fields, analyzer);
   writer->commit();
   auto reader = IndexReader::open(path);
   REQUIRE(reader);
@@ -252,7 +252,7 @@ TEST_CASE_METHOD(Fixture, "the index records its analysis and each document's so
   REQUIRE(writer);
   CHECK(writer->analysis_differences().empty());
   const Document a = make_document("UNEP/CBD/T/1", "第一段。");
-  writer->replace_document(a, extract_fields(a, res->normalizer, res->gazetteer), res->gazetteer, analyzer,
+  writer->replace_document(a, extract_fields(a, res->normalizer, res->gazetteer), analyzer,
                            "UNEP/CBD/T/1\n1. 第一段。\n");
   writer->commit();
 
@@ -294,7 +294,7 @@ TEST_CASE_METHOD(Fixture, "the index records its analysis and each document's so
   REQUIRE(writer);
   CHECK(writer->analysis_differences().size() == 2);
   const Document b = make_document("UNEP/CBD/T/2", "第二份。");
-  writer->replace_document(b, extract_fields(b, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+  writer->replace_document(b, extract_fields(b, res->normalizer, res->gazetteer), analyzer);
   CHECK(writer->remove_document("UNEP/CBD/T/1") == 2);
   writer->commit();
   reader->reopen();
@@ -310,7 +310,7 @@ TEST_CASE_METHOD(Fixture, "a reader follows a switch to another generation on re
   {
     auto writer = IndexWriter::open(path);
     REQUIRE(writer);
-    writer->replace_document(a, extract_fields(a, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+    writer->replace_document(a, extract_fields(a, res->normalizer, res->gazetteer), analyzer);
     writer->commit();
   }
   auto reader = IndexReader::open(path);
@@ -320,7 +320,7 @@ TEST_CASE_METHOD(Fixture, "a reader follows a switch to another generation on re
   {
     auto writer = IndexWriter::open(generation_dir(path, 2), {.analysis = std::nullopt, .plain = true});
     REQUIRE(writer);
-    writer->replace_document(b, extract_fields(b, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+    writer->replace_document(b, extract_fields(b, res->normalizer, res->gazetteer), analyzer);
     writer->commit();
   }
   REQUIRE(switch_generation(path, 2));
@@ -335,7 +335,7 @@ TEST_CASE_METHOD(Fixture, "a reader follows a switch to another generation on re
   {
     auto writer = IndexWriter::open(path);
     REQUIRE(writer);
-    writer->replace_document(a, extract_fields(a, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+    writer->replace_document(a, extract_fields(a, res->normalizer, res->gazetteer), analyzer);
     writer->commit();
   }
   reader->reopen();

@@ -33,8 +33,7 @@ struct Fixture {
   void check_round_trip(const Document& doc, const DocumentFields& fields, Seen& seen) {
     for (std::size_t i = 0; i < doc.passages.size(); ++i) {
       INFO(doc.passages[i].id);
-      const Xapian::Document xd = build_passage_document(doc, i, fields.passages[i], res->gazetteer,
-                                                         analyzer);
+      const Xapian::Document xd = build_passage_document(doc, i, fields.passages[i], analyzer);
       PassageDocument from_slots = passage_document(xd);
       from_slots.title = doc.header.title;
       const json expected = passage_to_json(doc, i, fields.passages[i], res->gazetteer);
@@ -189,7 +188,7 @@ TEST_CASE_METHOD(Fixture, "StoredPassages reads passages with their document's t
   {
     auto writer = IndexWriter::open(dir);
     REQUIRE(writer);
-    writer->replace_document(doc, fields, res->gazetteer, analyzer);
+    writer->replace_document(doc, fields, analyzer);
     writer->commit();
   }
   db.reopen();

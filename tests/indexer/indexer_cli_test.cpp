@@ -617,7 +617,7 @@ TEST_CASE("indexer reindex refuses an index without stored sources and leaves it
     auto writer = IndexWriter::open(index, {.analysis = res->analysis});
     REQUIRE(writer);
     Analyzer analyzer(res->normalizer, res->lexicon);
-    writer->replace_document(doc, extract_fields(doc, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+    writer->replace_document(doc, extract_fields(doc, res->normalizer, res->gazetteer), analyzer);
     writer->commit();
   }
   const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " reindex");

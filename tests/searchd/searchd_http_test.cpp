@@ -203,7 +203,7 @@ struct Fixture {
 
   void write(const Document& doc, IndexWriter& writer) {
     Analyzer analyzer(res->normalizer, res->lexicon);
-    writer.replace_document(doc, extract_fields(doc, res->normalizer, res->gazetteer), res->gazetteer, analyzer);
+    writer.replace_document(doc, extract_fields(doc, res->normalizer, res->gazetteer), analyzer);
     writer.commit();
   }
 
@@ -216,7 +216,7 @@ struct Fixture {
     auto writer = IndexWriter::open(dir, {.analysis = res->analysis, .plain = plain});
     REQUIRE(writer);
     Analyzer analyzer(res->normalizer, res->lexicon);
-    writer->replace_document(*doc, extract_fields(*doc, res->normalizer, res->gazetteer), res->gazetteer, analyzer,
+    writer->replace_document(*doc, extract_fields(*doc, res->normalizer, res->gazetteer), analyzer,
                              text);
     writer->commit();
   }

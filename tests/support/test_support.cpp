@@ -99,7 +99,7 @@ Xapian::Database write_index(const std::filesystem::path& dir, const Resources& 
   auto writer = IndexWriter::open(dir, {.analysis = res.analysis});
   if (!writer) throw std::runtime_error(writer.error().describe());
   for (const Document& doc : docs)
-    writer->replace_document(doc, extract_fields(doc, res.normalizer, res.gazetteer), res.gazetteer, analyzer,
+    writer->replace_document(doc, extract_fields(doc, res.normalizer, res.gazetteer), analyzer,
                              std::filesystem::is_regular_file(doc.source) ? read_file(doc.source) : std::string());
   writer->commit();
   return Xapian::Database(dir.string());

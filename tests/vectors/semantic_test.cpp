@@ -70,7 +70,7 @@ struct Fixture {
     const std::string text = test::read_file(test::seed_path());
     auto doc = parse_document(text, ParseOptions{test::seed_path().string(), ""});
     REQUIRE(doc);
-    writer->replace_document(*doc, extract_fields(*doc, res->normalizer, res->gazetteer), res->gazetteer, analyzer,
+    writer->replace_document(*doc, extract_fields(*doc, res->normalizer, res->gazetteer), analyzer,
                              text);
     writer->commit();
     // Passage vectors as the indexer makes them: one per passage with text.

@@ -150,7 +150,7 @@ void build_seed_index(const std::filesystem::path& index_dir, const Resources& r
   auto doc = parse_document(text, ParseOptions{test::seed_path().string(), ""});
   if (!doc) throw std::runtime_error(doc.error().describe());
   const DocumentFields fields = extract_fields(*doc, resources.normalizer, resources.gazetteer);
-  writer->replace_document(*doc, fields, resources.gazetteer, analyzer, text);
+  writer->replace_document(*doc, fields, analyzer, text);
   writer->commit();
 
   auto embedder = test_embedder();
