@@ -104,7 +104,7 @@ int run_reindex(const Options& options, std::ostream& out, std::ostream& err) {
   }
   // Holding the writer lock of the current generation keeps `indexer add` and `remove` out
   // until the switch: what they committed to the old generation would be lost.
-  auto lock = IndexWriter::open(options.index_dir, {.lock_only = true});
+  auto lock = IndexWriter::open(options.index_dir, {.analysis = std::nullopt, .lock_only = true});
   if (!lock) {
     err << "indexer: " << lock.error().describe() << "\n";
     return kExitIndex;

@@ -1,6 +1,7 @@
 #include "core/documents/dates.h"
 
 #include <array>
+#include <chrono>
 #include <optional>
 
 namespace treaty {
@@ -277,6 +278,12 @@ int days_from_civil(int year, int month, int day) {
   const int doy = (153 * mp + 2) / 5 + day - 1;
   const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + doe - 719468;
+}
+
+PartialDate date_of_day(int days) {
+  const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{days}}};
+  return {static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
+          static_cast<int>(static_cast<unsigned>(ymd.day()))};
 }
 
 std::string PartialDate::iso() const {

@@ -54,4 +54,7 @@ std::vector<DateRange> extract_dates(std::string_view normalized);
 // Days since 1970-01-01 of a valid Gregorian date.
 int days_from_civil(int year, int month, int day);
 
+// The full date `days` days after 1970-01-01: the inverse of days_from_civil().
+PartialDate date_of_day(int days);
+
 }  // namespace treaty

@@ -1,6 +1,5 @@
 #include "core/index/passage_data.h"
 
-#include <chrono>
 #include <cstdio>
 
 #include "core/documents/dates.h"
@@ -20,19 +19,10 @@ enum Field : std::size_t {
   kFirstLine, kLastLine, kId, kIssued
 };
 
-// Days since 1970-01-01 -> "2018-10-05".
-std::string iso_of_day(int day) {
-  const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
-}
-
 // The issue date a reader takes from the slot for the cover's `issued` (PassageDocument::issued).
 std::string issued_from_slot(const std::string& issued) {
   const auto day = issued_day(issued);
-  return day ? iso_of_day(*day) : std::string();
+  return day ? date_of_day(*day).iso() : std::string();
 }
 
 }  // namespace
@@ -117,7 +107,7 @@ PassageDocument passage_document(const Xapian::Document& doc) {
   d.type = doc.get_value(schema::kSlotDocType);
   d.lang = doc.get_value(schema::kSlotLang);
   const std::string issued = doc.get_value(schema::kSlotIssued);
-  if (!issued.empty()) d.issued = iso_of_day(static_cast<int>(Xapian::sortable_unserialise(issued)));
+  if (!issued.empty()) d.issued = date_of_day(static_cast<int>(Xapian::sortable_unserialise(issued))).iso();
   return d;
 }
 

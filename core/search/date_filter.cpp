@@ -21,10 +21,7 @@ std::optional<int> read_int(std::string_view s) {
   return v;
 }
 
-int year_of_day(int day) {
-  using namespace std::chrono;
-  return static_cast<int>(year_month_day(sys_days(days(day))).year());
-}
+int year_of_day(int day) { return date_of_day(day).year; }
 
 // Candidate filter by year terms is only worth it for spans like the ones users type.
 constexpr int kMaxYearTerms = 50;

@@ -1,7 +1,6 @@
 #include "core/search/filters.h"
 
 #include <algorithm>
-#include <chrono>
 #include <limits>
 
 #include "core/documents/dates.h"
@@ -36,10 +35,7 @@ std::string doc_key(const Normalizer& normalizer, std::string_view value) {
   return key;
 }
 
-int year_of_day(int day) {
-  using namespace std::chrono;
-  return static_cast<int>(year_month_day(sys_days(days(day))).year());
-}
+int year_of_day(int day) { return date_of_day(day).year; }
 
 bool starts_year(int day) { return days_from_civil(year_of_day(day), 1, 1) == day; }
 bool ends_year(int day) { return days_from_civil(year_of_day(day), 12, 31) == day; }

@@ -191,6 +191,12 @@ TEST_CASE("days_from_civil and iso forms", "[dates]") {
   CHECK(days_from_civil(1900, 3, 1) == -25508);
   CHECK(days_from_civil(2100, 12, 31) == 47846);
 
+  // date_of_day inverts it, leap days and the century rules included.
+  for (const treaty::PartialDate d : {treaty::PartialDate{1970, 1, 1}, {1969, 12, 31}, {2000, 2, 29}, {1900, 3, 1},
+                                      {2016, 12, 16}, {2100, 12, 31}})
+    CHECK(treaty::date_of_day(days_from_civil(d.year, d.month, d.day)) == d);
+  CHECK(treaty::date_of_day(11017).iso() == "2000-03-01");
+
   CHECK(treaty::PartialDate{2014, 0, 0}.iso() == "2014");
   CHECK(treaty::PartialDate{2014, 6, 0}.iso() == "2014-06");
   CHECK(treaty::PartialDate{2014, 6, 9}.iso() == "2014-06-09");
