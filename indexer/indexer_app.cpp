@@ -540,7 +540,11 @@ int run_inspect(const Options& options, const fs::path& file, std::ostream& out,
     return kExitBadInput;
   }
   if (options.warnings_only) {
-    for (const ParseWarning& w : parsed->doc.warnings) out << file.string() << ":" << w.line << ": " << w.message << "\n";
+    // A PDF's warnings name their page; a text extract's, their line.
+    for (const ParseWarning& w : parsed->doc.warnings) {
+      if (w.page > 0) out << file.string() << ": page " << w.page << ": " << w.message << "\n";
+      else out << file.string() << ":" << w.line << ": " << w.message << "\n";
+    }
     return kExitOk;
   }
   out << document_to_json(parsed->doc, parsed->fields, (*res)->gazetteer).dump(2) << "\n";

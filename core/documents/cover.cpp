@@ -55,7 +55,7 @@ bool is_dates_venue(std::string_view s) {
 // "缔约方会议的决定草案", "会议室文件", "资料文件", a short "…报告" ("执行秘书的报告"; a long
 // one is a title: "…第三次会议的报告").
 bool is_doc_type(std::string_view s) {
-  for (std::string_view end : {"通过的决定", "决定草案"})
+  for (std::string_view end : {"通过的决定", "决定草案", "通过的建议", "建议草案"})
     if (s.ends_with(end)) return cp_count(s) <= 40;
   if (cp_count(s) > 12) return false;
   for (std::string_view end : {"说明", "增编", "会议室文件", "资料文件", "报告"})

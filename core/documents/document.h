@@ -12,7 +12,9 @@ struct Footnote {
   std::string text;                // the footnote's text, lines rejoined
   std::vector<std::string> links;  // bare URL lines the PDF extract repeats after the footnote
                                    // area (link annotations); kept so no text is lost
-  int line = 0;                    // 1-based source line of the footnote's first line
+  int line = 0;                    // 1-based source line of the footnote's first line (for a
+                                   // PDF: its printed line, counted over the whole document)
+  int page = 0;                    // 1-based page it starts on (PDFs); 0 when not known
 };
 
 // A section heading: "一. 导言" (level 1), "A. 粮食和农业…" (level 2), or an unlettered
@@ -28,12 +30,14 @@ struct Section {
   std::string heading() const { return label.empty() ? title : label + ". " + title; }
 };
 
-enum class PassageKind { header, paragraph, item };
+// table_row: one data row of a table ("table-1/row-3"); footnote: a footnote whose marker was not
+// found, kept as a passage of its own after the paragraph nearest to it ("21/note-3").
+enum class PassageKind { header, paragraph, item, table_row, footnote };
 
 struct Passage {
   std::string id;         // "<symbol>#<para>", e.g. "UNEP/CBD/NP/COP-MOP/1/6#27(b)"
   PassageKind kind = PassageKind::paragraph;
-  std::string para;       // "header", "12", "27(b)"
+  std::string para;       // "header", "12", "27(b)", "table-1/row-3", "21/note-3"
   int number = 0;         // paragraph number; 0 for the header block
   std::string item;       // "b" for "27(b)"; empty otherwise
   std::string text;       // rejoined text without running headers or footnote markers.
@@ -63,8 +67,16 @@ struct HeaderInfo {
 // Something the parser could not read as expected; the text concerned is kept regardless
 // (numbering gaps and repeats, lines it could not classify).
 struct ParseWarning {
-  int line = 0;         // 1-based source line
+  int line = 0;         // 1-based source line (for a PDF: printed line over the whole document)
   std::string message;  // "numbering gap: paragraph 4 is followed by 6"
+  int page = 0;         // 1-based page (PDFs); 0 for a text extract
+};
+
+// What a PDF page prints around its text: running headers and footers, taken out of the text.
+struct PageFacts {
+  int number = 0;                       // 1-based page index in the PDF
+  std::string label;                    // the printed page label ("第 3 页", "Page 3"); "" when none
+  std::vector<std::string> furniture;   // every header and footer line removed, top first
 };
 
 struct Document {
@@ -75,6 +87,7 @@ struct Document {
   std::vector<Passage> passages;    // in document order; passages[0] is the header block
   std::vector<Footnote> footnotes;  // by number
   std::vector<ParseWarning> warnings;  // in source order
+  std::vector<PageFacts> pages;        // PDFs read through their page layout; empty otherwise
 };
 
 }  // namespace treaty

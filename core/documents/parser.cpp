@@ -1,6 +1,8 @@
 #include "core/documents/parser.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -9,6 +11,8 @@
 
 #include "core/base/utf8.h"
 #include "core/documents/parser_lines.h"
+#include "core/documents/page_layout.h"
+#include "core/documents/source_lines.h"
 #include "core/documents/structure.h"
 
 namespace treaty {
@@ -26,7 +30,8 @@ class Parser {
  public:
   Parser(std::string_view text, const ParseOptions& options) : text_(text), options_(options) {}
 
-  Expected<Document> run() {
+  // Reads the text into the lines the structure builder takes. Errors: as parse_document's.
+  Expected<SourceLines> run() {
     if (text_.empty()) return fail("empty document", options_.source_name);
     std::size_t bad = 0;
     if (!valid_utf8(text_, &bad))
@@ -36,21 +41,11 @@ class Parser {
     split_lines();
     find_symbol();
     scan_lines();
-    doc_.symbol = std::string(trim(options_.symbol));
-    if (doc_.symbol.empty()) doc_.symbol = printed_symbol_;
-    if (doc_.symbol.empty())
-      return fail("no document symbol found in the header or the running headers; pass it with --symbol",
-                  options_.source_name);
-    doc_.source = options_.source_name;
     remove_markers();
-    passage_of_line_ = structure::build(doc_, body_, header_symbol_);
-    // The cover's "*" footnote is cited by the header block (its mark stays in the text).
-    if (!doc_.footnotes.empty() && doc_.footnotes.front().number == 0) doc_.passages.front().footnotes.push_back(0);
-    for (const auto& [body_index, number] : citations_) {
-      const std::size_t p = passage_of_line_[body_index];
-      if (p < doc_.passages.size()) doc_.passages[p].footnotes.push_back(number);
-    }
-    return std::move(doc_);
+    out_.printed_symbol = printed_symbol_;
+    out_.header_symbol = header_symbol_;
+    out_.body = std::move(body_);
+    return std::move(out_);
   }
 
  private:
@@ -106,7 +101,7 @@ class Parser {
   }
 
   void start_notes(std::size_t& area_first, int line_no) {
-    area_first = doc_.footnotes.size();
+    area_first = out_.footnotes.size();
     rule_lines_.push_back(line_no);
   }
 
@@ -157,7 +152,7 @@ class Parser {
       body_.push_back({line_no, std::string(t)});
     }
     // The cover's "*" footnote first, then 1, 2, ...
-    std::stable_sort(doc_.footnotes.begin(), doc_.footnotes.end(),
+    std::stable_sort(out_.footnotes.begin(), out_.footnotes.end(),
                      [](const Footnote& a, const Footnote& b) { return a.number < b.number; });
   }
 
@@ -167,15 +162,15 @@ class Parser {
   bool add_to_notes(std::string_view t, bool indented, std::size_t area_first, int line_no) {
     if (t.starts_with("*") && !has_cover_note_ && t.size() > 1) {
       has_cover_note_ = true;
-      doc_.footnotes.push_back({0, std::string(trim(t.substr(1))), {}, line_no});
+      out_.footnotes.push_back({0, std::string(trim(t.substr(1))), {}, line_no});
       return true;
     }
     if (const auto start = parse_footnote_start(t); start && start->number == last_number_ + 1) {
       last_number_ = start->number;
-      doc_.footnotes.push_back({start->number, std::string(start->rest), {}, line_no});
+      out_.footnotes.push_back({start->number, std::string(start->rest), {}, line_no});
       return true;
     }
-    if (!indented && doc_.footnotes.size() > area_first) {
+    if (!indented && out_.footnotes.size() > area_first) {
       add_to_last_footnote(t, area_first);
       return true;
     }
@@ -186,13 +181,13 @@ class Parser {
   // (a PDF link annotation), which is kept with that footnote.
   void add_to_last_footnote(std::string_view t, std::size_t area_first) {
     if (is_url(t)) {
-      for (std::size_t k = doc_.footnotes.size(); k-- > area_first;)
-        if (doc_.footnotes[k].text.find(t) != std::string::npos) {
-          doc_.footnotes[k].links.emplace_back(t);
+      for (std::size_t k = out_.footnotes.size(); k-- > area_first;)
+        if (out_.footnotes[k].text.find(t) != std::string::npos) {
+          out_.footnotes[k].links.emplace_back(t);
           return;
         }
     }
-    join_into(doc_.footnotes.back().text, t);
+    join_into(out_.footnotes.back().text, t);
   }
 
   // Pass 2: finds each footnote's marker (its number glued after a Han character or CJK
@@ -204,6 +199,15 @@ class Parser {
     return false;
   }
 
+  // A unit a number counts or measures, at s[i] ("1个", "3年", "2项"): the number is no marker.
+  static bool counts_next(std::string_view s, std::size_t i) {
+    for (std::string_view u : {"个", "年", "月", "日", "段", "项", "次", "号", "条", "款", "名", "份", "种", "届", "位",
+                               "页", "章", "节", "%", "％", "倍", "人", "天", "周", "万", "亿", "千", "百", "国", "家",
+                               "类", "批", "轮", "期", "岁", "时", "分", "点", "册", "卷", "篇", "处", "部", "级"})
+      if (s.substr(i).starts_with(u)) return true;
+    return false;
+  }
+
   // The source line of the first footnote rule after `line`, or past the end.
   int next_rule_after(int line) const {
     const auto it = std::upper_bound(rule_lines_.begin(), rule_lines_.end(), line);
@@ -211,12 +215,13 @@ class Parser {
   }
 
   void remove_markers() {
-    if (doc_.footnotes.empty()) return;
-    const int max_number = doc_.footnotes.back().number;
+    if (out_.footnotes.empty()) return;
+    const int max_number = out_.footnotes.back().number;
     struct Marker {
       std::size_t body_index, offset, length;
     };
     std::vector<std::vector<Marker>> by_number(static_cast<std::size_t>(max_number) + 1);
+    std::vector<std::vector<Marker>> weak_by_number(static_cast<std::size_t>(max_number) + 1);
     for (std::size_t b = 0; b < body_.size(); ++b) {
       const std::string& s = body_[b].text;
       for (std::size_t i = 0; i < s.size();) {
@@ -234,10 +239,19 @@ class Parser {
         while (after < s.size() && is_blank_byte(s[after])) ++after;
         // A marker is followed by a space, the line end, or punctuation ("研究1，同时").
         const bool closed = after > end || end == s.size() || is_marker_follower(s, end);
-        if (glued && end - i <= 3 && closed) {
+        // Glued on both sides too ("报告4指出", "。3随着"), unless the number counts what follows
+        // ("1个国家") or is an ordinal ("第1段"): such a marker is only taken when no spaced one
+        // is found.
+        const bool weak = !closed && glued && end - i <= 3 && after == end && !counts_next(s, end) &&
+                          !std::string_view(s).substr(0, i).ends_with("第") &&
+                          end < s.size() && [&] {
+                            std::size_t k = end;
+                            return is_wide(next_code_point(s, k));
+                          }();
+        if (glued && end - i <= 3 && (closed || weak)) {
           const int value = std::stoi(s.substr(i, end - i));
           if (value >= 1 && value <= max_number)
-            by_number[static_cast<std::size_t>(value)].push_back({b, i, after - i});
+            (closed ? by_number : weak_by_number)[static_cast<std::size_t>(value)].push_back({b, i, after - i});
         }
         i = end;
       }
@@ -245,20 +259,23 @@ class Parser {
     std::vector<Marker> found;
     std::pair<std::size_t, std::size_t> last{0, 0};
     bool have_last = false;
-    for (const Footnote& note : doc_.footnotes) {
+    for (const Footnote& note : out_.footnotes) {
       if (note.number == 0) continue;  // the cover's "*": its mark stays in the text
-      const auto& candidates = by_number[static_cast<std::size_t>(note.number)];
-      const auto it = std::find_if(
-          std::lower_bound(candidates.begin(), candidates.end(), last,
-                           [](const Marker& m, const auto& pos) {
-                             return std::pair{m.body_index, m.offset} < pos;
-                           }),
-          candidates.end(), [&](const Marker& m) { return !have_last || std::pair{m.body_index, m.offset} > last; });
-      // The marker is on the page the footnote is printed on (before the footnote text), or on
-      // the next page (before that page's footnote rule).
-      if (it == candidates.end() || body_[it->body_index].line > next_rule_after(note.line)) continue;
+      // The first candidate after the last marker found, on the page the footnote is printed on
+      // (before the footnote text) or on the next page (before that page's footnote rule).
+      const auto next_marker = [&](const std::vector<Marker>& candidates) -> const Marker* {
+        const auto it = std::find_if(
+            std::lower_bound(candidates.begin(), candidates.end(), last,
+                             [](const Marker& m, const auto& pos) { return std::pair{m.body_index, m.offset} < pos; }),
+            candidates.end(), [&](const Marker& m) { return !have_last || std::pair{m.body_index, m.offset} > last; });
+        if (it == candidates.end() || body_[it->body_index].line > next_rule_after(note.line)) return nullptr;
+        return &*it;
+      };
+      const Marker* it = next_marker(by_number[static_cast<std::size_t>(note.number)]);
+      if (it == nullptr) it = next_marker(weak_by_number[static_cast<std::size_t>(note.number)]);
+      if (it == nullptr) continue;
       found.push_back(*it);
-      citations_.emplace_back(it->body_index, note.number);
+      out_.citations.emplace_back(it->body_index, note.number);
       last = {it->body_index, it->offset};
       have_last = true;
     }
@@ -267,7 +284,7 @@ class Parser {
 
   std::string_view text_;
   const ParseOptions& options_;
-  Document doc_;
+  SourceLines out_;
   std::vector<std::string_view> lines_;
   std::vector<BodyLine> body_;
   std::optional<std::size_t> header_symbol_;  // index in body_ of the symbol printed in the header
@@ -276,10 +293,39 @@ class Parser {
   bool has_cover_note_ = false;               // the cover's "*" footnote was read
   int last_number_ = 0;                       // the last numbered footnote read
   std::vector<int> rule_lines_;               // source lines of footnote rules, in order
-  std::vector<std::pair<std::size_t, int>> citations_;  // body line index, footnote number
-  std::vector<std::size_t> passage_of_line_;            // body line index -> passage index
 
 };
+
+// Footnotes no marker was found for: each becomes a passage of its own ("21/note-3"), right after
+// the passage of the last body line before it (the nearest paragraph), with a warning, so that
+// its text is searchable.
+void keep_unplaced_footnotes(Document& doc, const std::vector<structure::BodyLine>& body,
+                             const std::vector<std::size_t>& passage_of_line, const std::set<int>& cited) {
+  std::vector<std::pair<std::size_t, const Footnote*>> placed;  // insert after passage index
+  for (const Footnote& f : doc.footnotes) {
+    if (f.number == 0 || cited.count(f.number) != 0) continue;
+    std::size_t nearest = 0;
+    for (std::size_t b = 0; b < body.size() && body[b].line < f.line; ++b) nearest = passage_of_line[b];
+    placed.emplace_back(std::min(nearest, doc.passages.size() - 1), &f);
+  }
+  for (auto it = placed.rbegin(); it != placed.rend(); ++it) {
+    const Passage& near = doc.passages[it->first];
+    Passage p;
+    p.kind = PassageKind::footnote;
+    p.para = near.para + "/note-" + std::to_string(it->second->number);
+    p.id = doc.symbol + "#" + p.para;
+    p.number = near.number;
+    p.text = it->second->text;
+    p.section_path = near.section_path;
+    p.footnotes = {it->second->number};
+    p.first_line = p.last_line = it->second->line;
+    doc.warnings.push_back({it->second->line,
+                            "footnote " + std::to_string(it->second->number) +
+                                ": no marker found in the text; kept as passage " + p.para,
+                            it->second->page});
+    doc.passages.insert(doc.passages.begin() + static_cast<std::ptrdiff_t>(it->first) + 1, std::move(p));
+  }
+}
 
 }  // namespace
 
@@ -301,8 +347,56 @@ bool looks_like_symbol(std::string_view s) {
   return parts >= 3;
 }
 
+Expected<Document> assemble_document(SourceLines lines, const ParseOptions& options) {
+  Document doc;
+  doc.symbol = std::string(trim(options.symbol));
+  if (doc.symbol.empty()) doc.symbol = lines.printed_symbol;
+  if (doc.symbol.empty())
+    return fail("no document symbol found in the header or the running headers; pass it with --symbol",
+                options.source_name);
+  doc.source = options.source_name;
+  doc.footnotes = std::move(lines.footnotes);
+  doc.warnings = std::move(lines.warnings);
+  doc.pages = std::move(lines.pages);
+  const std::vector<std::size_t> passage_of_line = structure::build(doc, lines.body, lines.header_symbol);
+  // The cover's "*" footnote is cited by the header block (its mark stays in the text).
+  if (!doc.footnotes.empty() && doc.footnotes.front().number == 0) doc.passages.front().footnotes.push_back(0);
+  std::set<int> cited;
+  for (const auto& [body_index, number] : lines.citations) {
+    const std::size_t p = passage_of_line[body_index];
+    if (p < doc.passages.size()) {
+      doc.passages[p].footnotes.push_back(number);
+      cited.insert(number);
+    }
+  }
+  keep_unplaced_footnotes(doc, lines.body, passage_of_line, cited);
+  // Warnings in source order, each with its page where the source has pages.
+  std::map<int, int> page_of_line;
+  for (const structure::BodyLine& b : lines.body)
+    if (b.page > 0) page_of_line[b.line] = b.page;
+  for (ParseWarning& w : doc.warnings)
+    if (w.page == 0 && !page_of_line.empty()) {
+      auto it = page_of_line.upper_bound(w.line);
+      if (it != page_of_line.begin()) w.page = std::prev(it)->second;
+    }
+  std::stable_sort(doc.warnings.begin(), doc.warnings.end(),
+                   [](const ParseWarning& a, const ParseWarning& b) { return a.line < b.line; });
+  return doc;
+}
+
 Expected<Document> parse_document(std::string_view text, const ParseOptions& options) {
-  return Parser(text, options).run();
+  if (is_page_model_text(text)) {
+    auto model = parse_page_model_text(text, options.source_name);
+    if (!model) return std::unexpected(model.error());
+    return parse_pages(*model, options);
+  }
+  auto lines = Parser(text, options).run();
+  if (!lines) return std::unexpected(lines.error());
+  return assemble_document(std::move(*lines), options);
+}
+
+Expected<Document> parse_pages(const PageModel& model, const ParseOptions& options) {
+  return assemble_document(lay_out_pages(model), options);
 }
 
 }  // namespace treaty

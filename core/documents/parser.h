@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/documents/document.h"
+#include "core/documents/page_model.h"
 #include "core/base/error.h"
 
 namespace treaty {
@@ -27,7 +28,16 @@ struct ParseOptions {
 // Every character of the source except running headers, page numbers, footnote markers and
 // layout whitespace ends up in exactly one of: a section heading, a passage text, a footnote.
 // Errors: empty text, invalid UTF-8 (with its line), no symbol found and none given.
+// A PDF's page model in its text form (page_model.h, what the index keeps as a PDF's source) is
+// read as parse_pages() reads the model.
+// Footnotes whose marker is not found become passages of their own (PassageKind::footnote,
+// "21/note-3", after the passage nearest them), with a warning.
 Expected<Document> parse_document(std::string_view text, const ParseOptions& options);
+
+// Parses a PDF from its page model (pdf_bytes_to_pages) through the page layout
+// (page_layout.h) and the same structure builder as parse_document. Errors: no symbol found and
+// none given.
+Expected<Document> parse_pages(const PageModel& model, const ParseOptions& options);
 
 // True if `s` (trimmed) is a UN document symbol such as UNEP/CBD/NP/COP-MOP/1/6 or A/RES/67/212:
 // upper-case letters first, at least three '/'-separated parts.

@@ -43,15 +43,14 @@ bool is_blank(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; });
 }
 
-}  // namespace
-
-Expected<std::string> pdf_bytes_to_text(std::string_view bytes, const std::string& source_name) {
+// The opened document, or why it cannot be read.
+Expected<std::unique_ptr<poppler::document>> open_pdf(std::string_view bytes, const std::string& source_name) {
   route_poppler_messages();
   t_first_poppler_message.clear();
   const std::string unreadable = "not a readable PDF (damaged, cut short or not a PDF)";
   if (bytes.empty()) return fail(unreadable + ": the file is empty", source_name);
   if (bytes.size() > static_cast<std::size_t>(INT_MAX)) return fail("PDF too large (2 GB at most)", source_name);
-  const std::unique_ptr<poppler::document> doc(
+  std::unique_ptr<poppler::document> doc(
       poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
   if (!doc) {
     if (t_first_poppler_message.empty()) return fail(unreadable, source_name);
@@ -60,13 +59,22 @@ Expected<std::string> pdf_bytes_to_text(std::string_view bytes, const std::strin
   // Checked first: a locked document has no pages to ask for.
   if (doc->is_locked())
     return fail("encrypted PDF: it needs a password to open; decrypt it first (e.g. qpdf --decrypt)", source_name);
-  const int pages = doc->pages();
-  if (pages <= 0) return fail("the PDF has no pages", source_name);
+  if (doc->pages() <= 0) return fail("the PDF has no pages", source_name);
+  return doc;
+}
 
+const char* const kNoTextLayer = "the PDF has no text layer (image-only, e.g. a scan without OCR): nothing to index";
+
+}  // namespace
+
+Expected<std::string> pdf_bytes_to_text(std::string_view bytes, const std::string& source_name) {
+  auto doc = open_pdf(bytes, source_name);
+  if (!doc) return std::unexpected(doc.error());
+  const int pages = (*doc)->pages();
   std::string text;
   bool has_text = false;
   for (int i = 0; i < pages; ++i) {
-    const std::unique_ptr<poppler::page> page(doc->create_page(i));
+    const std::unique_ptr<poppler::page> page((*doc)->create_page(i));
     if (!page) return fail("cannot read page " + std::to_string(i + 1) + " of the PDF", source_name);
     std::string page_text = utf8_of(page->text(poppler::rectf(), poppler::page::physical_layout));
     // Poppler ends a page with the form feed itself; one is added where it does not.
@@ -77,9 +85,37 @@ Expected<std::string> pdf_bytes_to_text(std::string_view bytes, const std::strin
     text += page_text;
     text += '\f';
   }
-  if (!has_text)
-    return fail("the PDF has no text layer (image-only, e.g. a scan without OCR): nothing to index", source_name);
+  if (!has_text) return fail(kNoTextLayer, source_name);
   return text;
+}
+
+Expected<PageModel> pdf_bytes_to_pages(std::string_view bytes, const std::string& source_name) {
+  auto doc = open_pdf(bytes, source_name);
+  if (!doc) return std::unexpected(doc.error());
+  const int pages = (*doc)->pages();
+  PageModel model;
+  bool has_text = false;
+  for (int i = 0; i < pages; ++i) {
+    const std::unique_ptr<poppler::page> page((*doc)->create_page(i));
+    if (!page) return fail("cannot read page " + std::to_string(i + 1) + " of the PDF", source_name);
+    PageBoxes out;
+    const poppler::rectf rect = page->page_rect();
+    out.width = rect.width();
+    out.height = rect.height();
+    for (const poppler::text_box& box : page->text_list(poppler::page::text_list_include_font)) {
+      std::string text = utf8_of(box.text());
+      if (is_blank(text)) continue;
+      if (!valid_utf8(text))
+        return fail("page " + std::to_string(i + 1) + " of the PDF gave invalid UTF-8 text", source_name);
+      const poppler::rectf b = box.bbox();
+      out.boxes.push_back({b.left(), b.top(), b.right(), b.bottom(), box.get_font_size(), box.has_space_after(),
+                           std::move(text)});
+    }
+    has_text = has_text || !out.boxes.empty();
+    model.pages.push_back(std::move(out));
+  }
+  if (!has_text) return fail(kNoTextLayer, source_name);
+  return model;
 }
 
 Expected<std::string> pdf_to_text(const std::filesystem::path& path) {

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/base/error.h"
+#include "core/documents/page_model.h"
 
 namespace treaty {
 
@@ -25,6 +26,11 @@ Expected<std::string> pdf_to_text(const std::filesystem::path& path);
 // Same for a PDF held in memory; `source_name` (usually the file path) is the file named in
 // errors. `bytes` is only read during the call.
 Expected<std::string> pdf_bytes_to_text(std::string_view bytes, const std::string& source_name);
+
+// The word boxes of every page of the PDF in `bytes` (page::text_list with font sizes), for the
+// page layout (page_layout.h). Blank boxes are left out; a page without text has no boxes.
+// Errors, naming `source_name`: as pdf_bytes_to_text's.
+Expected<PageModel> pdf_bytes_to_pages(std::string_view bytes, const std::string& source_name);
 
 // True if `path` names a PDF: its extension is ".pdf" in any case.
 bool is_pdf_path(const std::filesystem::path& path);

@@ -39,6 +39,10 @@ class Builder {
     doc_.passages.push_back(Passage{});  // the header block, filled in at the end
     std::vector<std::size_t> header_lines;
     for (std::size_t b = 0; b < body_.size(); ++b) {
+      if (body_[b].table > 0) {
+        passage_of_line_[b] = table_row(body_[b]);
+        continue;
+      }
       if (in_header_ && !starts_body(body_[b].text)) {
         header_lines.push_back(b);
         continue;
@@ -87,6 +91,23 @@ class Builder {
   }
 
   std::size_t last() const { return doc_.passages.size() - 1; }
+
+  // A data row of a table: a passage of its own in the current section; the paragraph before
+  // the table takes no further items or continuation lines.
+  std::size_t table_row(const BodyLine& line) {
+    in_header_ = false;
+    Passage p = new_passage(line.line);
+    p.kind = PassageKind::table_row;
+    p.para = "table-" + std::to_string(line.table) + "/row-" + std::to_string(line.row);
+    p.id = doc_.symbol + "#" + p.para;
+    p.number = scope_.current;
+    p.text = line.text;
+    doc_.passages.push_back(std::move(p));
+    para_open_ = false;
+    after_heading_ = false;
+    text_complete_ = true;
+    return last();
+  }
 
   // The last heading may continue on the next line: an annex heading (its title follows) or a
   // heading long enough to have been wrapped. A short heading is followed by a sub-heading.

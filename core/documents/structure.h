@@ -9,6 +9,8 @@
 //   NP-2/1/3, NP-2/1/pre-1  in a decision of a decision document ("NP-2/1. 标题"): numbering
 //                         restarts in each decision
 //   7[2]                  the second paragraph printed with number 7 (kept, with a warning)
+//   table-2/row-3         the third data row of the document's second table (PDF page layout)
+//   21/note-3             footnote 3, whose marker was not found, after its nearest passage 21
 // A numbering gap keeps the numbers as printed, with a warning.
 #pragma once
 
@@ -25,6 +27,9 @@ namespace treaty::structure {
 struct BodyLine {
   int line = 0;  // 1-based source line
   std::string text;
+  int page = 0;    // 1-based page (PDF page layout); 0 for a text extract
+  int table = 0;   // > 0: a data row of table `table` (its text: "label：cell；label：cell")
+  int row = 0;     // its row number, 1-based
 };
 
 // Fills doc.header, doc.sections and doc.passages (passages[0] is the header block) from `body`

@@ -11,6 +11,8 @@ const char* kind_name(PassageKind kind) {
     case PassageKind::header: return "header";
     case PassageKind::paragraph: return "paragraph";
     case PassageKind::item: return "item";
+    case PassageKind::table_row: return "table_row";
+    case PassageKind::footnote: return "footnote";
   }
   return "paragraph";
 }
@@ -120,10 +122,19 @@ json document_to_json(const Document& doc, const DocumentFields& fields, const G
   for (const Footnote& f : doc.footnotes) {
     json j = footnote_json(f);
     j["line"] = f.line;
+    if (f.page > 0) j["page"] = f.page;
     footnotes.push_back(j);
   }
   json warnings = json::array();
-  for (const ParseWarning& w : doc.warnings) warnings.push_back({{"line", w.line}, {"message", w.message}});
+  for (const ParseWarning& w : doc.warnings) {
+    json j = {{"line", w.line}, {"message", w.message}};
+    if (w.page > 0) j["page"] = w.page;
+    warnings.push_back(std::move(j));
+  }
+  // A PDF's page furniture: what each page printed around its text, taken out of it.
+  json pages = json::array();
+  for (const PageFacts& p : doc.pages) pages.push_back({{"page", p.number}, {"label", p.label}, {"furniture", p.furniture}});
+  if (!doc.pages.empty()) out["pages"] = pages;
   out["passages"] = passages;
   out["footnotes"] = footnotes;
   out["warnings"] = warnings;

@@ -9,7 +9,12 @@ namespace treaty {
 
 Expected<std::string> input_text(std::string_view bytes, InputFormat format, const std::string& source_name) {
   if (bytes.empty()) return fail("the document is empty", source_name);
-  if (format == InputFormat::pdf) return pdf_bytes_to_text(bytes, source_name);
+  if (format == InputFormat::pdf) {
+    // A PDF is kept as its page model (positions and font sizes), read by the page layout.
+    auto pages = pdf_bytes_to_pages(bytes, source_name);
+    if (!pages) return std::unexpected(pages.error());
+    return page_model_text(*pages);
+  }
   return std::string(bytes);
 }
 

@@ -20,17 +20,17 @@ struct Resources;
 
 enum class InputFormat {
   text,  // a text extract (UTF-8), as pdftotext writes it
-  pdf,   // a PDF with a text layer (pdf_text.h)
+  pdf,   // a PDF with a text layer, read as its page model (pdf_text.h, page_layout.h)
 };
 
 struct ParsedInput {
   Document doc;
   DocumentFields fields;
-  std::string text;  // what was parsed (a PDF's text layer): the source the index keeps for reindex
+  std::string text;  // what was parsed (a PDF's page model in text form): the source the index keeps for reindex
 };
 
-// The text parse_document() reads from `bytes`: a PDF's text layer (pdf_bytes_to_text), or the
-// bytes of a text extract as they are. Errors, naming `source_name`: empty input, an
+// The text parse_document() reads from `bytes`: a PDF's page model in its text form
+// (pdf_bytes_to_pages, page_model_text), or the bytes of a text extract as they are. Errors, naming `source_name`: empty input, an
 // unreadable, encrypted or image-only PDF.
 Expected<std::string> input_text(std::string_view bytes, InputFormat format, const std::string& source_name);
 

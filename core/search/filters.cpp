@@ -132,8 +132,9 @@ Expected<Xapian::Query> FilterBuilder::value(std::string_view field, std::string
   }
   if (field == "kind") {
     const std::string kind = normalizer_->normalize_string(value);  // any case or width
-    if (kind != "header" && kind != "paragraph" && kind != "item")
-      return fail(as_written(field, value, syntax) + " is not a passage kind (header, paragraph, item)");
+    if (kind != "header" && kind != "paragraph" && kind != "item" && kind != "table_row" && kind != "footnote")
+      return fail(as_written(field, value, syntax) +
+                  " is not a passage kind (header, paragraph, item, table_row, footnote)");
     return weightless(term(schema::kKind, kind));
   }
   if (field == "date") return date(value, DateRelation::intersects);
@@ -194,7 +195,10 @@ Expected<Filters> request_filters(const SearchRequest& r, const FilterBuilder& b
   }
   if (r.paragraphs) {
     // Items are part of their paragraph's lead-in passage (kItemText).
-    filters.add("group", Xapian::Query(Xapian::Query::OP_OR, term(schema::kKind, "header"), term(schema::kKind, "paragraph")));
+    // Table rows and unplaced footnotes are passages of their own, never part of a paragraph.
+    const std::vector<Xapian::Query> whole = {term(schema::kKind, "header"), term(schema::kKind, "paragraph"),
+                                              term(schema::kKind, "table_row"), term(schema::kKind, "footnote")};
+    filters.add("group", Xapian::Query(Xapian::Query::OP_OR, whole.begin(), whole.end()));
   }
   if (!r.date_from.empty() || !r.date_to.empty()) {
     auto q = builder.date(r.date_from + ".." + r.date_to, r.date_relation);

@@ -444,6 +444,43 @@ TEST_CASE("footnote markers: only glued numbers, searched forward, before the fo
   CHECK(passage(doc, "3").footnotes.empty());
 }
 
+TEST_CASE("footnote markers glued before Chinese text, after 。 or between two characters", "[parser]") {
+  // Each row: a paragraph's text with its marker, the text without it. Markers are footnote
+  // numbers glued on both sides; a number that counts something (个, 年, 段 …) is never one.
+  struct Case {
+    std::string printed, text;
+    int footnote;
+  };
+  const std::vector<Case> cases = {
+      {"已提交报告的缔约方已达 52 个。1随着报告周期的推进，情况有所改善。", "已提交报告的缔约方已达 52 个。随着报告周期的推进，情况有所改善。", 1},
+      {"区域评估报告1指出，多数国家设立了主管当局。", "区域评估报告指出，多数国家设立了主管当局。", 1},
+      {"问卷调查1所收集的资料表明进展不均衡。", "问卷调查所收集的资料表明进展不均衡。", 1},
+      {"秘书处编写了指南。1", "秘书处编写了指南。", 1},
+  };
+  const std::string rule(40, ' ');
+  for (const Case& c : cases) {
+    INFO(c.printed);
+    const Document doc = parse_ok(pdf_lines({"A/RES/67/212", "1. " + c.printed, rule, "1  脚注的文字。", " 2. 第二段。"}));
+    CHECK(passage(doc, "1").text == c.text);
+    CHECK(passage(doc, "1").footnotes == std::vector<int>{c.footnote});
+    CHECK(doc.warnings.empty());
+  }
+  // Numbers glued to what they count stay text, and the footnote whose marker is not found is
+  // kept as a passage of its own after its nearest paragraph, with a warning.
+  const Document doc = parse_ok(pdf_lines({"A/RES/67/212", "1. 共有1个国家和第1段所述的2项活动。", rule,
+                                           "1  找不到标记的脚注。", "2  另一个脚注。", " 2. 第二段。"}));
+  CHECK(passage(doc, "1").text == "共有1个国家和第1段所述的2项活动。");
+  CHECK(passage(doc, "1").footnotes.empty());
+  const Passage& kept = passage(doc, "1/note-1");
+  CHECK(kept.kind == PassageKind::footnote);
+  CHECK(kept.text == "找不到标记的脚注。");
+  CHECK(kept.footnotes == std::vector<int>{1});
+  CHECK(passage(doc, "1/note-2").text == "另一个脚注。");
+  CHECK(para_labels(doc) == std::vector<std::string>{"header", "1", "1/note-1", "1/note-2", "2"});
+  REQUIRE(doc.warnings.size() == 2);
+  CHECK(doc.warnings[0].message == "footnote 1: no marker found in the text; kept as passage 1/note-1");
+}
+
 TEST_CASE("symbol: from the header, a running header or the options", "[parser]") {
   SECTION("running header before the symbol is known") {
     const Document doc = parse_ok(pdf_lines({"标题", "1. 第一段跨", "UNEP/CBD/COP/12/1", "Page 2", " 页。"}));

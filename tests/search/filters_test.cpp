@@ -164,7 +164,7 @@ TEST_CASE_METHOD(Fixture, "errors name the value as written: a URL parameter or 
     std::string field, value, parameter_message, field_message;
   };
   const std::string not_decision = " is not a decision reference (e.g. XI/1, XI/1 D, 67/212)";
-  const std::string not_kind = " is not a passage kind (header, paragraph, item)";
+  const std::string not_kind = " is not a passage kind (header, paragraph, item, table_row, footnote)";
   const std::vector<Row> rows = {
       {"decision", "foo", "decision foo" + not_decision, "decision:foo" + not_decision},
       {"decision", "XI", "decision XI" + not_decision, "decision:XI" + not_decision},
@@ -390,7 +390,7 @@ TEST_CASE_METHOD(Fixture, "request_filters: one filter per URL field, group=para
   bad.kinds = {"paragraph", "chapter"};
   auto e = request_filters(bad, builder, warnings);
   REQUIRE_FALSE(e);
-  CHECK(e.error().message == "kind chapter is not a passage kind (header, paragraph, item)");
+  CHECK(e.error().message == "kind chapter is not a passage kind (header, paragraph, item, table_row, footnote)");
   bad = {};
   bad.date_from = "2014-13";
   e = request_filters(bad, builder, warnings);

@@ -231,7 +231,7 @@ TEST_CASE_METHOD(Fixture, "scope=text: only the passage body matches — kind fi
   kinds.kinds = {"chapter"};
   auto bad = searcher.search(kinds);
   REQUIRE_FALSE(bad);
-  CHECK(bad.error().message == "kind chapter is not a passage kind (header, paragraph, item)");
+  CHECK(bad.error().message == "kind chapter is not a passage kind (header, paragraph, item, table_row, footnote)");
 }
 
 TEST_CASE_METHOD(Fixture, "group=paragraph: one hit per paragraph, words spread over its lead-in and items") {

@@ -160,7 +160,11 @@ TEST_CASE_METHOD(Fixture, "POST /documents: a PDF gives the passages of its text
   REQUIRE(dry->status == 200);
   auto from_text = post_text(text, kAdminKey, "?dry_run=true");
   REQUIRE(from_text);
-  CHECK(json::parse(dry->body)["passages"] == json::parse(from_text->body)["passages"]);
+  // The same passages; a PDF's line numbers count printed lines (its page layout).
+  json from_pdf = json::parse(dry->body)["passages"], from_txt = json::parse(from_text->body)["passages"];
+  for (auto* list : {&from_pdf, &from_txt})
+    for (auto& p : *list) p.erase("lines");
+  CHECK(from_pdf == from_txt);
   auto created = client().Post("/documents", bearer(kAdminKey), bytes, "application/pdf");
   REQUIRE(created);
   CHECK(created->status == 201);

@@ -1,0 +1,166 @@
+#include "core/documents/page_tables.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "core/documents/parser_lines.h"
+
+namespace treaty::page_lines {
+namespace {
+
+using namespace parser_lines;
+
+// "1." + text, "(a)" + text, "一." + heading: a label set apart by a tab, not a table.
+bool is_label_and_text(const Line& l) {
+  if (l.segments.size() != 2) return false;
+  const std::string label = segment_text(l, l.segments[0]).text;
+  if (cp_count(label) > 10) return false;
+  const std::string probe = label + " 文";
+  return parse_numbered(probe) || parse_bracketed(probe) || parse_level1(probe) || parse_level2(probe) ||
+         parse_decision_heading(probe) || parse_annex_heading(label);
+}
+
+bool is_table_line(const Line& l) { return l.segments.size() >= 2 && !is_label_and_text(l); }
+
+bool opens_paragraph(const Line& l) {
+  const std::string t = line_text(l, {}).text;
+  return parse_numbered(trim(t)) || parse_level1(trim(t)) || parse_level2(trim(t)) || parse_annex_heading(trim(t));
+}
+
+double column_limit(const std::vector<double>& columns, std::size_t c, double right_edge) {
+  return c + 1 < columns.size() ? columns[c + 1] : right_edge;
+}
+
+// The line lies within one column (a wrapped cell).
+bool fits_one_column(const Line& l, const std::vector<double>& columns, double right_edge) {
+  if (l.segments.size() != 1 || opens_paragraph(l)) return false;
+  return l.x1 <= column_limit(columns, column_of(columns, l.x0), right_edge) + 1;
+}
+
+// Per column: where the line's text in it ends (-1: none).
+std::vector<double> cell_ends(const Line& l, const std::vector<double>& columns) {
+  std::vector<double> ends(columns.size(), -1);
+  for (const TextBox* b : l.boxes) {
+    double& e = ends[column_of(columns, b->x0)];
+    e = std::max(e, b->x1);
+  }
+  return ends;
+}
+
+// True if line `here` goes on with the current row, whose cells end where `row` says (-1: the
+// cell is still empty): each cell of the line either fills an empty cell (one centred beside a
+// taller neighbour) or continues a cell whose last line reached its column's edge.
+bool continues_row(const std::vector<double>& row, const std::vector<double>& here,
+                   const std::vector<double>& columns, double right_edge, double size) {
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (here[c] < 0 || row[c] < 0) continue;
+    if (row[c] < column_limit(columns, c, right_edge) - 2 * size) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<double> column_starts(const std::vector<const Line*>& lines, std::size_t begin, std::size_t end) {
+  // Cells are left-aligned or centred, so a column starts where its leftmost text starts. Starts
+  // inside another line's segment (a centred header, a wrapped header's second line) and, in a
+  // table of three lines or more, starts only one line has (a centred header beside narrow
+  // numbers) are not columns of their own.
+  struct Cluster {
+    double x0;
+    std::set<std::size_t> lines;
+  };
+  std::vector<std::pair<double, std::size_t>> starts;  // x0, line
+  for (std::size_t k = begin; k < end; ++k)
+    for (const Segment& s : lines[k]->segments) starts.emplace_back(s.x0, k);
+  std::sort(starts.begin(), starts.end());
+  std::vector<Cluster> clusters;
+  for (const auto& [x, k] : starts) {
+    if (clusters.empty() || x - clusters.back().x0 > 4) clusters.push_back({x, {}});
+    clusters.back().lines.insert(k);
+  }
+  const auto inside_other = [&](const Cluster& c) {
+    for (std::size_t k = begin; k < end; ++k)
+      for (const Segment& s : lines[k]->segments)
+        if (!c.lines.contains(k) && c.x0 > s.x0 + 2 && c.x0 < s.x1) return true;
+    return false;
+  };
+  std::vector<double> columns;
+  for (std::size_t i = 0; i < clusters.size(); ++i) {
+    const Cluster& c = clusters[i];
+    if (i > 0 && (inside_other(c) || (end - begin >= 3 && c.lines.size() == 1))) continue;
+    columns.push_back(c.x0);
+  }
+  return columns;
+}
+
+std::size_t column_of(const std::vector<double>& columns, double x) {
+  std::size_t c = 0;
+  for (std::size_t k = 0; k < columns.size(); ++k)
+    if (columns[k] <= x + 2) c = k;
+  return c;
+}
+
+std::size_t table_end(const std::vector<const Line*>& lines, std::size_t begin, double right_edge) {
+  if (begin >= lines.size() || !is_table_line(*lines[begin])) return begin;
+  std::size_t last_table_line = begin;
+  std::size_t table_lines = 1;
+  std::vector<double> columns = column_starts(lines, begin, begin + 1);
+  std::size_t k = begin + 1;
+  for (; k < lines.size(); ++k) {
+    const Line& l = *lines[k];
+    const Line& above = *lines[k - 1];
+    if (l.page != above.page || l.y0 - above.y1 > 1.2 * l.size) break;
+    if (is_table_line(l)) {
+      columns = column_starts(lines, begin, k + 1);
+      last_table_line = k;
+      ++table_lines;
+      continue;
+    }
+    if (!fits_one_column(l, columns, right_edge)) break;
+    columns = column_starts(lines, begin, k + 1);
+  }
+  // After the last multi-column line, only cells the line above filled go on (wrapped cells of
+  // the last row); the first line that does not is the text after the table.
+  for (std::size_t t = last_table_line + 1; t < k; ++t)
+    if (!continues_row(cell_ends(*lines[t - 1], columns), cell_ends(*lines[t], columns), columns, right_edge,
+                       lines[t]->size)) {
+      k = t;
+      break;
+    }
+  return table_lines >= 2 ? k : begin;
+}
+
+Table read_table(const std::vector<const Line*>& lines, std::size_t begin, std::size_t end, double right_edge,
+                 const std::set<int>& linked) {
+  Table table;
+  table.columns = column_starts(lines, begin, end);
+  const std::size_t n = table.columns.size();
+  std::vector<double> row_ends(n, -1);  // per column: where the current row's cell last ended
+  for (std::size_t k = begin; k < end; ++k) {
+    const Line& l = *lines[k];
+    const std::vector<double> here = cell_ends(l, table.columns);
+    if (table.rows.empty() || !continues_row(row_ends, here, table.columns, right_edge, l.size)) {
+      table.rows.push_back(TableRow{std::vector<std::string>(n), {}, l.page, l.number});
+      row_ends.assign(n, -1);
+    }
+    for (std::size_t c = 0; c < n; ++c)
+      if (here[c] >= 0) row_ends[c] = here[c];
+    TableRow& row = table.rows.back();
+    // Boxes are left to right, so each column's boxes are one run.
+    for (std::size_t i = 0; i < l.boxes.size();) {
+      const std::size_t c = column_of(table.columns, l.boxes[i]->x0);
+      std::size_t j = i;
+      while (j + 1 < l.boxes.size() && column_of(table.columns, l.boxes[j + 1]->x0) == c) ++j;
+      const LineText lt = boxes_text(l, i, j, linked);
+      wrap_join(row.cells[c], trim(lt.text));
+      row.markers.insert(row.markers.end(), lt.markers.begin(), lt.markers.end());
+      for (int u : lt.unlinked) table.unlinked.emplace_back(l.page, l.number, u);
+      i = j + 1;
+    }
+  }
+  return table;
+}
+
+}  // namespace treaty::page_lines
