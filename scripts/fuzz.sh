@@ -44,7 +44,7 @@ for f in "$root"/tests/fixtures/*.txt "$root"/corpus/*.txt; do
     esac
   done < "$f"
 done
-for t in fuzz_extractors fuzz_query_parser fuzz_request_params fuzz_key_requests; do cp "$seeds/$t"/* "$gen/$t/"; done
+for t in fuzz_document_parser fuzz_extractors fuzz_query_parser fuzz_request_params fuzz_key_requests; do cp "$seeds/$t"/* "$gen/$t/"; done
 
 max_len() {
   case "$1" in

@@ -1,7 +1,10 @@
 #include "core/documents/page_model.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
+
+#include "core/base/utf8.h"
 
 namespace treaty {
 namespace {
@@ -15,7 +18,8 @@ void append_number(std::string& out, double v) {
 // Reads one number and the blank after it from `s` at `pos`; false if there is none.
 bool read_number(std::string_view s, std::size_t& pos, double& out) {
   const auto [end, ec] = std::from_chars(s.data() + pos, s.data() + s.size(), out);
-  if (ec != std::errc()) return false;
+  // Positions and sizes are finite and within a page's reach (NaN would break every ordering).
+  if (ec != std::errc() || !std::isfinite(out) || std::abs(out) > 1e6) return false;
   pos = static_cast<std::size_t>(end - s.data());
   if (pos < s.size()) {
     if (s[pos] != ' ') return false;
@@ -52,6 +56,8 @@ std::string page_model_text(const PageModel& model) {
 
 Expected<PageModel> parse_page_model_text(std::string_view text, const std::string& source_name) {
   if (!is_page_model_text(text)) return fail("not a page model (no " + std::string(kPageModelMagic.substr(0, 13)) + " line)", source_name, 1);
+  std::size_t bad_byte = 0;
+  if (!valid_utf8(text, &bad_byte)) return fail("invalid UTF-8 in a page model", source_name, line_of_offset(text, bad_byte));
   PageModel model;
   int line_no = 1;
   for (std::size_t start = kPageModelMagic.size(); start < text.size();) {

@@ -40,8 +40,9 @@ bool is_page_model_text(std::string_view text);
 // what the layout reads (coordinates to 0.01 pt).
 std::string page_model_text(const PageModel& model);
 
-// Reads the text form back. Errors (naming `source_name` and the line): a line that is not a
-// page or box line of the form above, a box before the first page.
+// Reads the text form back. Errors (naming `source_name` and the line): invalid UTF-8, a line
+// that is not a page or box line of the form above (numbers finite, at most 1e6 in size), a box
+// before the first page.
 Expected<PageModel> parse_page_model_text(std::string_view text, const std::string& source_name);
 
 }  // namespace treaty
