@@ -2,15 +2,14 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <map>
 #include <cstdint>
 #include <fstream>
-#include <optional>
 #include <sstream>
 
 #include <toml++/toml.h>
 
+#include "core/documents/inline_names.h"
 #include "core/text/normalizer.h"
 #include "core/base/toml_fields.h"
 #include "core/base/utf8.h"
@@ -22,7 +21,6 @@ namespace {
 constexpr std::array<std::string_view, 9> kKinds = {
     "organization", "convention", "treaty", "body", "secretariat",
     "initiative", "programme", "meeting", "event"};
-constexpr std::size_t kMaxShortNameChars = 12;
 
 // Decodes the code point at s[i] (valid UTF-8 assumed, but never reads past the end).
 inline char32_t decode_at(std::string_view s, std::size_t i, std::size_t& len) {
@@ -134,123 +132,6 @@ std::string_view trim_spaces(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   return s;
-}
-
-bool is_quote(char32_t cp) {
-  return cp == '"' || cp == '\'' || cp == U'“' || cp == U'”' || cp == U'‘' || cp == U'’' ||
-         cp == U'「' || cp == U'」' || cp == U'『' || cp == U'』';
-}
-
-// The short name in "(简称)" right after byte `end`, if it looks like one: 1-12 characters of
-// letters, digits and a few joining marks, not a number or year, not a cross-reference.
-std::optional<std::string_view> parenthesised_short_name(std::string_view s, std::size_t end) {
-  std::size_t p = end;
-  while (p < s.size() && s[p] == ' ' && p < end + 2) ++p;
-  if (p >= s.size() || s[p] != '(') return std::nullopt;
-  ++p;
-  // Room for a prefix such as 以下简称 and quotes around 12 characters.
-  const std::size_t close = s.find(')', p);
-  if (close == std::string_view::npos || close - p > 96) return std::nullopt;
-  std::string_view content = trim_spaces(s.substr(p, close - p));
-
-  // "(以下简称“X”)" and the like define X.
-  for (std::string_view prefix : {"以下简称", "以下称", "下称", "简称", "又称"}) {
-    if (has_prefix(content, prefix)) {
-      content = trim_spaces(content.substr(prefix.size()));
-      break;
-    }
-  }
-  std::size_t len = 0;
-  while (!content.empty() && is_quote(decode_at(content, 0, len))) content.remove_prefix(len);
-  std::size_t start = 0;
-  while (!content.empty() && is_quote(decode_before(content, content.size(), &start)))
-    content.remove_suffix(content.size() - start);
-  content = trim_spaces(content);
-  if (content.empty()) return std::nullopt;
-
-  // Cross-references and enumerations are not names.
-  for (std::string_view word : {"见", "详见", "参见", "包括", "例如", "如", "即", "或", "和", "与",
-                                "等", "下同", "同上", "第", "附件", "原", "前"}) {
-    if (has_prefix(content, word)) return std::nullopt;
-  }
-
-  std::size_t chars = 0;
-  bool latin_only = true;
-  bool roman_only = true;
-  for (std::size_t i = 0; i < content.size(); i += len) {
-    const char32_t cp = decode_at(content, i, len);
-    if (++chars > kMaxShortNameChars) return std::nullopt;
-    const bool han = is_han(cp);
-    if (!han && !is_word_char(cp) && cp != ' ' && cp != '-' && cp != '+' && cp != '&' && cp != '.' &&
-        cp != U'·')
-      return std::nullopt;
-    if (i == 0 && cp >= '0' && cp <= '9') return std::nullopt;  // a year, a number
-    if (han) latin_only = false;
-    if (cp != 'i' && cp != 'v' && cp != 'x') roman_only = false;
-  }
-  if (latin_only && (chars < 2 || roman_only)) return std::nullopt;  // (a), (ii): list items
-  return content;
-}
-
-// Endings of a body's name, for names the gazetteer does not know.
-constexpr std::string_view kOrgNameEndings[] = {"组织", "网络", "联盟", "机构", "委员会", "中心", "基金", "伙伴关系",
-                                                "协会", "学会", "联合会", "署", "秘书处", "理事会", "论坛", "研究所",
-                                                "大学", "银行", "倡议", "方案", "计划", "基金会", "办事处"};
-// Words that may stand before a name without being part of it.
-constexpr std::string_view kLeadWords[] = {"以及", "包括", "通过", "其中", "在", "与", "和", "同", "由", "向", "对",
-                                           "及", "即", "如", "为", "是", "经", "据", "将", "把", "被", "并", "而",
-                                           "或", "的", "了", "请", "邀请", "鼓励", "支持", "帮助"};
-
-std::size_t code_points(std::string_view s) {
-  std::size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
-// The name ending at byte `end` (before its bracket): the run of Han characters before it,
-// without leading function words; nullopt unless 4-30 characters ending like a body's name.
-std::optional<std::string_view> name_before(std::string_view s, std::size_t end) {
-  std::size_t begin = end;
-  for (std::size_t count = 0; begin > 0 && count < 30; ++count) {
-    std::size_t start = 0;
-    if (!is_han(decode_before(s, begin, &start))) break;
-    begin = start;
-  }
-  std::string_view name = s.substr(begin, end - begin);
-  for (bool stripped = true; stripped;) {
-    stripped = false;
-    for (std::string_view lead : kLeadWords)
-      if (has_prefix(name, lead) && code_points(name) - code_points(lead) >= 4) {
-        name.remove_prefix(lead.size());
-        stripped = true;
-      }
-  }
-  const std::size_t n = code_points(name);
-  if (n < 4 || n > 30) return std::nullopt;
-  for (std::string_view ending : kOrgNameEndings)
-    if (name.ends_with(ending)) return name;
-  return std::nullopt;
-}
-
-// True when a known name at `begin` followed by "(short)" is part of a longer name of another
-// body: the short form is an acronym (ASCII) that is not the known organization's, and Han
-// characters run on before the known name ("非洲知识产权组织(oapi)" is not WIPO).
-bool names_another_organization(std::string_view s, std::size_t begin, std::string_view short_name,
-                                const Organization& org) {
-  const bool acronym = std::all_of(short_name.begin(), short_name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  });
-  if (!acronym || begin == 0) return false;
-  auto same = [&](std::string_view name) {
-    if (name.size() != short_name.size()) return false;
-    for (std::size_t k = 0; k < name.size(); ++k)
-      if (std::tolower(static_cast<unsigned char>(name[k])) != std::tolower(static_cast<unsigned char>(short_name[k])))
-        return false;
-    return true;
-  };
-  if (same(org.acronym) || std::any_of(org.aliases_en.begin(), org.aliases_en.end(), same)) return false;
-  std::size_t start = 0;
-  return is_han(decode_before(s, begin, &start));
 }
 
 }  // namespace
@@ -532,42 +413,60 @@ std::string local_org_id(std::string_view normalized_full_name) {
   return std::string(kLocalOrgPrefix) + std::string(normalized_full_name);
 }
 
-AliasMap Gazetteer::mine_aliases(std::string_view normalized) const {
-  AliasMap out;
+// One inline definition 全称（简称）: of a known organization, or of one the gazetteer does not know.
+struct Gazetteer::Definition {
+  std::string_view short_name;
+  std::string_view full_name;  // the unknown organization's name; empty for a known one
+  int32_t org = -1;            // index in orgs_ of the known one, or -1
+};
+
+std::vector<Gazetteer::Definition> Gazetteer::definitions(std::string_view normalized) const {
+  // Known names (never cut into when delimiting a full name) and where each ends.
+  std::vector<inline_names::ByteSpan> known;
+  std::map<std::size_t, Match> known_ending;
   const AliasMap no_extra;
   const ExtraNames none(no_extra);
   NameIndex::scan(index_.get(), none, normalized, [&](const Match& m) {
-    const auto short_name = parenthesised_short_name(normalized, m.end);
-    if (!short_name || by_name_.find(*short_name) != by_name_.end()) return;
-    const Organization& org = orgs_[static_cast<std::size_t>(m.org)];
-    if (names_another_organization(normalized, m.begin, *short_name, org)) return;
-    out.emplace(std::string(*short_name), org.id);
+    known.push_back({m.begin, m.end});
+    known_ending.emplace(m.end, m);
   });
+  std::vector<Definition> out;
+  for (std::size_t open = normalized.find('('); open != std::string_view::npos; open = normalized.find('(', open + 1)) {
+    std::size_t end = open;
+    while (end > 0 && normalized[end - 1] == ' ') --end;
+    const auto short_name = inline_names::short_name_after(normalized, end);
+    if (!short_name || by_name_.find(*short_name) != by_name_.end()) continue;
+    const auto full = inline_names::full_name_before(normalized, end, known);
+    // A known name right before the bracket is the one defined, unless the full name starts
+    // before it: 西亚区域环境规划署 is not UNEP's 环境规划署, longest match wins.
+    if (const auto k = known_ending.find(end); k != known_ending.end() && (!full || full->begin >= k->second.begin)) {
+      out.push_back({*short_name, {}, k->second.org});
+      continue;
+    }
+    if (!full) continue;
+    const std::string_view name = normalized.substr(full->begin, full->end - full->begin);
+    if (const auto it = by_name_.find(name); it != by_name_.end())
+      out.push_back({*short_name, {}, static_cast<int32_t>(it->second)});
+    else
+      out.push_back({*short_name, name, -1});
+  }
+  return out;
+}
+
+AliasMap Gazetteer::mine_aliases(std::string_view normalized) const {
+  AliasMap out;
+  for (const Definition& d : definitions(normalized))
+    if (d.org >= 0) out.emplace(std::string(d.short_name), orgs_[static_cast<std::size_t>(d.org)].id);
   return out;
 }
 
 AliasMap Gazetteer::mine_local_organizations(std::string_view normalized) const {
-  // Known names and where they end: a definition right after one is that organization's
-  // (mine_aliases), unless the short form names another.
-  std::map<std::size_t, Match> known_before;
-  const AliasMap no_extra;
-  const ExtraNames none(no_extra);
-  NameIndex::scan(index_.get(), none, normalized, [&](const Match& m) { known_before.emplace(m.end, m); });
   AliasMap out;
-  for (std::size_t open = normalized.find('('); open != std::string_view::npos; open = normalized.find('(', open + 1)) {
-    std::size_t end = open;
-    while (end > 0 && normalized[end - 1] == ' ') --end;
-    const auto short_name = parenthesised_short_name(normalized, end);
-    if (!short_name || by_name_.find(*short_name) != by_name_.end()) continue;
-    if (const auto k = known_before.find(end); k != known_before.end()) {
-      const Organization& org = orgs_[static_cast<std::size_t>(k->second.org)];
-      if (!names_another_organization(normalized, k->second.begin, *short_name, org)) continue;
-    }
-    const auto full = name_before(normalized, end);
-    if (!full || by_name_.find(*full) != by_name_.end()) continue;
-    const std::string id = local_org_id(*full);
-    out.emplace(std::string(*full), id);
-    out.emplace(std::string(*short_name), id);
+  for (const Definition& d : definitions(normalized)) {
+    if (d.org >= 0) continue;
+    const std::string id = local_org_id(d.full_name);
+    out.emplace(std::string(d.full_name), id);
+    out.emplace(std::string(d.short_name), id);
   }
   return out;
 }

@@ -68,22 +68,25 @@ class Gazetteer {
   std::vector<OrgMention> find_mentions(std::string_view normalized,
                                         const AliasMap& extra = {}) const;
 
-  // Short forms defined inline as 全称（简称） or 全称(简称): when a known name is directly followed
-  // by a parenthesised short name (up to 12 characters) that is not already a known name, maps the
-  // short name to that organization. Text must be normalised.
-  // Also, when the short form is an acronym other than the known organization's own and Han
-  // characters run on before the known name ("非洲知识产权组织（OAPI）"), the longer name is another
-  // organization (see mine_local_organizations), not the known one.
+  // Inline definitions 全称（简称）, 全称（ACRONYM）, 全称（以下简称“简称”）, anywhere in a sentence
+  // (inline_names.h: where the full name starts, what a short form may be). Text must be
+  // normalised. A short form that is already a known name defines nothing.
+  //
+  // Short forms of known organizations: when the full name is a known name (or, when the full
+  // name cannot be told, a known name ends right at the bracket), maps the short form to that
+  // organization: 联合国环境规划署（环境署） gives 环境署 -> unep.
   AliasMap mine_aliases(std::string_view normalized) const;
 
-  // Organizations the gazetteer does not know, defined inline as 全称（简称） or 全称（ACRONYM）:
-  // the full name (the Han characters before the bracket, without a leading function word,
-  // ending like a body's name: …组织, …网络, …联盟, …委员会, …伙伴关系 ...) and the short form both
-  // map to the id local_org_id(full name). Text must be normalised.
+  // Organizations the gazetteer does not know: the full name and the short form both map to the
+  // id local_org_id(full name). A full name longer than the known name it contains is its own
+  // organization, never the known one (longest match wins): 西亚区域环境规划署（西亚环境署） and
+  // 非洲知识产权组织（OAPI） define organizations of their own, not UNEP or WIPO.
   AliasMap mine_local_organizations(std::string_view normalized) const;
 
  private:
-  struct NameIndex;  // code-point trie over the names, for find_mentions (gazetteer.cpp)
+  struct NameIndex;   // code-point trie over the names, for find_mentions (gazetteer.cpp)
+  struct Definition;  // one inline definition (gazetteer.cpp)
+  std::vector<Definition> definitions(std::string_view normalized) const;
 
   std::vector<Organization> orgs_;
   std::map<std::string, std::size_t, std::less<>> by_name_;  // normalised name -> index in orgs_
