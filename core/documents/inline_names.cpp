@@ -30,7 +30,8 @@ constexpr std::u32string_view kBreakWords[] = {
     U"依照", U"依据", U"关于", U"对于", U"由于", U"作为", U"成为", U"诸如", U"例如", U"特别是",
     U"尤其是", U"同时", U"以便", U"除了", U"来自", U"代表", U"召集", U"主办", U"举办", U"承办",
     U"设立", U"建立", U"成立", U"发起", U"启动", U"祝贺", U"指出", U"表示", U"介绍", U"强调", U"回顾",
-    U"决定", U"建议", U"同意", U"批准", U"核可", U"审议", U"讨论", U"针对", U"为了",
+    U"决定", U"建议", U"同意", U"批准", U"核可", U"审议", U"讨论", U"针对", U"为了", U"提到", U"提及",
+    U"谈到", U"述及", U"借助", U"依靠", U"采用", U"援引", U"引用", U"参照", U"报告了",
     U"与", U"和", U"及", U"同", U"向", U"在", U"由", U"对", U"为", U"经", U"据", U"将", U"把", U"被",
     U"并", U"而", U"或", U"的", U"了", U"请", U"是", U"即", U"如", U"从", U"给", U"让", U"使", U"于",
     U"又", U"均", U"都", U"也", U"还", U"已", U"等"};
@@ -53,6 +54,13 @@ constexpr std::u32string_view kPlaceWords[] = {
     U"东亚", U"南亚", U"东南亚", U"亚太", U"北极", U"南极", U"区域", U"地区", U"岛屿", U"东部", U"西部",
     U"南部", U"北部", U"中部"};
 constexpr std::u32string_view kCompassPoints = U"东西南北中";
+
+// Fields of work that a conjunction joins inside a name (环境和发展委员会, 获取和惠益分享…倡议,
+// 能力建设和发展…委员会, 科学和技术中心).
+constexpr std::u32string_view kFieldWords[] = {
+    U"环境", U"发展", U"获取", U"惠益分享", U"能力建设", U"能力发展", U"科学", U"技术", U"研究", U"教育", U"培训",
+    U"保护", U"养护", U"利用", U"可持续利用", U"监测", U"评估", U"管理", U"农业", U"粮食", U"卫生", U"贸易",
+    U"经济", U"社会", U"文化", U"创新", U"信息", U"知识", U"政策", U"法律", U"规划", U"遗传资源", U"生物多样性"};
 
 // Words before a name that point at it rather than name it.
 constexpr std::u32string_view kDeterminers[] = {
@@ -84,7 +92,8 @@ bool starts_with_place(std::u32string_view s) {
 }
 
 // The length of the break word at run[i], 0 when none: the longest listed there, unless it is a
-// single character bound into a word with a neighbour, or a conjunction between place names.
+// single character bound into a word with a neighbour, or a conjunction between place names or
+// between fields of work.
 std::size_t break_word_at(std::u32string_view run, std::size_t i) {
   std::size_t len = 0;
   for (std::u32string_view w : kBreakWords)
@@ -100,6 +109,8 @@ std::size_t break_word_at(std::u32string_view run, std::size_t i) {
   const bool conjunction =
       std::find(std::begin(kConjunctions), std::end(kConjunctions), one) != std::end(kConjunctions);
   if (conjunction && ends_with_any(run.substr(0, i), kPlaceWords) && starts_with_place(run.substr(i + 1)))
+    return 0;
+  if (conjunction && ends_with_any(run.substr(0, i), kFieldWords) && starts_with_any(run.substr(i + 1), kFieldWords))
     return 0;
   return 1;
 }

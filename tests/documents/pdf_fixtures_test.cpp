@@ -19,6 +19,7 @@
 #include "core/documents/page_layout.h"
 #include "core/documents/parser.h"
 #include "core/documents/pdf_text.h"
+#include "tests/support/fixture_fields.h"
 #include "tests/support/test_support.h"
 
 using namespace treaty;
@@ -182,6 +183,10 @@ void check_fixture(const std::filesystem::path& pdf) {
   const std::string lost = lost_characters(model, doc);
   INFO("characters of the text layer not in the parse: " << lost);
   CHECK(lost.empty());
+
+  // Decisions, organizations defined inline and dates, as for the text fixtures.
+  static const auto res = test::project_resources();
+  test::check_expected_fields(doc, expected, *res);
 }
 
 }  // namespace
