@@ -18,7 +18,7 @@
 #include "core/documents/passage_fields.h"
 #include "core/documents/references.h"
 #include "core/text/normalizer.h"
-#include "tests/support/fixture_fields.h"
+#include "tests/support/fixture_expectations.h"
 #include "tests/support/test_support.h"
 
 using namespace treaty;
@@ -37,14 +37,6 @@ std::filesystem::path expected_path(const std::filesystem::path& text) {
   std::string name = text.filename().string();
   name.replace(name.size() - std::string_view(".zh.txt").size(), std::string::npos, ".expected.toml");
   return text.parent_path() / name;
-}
-
-std::string str(const toml::node_view<const toml::node>& n) { return n.value_or(std::string()); }
-
-// A footnote number as the expectations write it: 1, 2, ... or "*" (the cover's, number 0).
-int footnote_number(const toml::node& n) {
-  if (n.is_string()) return 0;
-  return static_cast<int>(n.value_or(std::int64_t{-1}));
 }
 
 // Every Han character and CJK punctuation mark of `text`, counted. Full-width brackets are not:
@@ -79,69 +71,10 @@ TEST_CASE("fixtures: every document parses as its expectations say", "[parser][f
     REQUIRE(parsed);
     const Document& doc = *parsed;
 
-    CHECK(doc.symbol == str(expected["symbol"]));
-    const auto cover = expected["cover"];
-    CHECK(doc.header.distribution == str(cover["distribution"]));
-    CHECK(doc.header.issued == str(cover["issued"]));
-    CHECK(doc.header.language == str(cover["language"]));
-    CHECK(doc.header.original == str(cover["original"]));
-    CHECK(doc.header.meeting == str(cover["meeting"]));
-    CHECK(doc.header.session == str(cover["session"]));
-    CHECK(doc.header.dates_venue == str(cover["dates_venue"]));
-    CHECK(doc.header.agenda_item == str(cover["agenda_item"]));
-    CHECK(doc.header.title == str(cover["title"]));
-    CHECK(doc.header.doc_type == str(cover["doc_type"]));
-
-    // Passages: ids in order, then each one's text start, section path and footnotes.
-    const toml::array& want = *expected["passages"].as_array();
-    std::vector<std::string> want_ids, got_ids;
-    for (const toml::node& p : want) want_ids.push_back(str(toml::node_view<const toml::node>(p)["para"]));
-    for (const Passage& p : doc.passages) got_ids.push_back(p.para);
-    CHECK(got_ids == want_ids);
-    for (const toml::node& node : want) {
-      const toml::node_view<const toml::node> p(node);
-      const std::string para = str(p["para"]);
-      const auto it = std::find_if(doc.passages.begin(), doc.passages.end(), [&](const Passage& x) { return x.para == para; });
-      if (it == doc.passages.end()) continue;  // reported by the id list above
-      INFO("passage " << para << ": " << it->text.substr(0, 60));
-      CHECK(it->id == doc.symbol + "#" + para);
-      if (const std::string starts = str(p["starts"]); !starts.empty()) CHECK(it->text.starts_with(starts));
-      if (const toml::array* section = p["section"].as_array()) {
-        std::vector<std::string> path_want;
-        for (const toml::node& s : *section) path_want.push_back(s.value_or(std::string()));
-        CHECK(it->section_path == path_want);
-      }
-      std::vector<int> notes_want;
-      if (const toml::array* notes = p["footnotes"].as_array())
-        for (const toml::node& n : *notes) notes_want.push_back(footnote_number(n));
-      CHECK(it->footnotes == notes_want);
-    }
-
-    // Footnotes.
-    std::vector<int> want_notes, got_notes;
-    if (const toml::array* notes = expected["footnotes"].as_array())
-      for (const toml::node& node : *notes) {
-        const toml::node_view<const toml::node> n(node);
-        want_notes.push_back(footnote_number(*n["number"].node()));
-        const auto f = std::find_if(doc.footnotes.begin(), doc.footnotes.end(),
-                                    [&](const Footnote& x) { return x.number == want_notes.back(); });
-        if (f != doc.footnotes.end()) CHECK(f->text.starts_with(str(n["starts"])));
-      }
-    for (const Footnote& f : doc.footnotes) got_notes.push_back(f.number);
-    CHECK(got_notes == want_notes);
-
-    // Warnings: each expected substring in some warning, and no warning unexpected.
-    std::vector<std::string> want_warnings;
-    if (const toml::array* w = expected["fields"]["warnings"].as_array())
-      for (const toml::node& n : *w) want_warnings.push_back(n.value_or(std::string()));
-    for (const std::string& w : want_warnings)
-      CHECK(std::any_of(doc.warnings.begin(), doc.warnings.end(),
-                        [&](const ParseWarning& x) { return x.message.find(w) != std::string::npos; }));
-    for (const ParseWarning& w : doc.warnings) {
-      INFO("line " << w.line << ": " << w.message);
-      CHECK(std::any_of(want_warnings.begin(), want_warnings.end(),
-                        [&](const std::string& s) { return w.message.find(s) != std::string::npos; }));
-    }
+    test::check_expected_cover(doc, expected);
+    test::check_expected_passages(doc, expected);
+    test::check_expected_footnotes(doc, expected);
+    test::check_expected_warnings(doc, expected);
 
     // Nothing lost: every Han character and CJK punctuation mark of the source, except page
     // labels, is in the header, a heading, a passage or a footnote, as often as in the source.

@@ -19,7 +19,7 @@
 #include "core/documents/page_layout.h"
 #include "core/documents/parser.h"
 #include "core/documents/pdf_text.h"
-#include "tests/support/fixture_fields.h"
+#include "tests/support/fixture_expectations.h"
 #include "tests/support/test_support.h"
 
 using namespace treaty;
@@ -35,13 +35,6 @@ std::vector<std::filesystem::path> pdfs_in(const std::filesystem::path& dir) {
 }
 
 std::filesystem::path pdf_dir() { return test::source_dir() / "tests" / "fixtures" / "pdf"; }
-
-std::string str(const toml::node_view<const toml::node>& n) { return n.value_or(std::string()); }
-
-int footnote_number(const toml::node& n) {
-  if (n.is_string()) return 0;  // "*": the cover's
-  return static_cast<int>(n.value_or(std::int64_t{-1}));
-}
 
 PageModel load_pages(const std::filesystem::path& pdf) {
   auto pages = pdf_bytes_to_pages(test::read_file(pdf), pdf.string());
@@ -102,60 +95,11 @@ void check_fixture(const std::filesystem::path& pdf) {
   REQUIRE(parsed);
   const Document& doc = *parsed;
 
-  CHECK(doc.symbol == str(expected["symbol"]));
-  const auto cover = expected["cover"];
-  CHECK(doc.header.distribution == str(cover["distribution"]));
-  CHECK(doc.header.issued == str(cover["issued"]));
-  CHECK(doc.header.language == str(cover["language"]));
-  CHECK(doc.header.original == str(cover["original"]));
-  CHECK(doc.header.meeting == str(cover["meeting"]));
-  CHECK(doc.header.session == str(cover["session"]));
-  CHECK(doc.header.dates_venue == str(cover["dates_venue"]));
-  CHECK(doc.header.agenda_item == str(cover["agenda_item"]));
-  CHECK(doc.header.title == str(cover["title"]));
-  CHECK(doc.header.doc_type == str(cover["doc_type"]));
+  test::check_expected_cover(doc, expected);
   CHECK(static_cast<std::int64_t>(model.pages.size()) == expected["pdf"]["pages"].value_or(std::int64_t{0}));
 
-  const toml::array& want = *expected["passages"].as_array();
-  std::vector<std::string> want_ids, got_ids;
-  for (const toml::node& p : want) want_ids.push_back(str(toml::node_view<const toml::node>(p)["para"]));
-  for (const Passage& p : doc.passages) got_ids.push_back(p.para);
-  CHECK(got_ids == want_ids);
-  for (const toml::node& node : want) {
-    const toml::node_view<const toml::node> p(node);
-    const std::string para = str(p["para"]);
-    const auto it = std::find_if(doc.passages.begin(), doc.passages.end(), [&](const Passage& x) { return x.para == para; });
-    if (it == doc.passages.end()) continue;  // reported by the id list above
-    INFO("passage " << para << ": " << it->text.substr(0, 90));
-    if (const std::string starts = str(p["starts"]); !starts.empty()) CHECK(it->text.starts_with(starts));
-    if (const std::string text = str(p["text"]); !text.empty()) CHECK(it->text == text);
-    if (const toml::array* phrases = p["contains"].as_array())
-      for (const toml::node& c : *phrases) CHECK(it->text.find(c.value_or(std::string())) != std::string::npos);
-    if (const toml::array* section = p["section"].as_array()) {
-      std::vector<std::string> path_want;
-      for (const toml::node& s : *section) path_want.push_back(s.value_or(std::string()));
-      CHECK(it->section_path == path_want);
-    }
-    std::vector<int> notes_want;
-    if (const toml::array* notes = p["footnotes"].as_array())
-      for (const toml::node& n : *notes) notes_want.push_back(footnote_number(n));
-    CHECK(it->footnotes == notes_want);
-  }
-
-  std::vector<int> want_notes, got_notes;
-  if (const toml::array* notes = expected["footnotes"].as_array())
-    for (const toml::node& node : *notes) {
-      const toml::node_view<const toml::node> n(node);
-      want_notes.push_back(footnote_number(*n["number"].node()));
-      const auto f = std::find_if(doc.footnotes.begin(), doc.footnotes.end(),
-                                  [&](const Footnote& x) { return x.number == want_notes.back(); });
-      if (f == doc.footnotes.end()) continue;
-      INFO("footnote " << f->number << ": " << f->text);
-      CHECK(f->text.starts_with(str(n["starts"])));
-      CHECK(f->text.ends_with(str(n["ends"])));
-    }
-  for (const Footnote& f : doc.footnotes) got_notes.push_back(f.number);
-  CHECK(got_notes == want_notes);
+  test::check_expected_passages(doc, expected);
+  test::check_expected_footnotes(doc, expected);
 
   // No running header or page label inside a passage (the cover holds the symbol itself).
   for (const Passage& p : doc.passages) {
@@ -168,17 +112,7 @@ void check_fixture(const std::filesystem::path& pdf) {
     CHECK(p.text.find(doc.symbol) == std::string::npos);
   }
 
-  std::vector<std::string> want_warnings;
-  if (const toml::array* w = expected["fields"]["warnings"].as_array())
-    for (const toml::node& n : *w) want_warnings.push_back(n.value_or(std::string()));
-  for (const std::string& w : want_warnings)
-    CHECK(std::any_of(doc.warnings.begin(), doc.warnings.end(),
-                      [&](const ParseWarning& x) { return x.message.find(w) != std::string::npos; }));
-  for (const ParseWarning& w : doc.warnings) {
-    INFO("page " << w.page << ": " << w.message);
-    CHECK(std::any_of(want_warnings.begin(), want_warnings.end(),
-                      [&](const std::string& s) { return w.message.find(s) != std::string::npos; }));
-  }
+  test::check_expected_warnings(doc, expected);
 
   const std::string lost = lost_characters(model, doc);
   INFO("characters of the text layer not in the parse: " << lost);
