@@ -166,6 +166,11 @@
   function citation(hit) {
     if (!hit.doc || !hit.para) return hit.id || '';
     if (hit.para === 'header') return hit.doc + '，文件首部';
+    // "table-1/row-3": a table row; "21/note-3": a footnote kept after paragraph 21.
+    const row = /^table-(\d+)\/row-(\d+)$/.exec(hit.para);
+    if (row) return hit.doc + ', 表 ' + row[1] + ' 第 ' + row[2] + ' 行';
+    const note = /^(.*)\/note-(\d+)$/.exec(hit.para);
+    if (note) return hit.doc + ', 第 ' + note[1] + ' 段脚注 ' + note[2];
     return hit.doc + ', 第 ' + hit.para + ' 段';
   }
 
