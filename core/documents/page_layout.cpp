@@ -34,12 +34,6 @@ bool is_furniture_text(std::string_view t, int page) {
   return is_page_label(t) || (page > 1 && looks_like_symbol(t));
 }
 
-// A paragraph opening: a numbered paragraph, an item, a heading, a preambular paragraph.
-bool opens_paragraph(std::string_view t) {
-  return parse_numbered(t) || parse_bracketed(t) || parse_level1(t) || parse_level2(t) ||
-         parse_decision_heading(t) || parse_annex_heading(t) || starts_preamble(t);
-}
-
 class Layout {
  public:
   explicit Layout(const PageModel& model) : model_(model) {}
@@ -53,6 +47,12 @@ class Layout {
     body_size_ = body_font_size(pages_);
     right_edge_ = text_right_edge();
     line_gap_ = common_line_gap();
+    for (const auto& lines : pages_) {
+      // Where each page's first and last three lines stand and what they say, digits aside.
+      edge_keys_.emplace_back();
+      for (std::size_t k = 0; k < lines.size(); ++k)
+        if (k < 3 || k + 3 >= lines.size()) edge_keys_.back().emplace_back(lines[k].y0, furniture_key(lines[k].text));
+    }
     for (std::size_t p = 0; p < pages_.size(); ++p) mark_furniture(p);
     find_note_size();
     for (std::size_t p = 0; p < pages_.size(); ++p) read_footnotes(p);
@@ -63,7 +63,7 @@ class Layout {
         if (l.role == Role::body) body.push_back(&l);
     std::size_t first_body = body.size();
     for (std::size_t i = 0; i < body.size(); ++i)
-      if (starts_body(line_text(*body[i], {}).text)) {
+      if (starts_body(body[i]->text)) {
         first_body = i;
         break;
       }
@@ -133,34 +133,29 @@ class Layout {
     auto& lines = pages_[p];
     const int page = static_cast<int>(p) + 1;
     const auto repeats = [&](const Line& l) {
-      const std::string key = furniture_key(line_text(l, {}).text);
-      if (page == 1 && looks_like_symbol(line_text(l, {}).text)) return false;  // the cover's symbol
+      if (page == 1 && looks_like_symbol(l.text)) return false;  // the cover's symbol
+      const std::string key = furniture_key(l.text);
       std::size_t pages_with = 0;
-      for (std::size_t q = 0; q < pages_.size(); ++q) {
-        const auto& other = pages_[q];
-        const auto edge = [&](std::size_t k) { return k < 3 || k + 3 >= other.size(); };
-        for (std::size_t k = 0; k < other.size(); ++k)
-          if (edge(k) && std::abs(other[k].y0 - l.y0) < 4 && furniture_key(line_text(other[k], {}).text) == key) {
-            ++pages_with;
-            break;
-          }
-      }
+      for (const auto& edges : edge_keys_)
+        if (std::any_of(edges.begin(), edges.end(),
+                        [&](const auto& e) { return std::abs(e.first - l.y0) < 4 && e.second == key; }))
+          ++pages_with;
       return pages_with >= 2 && pages_with * 2 >= pages_.size();
     };
     const auto is_furniture = [&](const Line& l) {
-      return is_furniture_text(trim(line_text(l, {}).text), page) || repeats(l);
+      return is_furniture_text(trim(l.text), page) || repeats(l);
     };
     PageFacts facts;
     facts.number = page;
     std::vector<std::string> bottom;
     for (std::size_t k = 0; k < lines.size() && k < 3 && is_furniture(lines[k]); ++k) {
       lines[k].role = Role::furniture;
-      facts.furniture.push_back(line_text(lines[k], {}).text);
+      facts.furniture.push_back(lines[k].text);
     }
     for (std::size_t k = lines.size(); k-- > 0 && k + 3 >= lines.size() && lines[k].role == Role::body &&
                                        is_furniture(lines[k]);) {
       lines[k].role = Role::furniture;
-      bottom.insert(bottom.begin(), line_text(lines[k], {}).text);
+      bottom.insert(bottom.begin(), lines[k].text);
     }
     facts.furniture.insert(facts.furniture.end(), bottom.begin(), bottom.end());
     for (const std::string& f : facts.furniture) {
@@ -209,8 +204,7 @@ class Layout {
     for (std::size_t k = first; k < lines.size(); ++k) {
       Line& l = lines[k];
       if (l.role == Role::furniture) continue;
-      const LineText lt = line_text(l, {});
-      const std::string_view t = trim(lt.text);
+      const std::string_view t = trim(l.text);
       if (const auto start = footnote_start(l); start && (start->number == 0 ? !has_cover_note_ : start->number > last_note_)) {
         if (start->number == 0) {
           has_cover_note_ = true;
@@ -256,8 +250,7 @@ class Layout {
     } else {
       return std::nullopt;
     }
-    LineText rest = line_text(l, {});
-    start.text = std::string(trim(std::string_view(rest.text).substr(std::min(skip, rest.text.size()))));
+    start.text = std::string(trim(std::string_view(l.text).substr(std::min(skip, l.text.size()))));
     if (start.text.empty()) return std::nullopt;
     return start;
   }
@@ -267,7 +260,7 @@ class Layout {
   void emit_cover(const std::vector<const Line*>& lines) {
     for (std::size_t i = 0; i < lines.size();) {
       if (lines[i]->segments.size() < 2) {
-        push_line(*lines[i], line_text(*lines[i], {}), lines[i]->number);
+        push_line(*lines[i], lines[i]->text, lines[i]->number);
         ++i;
         continue;
       }
@@ -284,7 +277,7 @@ class Layout {
       for (std::size_t c = 0; c < columns.size(); ++c)
         for (std::size_t k = i; k < end; ++k)
           for (const Segment& s : lines[k]->segments)
-            if (column_of(columns, s.x0) == c) push_line(*lines[k], segment_text(*lines[k], s), lines[k]->number);
+            if (column_of(columns, s.x0) == c) push_line(*lines[k], segment_text(*lines[k], s).text, lines[k]->number);
       i = end;
     }
   }
@@ -297,8 +290,8 @@ class Layout {
     return left;
   }
 
-  void push_line(const Line& l, const LineText& lt, int line_no) {
-    const std::string_view t = trim(lt.text);
+  void push_line(const Line& l, std::string_view text, int line_no) {
+    const std::string_view t = trim(text);
     if (t.empty()) return;
     if (!out_.header_symbol && looks_like_symbol(t)) {
       out_.header_symbol = out_.body.size();
@@ -310,6 +303,7 @@ class Layout {
   // Body lines: tables as rows, everything else as paragraphs rejoined over wrapped lines.
   void emit_body(const std::vector<const Line*>& lines) {
     std::optional<Paragraph> open;
+    std::string prev_text;  // the text of the line before, markers taken out
     const auto flush = [&] {
       if (!open) return;
       const std::string_view t = trim(open->text);
@@ -328,13 +322,14 @@ class Layout {
       }
       const Line& l = *lines[i];
       const LineText lt = line_text(l, linked_);
-      if (open && continues(*lines[i - 1], l, lt.text)) {
+      if (open && continues(*lines[i - 1], prev_text, l, lt.text)) {
         wrap_join(open->text, trim(lt.text));
       } else {
         flush();
         open = Paragraph{std::string(trim(lt.text)), l.page, l.number, {}};
       }
       note_markers(l, lt, open->markers);
+      prev_text = lt.text;
       ++i;
     }
     flush();
@@ -349,11 +344,10 @@ class Layout {
 
   // True if printed line `b` continues the paragraph whose last line is `a` (wrapped at the
   // right edge, not indented further, no gap, and not a new paragraph after a full stop).
-  bool continues(const Line& a, const Line& b, std::string_view b_text) const {
+  bool continues(const Line& a, std::string_view a_text, const Line& b, std::string_view b_text) const {
     const bool full = a.x1 >= right_edge_ - 1.3 * a.size;
     if (!full || b.x0 > a.x0 + 0.5 * a.size) return false;
     if (a.page == b.page && b.y0 - a.y1 > line_gap_ + 0.25 * a.size) return false;
-    const std::string a_text = line_text(a, linked_).text;
     const std::string_view at = trim(a_text);
     return at.empty() || !is_terminal(last_cp(at)) || !opens_paragraph(trim(b_text));
   }
@@ -407,7 +401,9 @@ class Layout {
   SourceLines out_;
   double body_size_ = 12;
   double note_size_ = 0;
-  double line_gap_ = 0;   // the gap between two lines of a paragraph  // the footnotes' font size; 0: the document has none
+  double line_gap_ = 0;   // the gap between two lines of a paragraph
+  // Per page: height and furniture_key() of its first and last three lines.
+  std::vector<std::vector<std::pair<double, std::string>>> edge_keys_;  // the footnotes' font size; 0: the document has none
   double right_edge_ = 0;
   int next_line_ = 1;
   int last_note_ = 0;

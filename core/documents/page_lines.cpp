@@ -61,6 +61,7 @@ std::vector<Line> group_lines(const PageBoxes& page, int page_number, int first_
     l.segments.push_back(s);
     l.page = page_number;
     l.number = first_number++;
+    l.text = line_text(l, {}).text;
   }
   return lines;
 }
@@ -117,6 +118,12 @@ LineText line_text(const Line& line, const std::set<int>& linked) {
 }
 
 LineText segment_text(const Line& line, const Segment& s) { return boxes_text(line, s.first, s.last, {}); }
+
+bool opens_paragraph(std::string_view t) {
+  using namespace parser_lines;
+  return parse_numbered(t) || parse_bracketed(t) || parse_level1(t) || parse_level2(t) || parse_decision_heading(t) ||
+         parse_annex_heading(t) || starts_preamble(t);
+}
 
 void wrap_join(std::string& out, std::string_view next) {
   if (next.empty()) return;

@@ -29,6 +29,8 @@ struct Line {
   int page = 0;                       // 1-based
   int number = 0;                     // printed line number over the whole document, 1-based
   Role role = Role::body;
+  std::string text;                   // its text with every box kept (markers too), as line_text()
+                                      // with no footnote linked; set once by group_lines
 };
 
 // Groups the boxes of `page` (page number `page_number`) into lines, top first; the first gets
@@ -54,6 +56,10 @@ struct LineText {
 LineText boxes_text(const Line& line, std::size_t first, std::size_t last, const std::set<int>& linked);
 LineText line_text(const Line& line, const std::set<int>& linked);
 LineText segment_text(const Line& line, const Segment& s);
+
+// True if trimmed line `t` opens a paragraph: a numbered paragraph, an item, a heading, a
+// decision or annex heading, a preambular paragraph.
+bool opens_paragraph(std::string_view t);
 
 // Appends wrapped line `next` to `out` without inventing a space: Chinese punctuation or Han
 // on both sides, a line ending with '-' or '/', or digits on both sides ("2" + "7 个") join

@@ -23,18 +23,13 @@ bool is_label_and_text(const Line& l) {
 
 bool is_table_line(const Line& l) { return l.segments.size() >= 2 && !is_label_and_text(l); }
 
-bool opens_paragraph(const Line& l) {
-  const std::string t = line_text(l, {}).text;
-  return parse_numbered(trim(t)) || parse_level1(trim(t)) || parse_level2(trim(t)) || parse_annex_heading(trim(t));
-}
-
 double column_limit(const std::vector<double>& columns, std::size_t c, double right_edge) {
   return c + 1 < columns.size() ? columns[c + 1] : right_edge;
 }
 
 // The line lies within one column (a wrapped cell).
 bool fits_one_column(const Line& l, const std::vector<double>& columns, double right_edge) {
-  if (l.segments.size() != 1 || opens_paragraph(l)) return false;
+  if (l.segments.size() != 1 || opens_paragraph(trim(l.text))) return false;
   return l.x1 <= column_limit(columns, column_of(columns, l.x0), right_edge) + 1;
 }
 
