@@ -103,36 +103,82 @@ namespace {
 struct Validated {
   fs::path path;
   std::string symbol;
+  std::string text;  // a PDF's page model as validation read it (parsed again from here, so Poppler
+                     // runs once per file); empty: read the file again (text extracts, or over budget)
 };
 
-// Parses every file once, before anything is written: bad input and symbols given twice are
-// reported here, so a run that fails never touches the index. Parsing is cheap next to indexing.
-// Returns nullopt when the run must stop (bad input without keep_going).
+// Page-model text validation keeps for indexing, in all: about 6 KB a page, so 256 MB holds some
+// 40,000 pages; beyond it PDFs are read twice rather than held in memory.
+constexpr std::size_t kKeptTextBudget = std::size_t{256} << 20;
+
+// What validation learnt of one file: its parsed symbol and the text it parsed, or why not.
+struct Checked {
+  Expected<std::string> symbol;
+  std::string text;
+  bool unreadable = false;  // a PDF that cannot be read at all: skipped, the other files indexed
+};
+
+// Reads and parses files[i] for i = next++ into checked[i].
+void check_some(const std::vector<fs::path>& files, std::atomic<std::size_t>& next, const Options& options,
+                std::vector<Checked>& checked) {
+  for (std::size_t i = next++; i < files.size(); i = next++) {
+    auto text = read_document_text(files[i]);
+    if (!text) {
+      checked[i].symbol = std::unexpected(text.error());
+      checked[i].unreadable = format_of(files[i]) == InputFormat::pdf;
+      continue;
+    }
+    auto doc = parse_document(*text, ParseOptions{files[i].string(), options.symbol});
+    if (!doc) {
+      checked[i].symbol = std::unexpected(doc.error());
+      continue;
+    }
+    checked[i].symbol = std::move(doc->symbol);
+    if (format_of(files[i]) == InputFormat::pdf) checked[i].text = std::move(*text);
+  }
+}
+
+// Parses every file once, on `threads` threads, before anything is written: bad input and
+// symbols given twice are reported here, in file order, so a run that fails never touches the
+// index. A PDF that cannot be read at all (damaged, encrypted, no text layer) is skipped and the
+// others are indexed, as a batch of downloaded PDFs expects; other bad input stops the run unless
+// keep_going. Returns nullopt when the run must stop.
 std::optional<std::vector<Validated>> validate(const std::vector<fs::path>& files, const Options& options,
-                                               std::size_t& failed, std::ostream& err) {
+                                               std::size_t threads, std::size_t& failed, std::ostream& err) {
+  std::vector<Checked> checked(files.size(), Checked{std::string(), std::string()});
+  std::atomic<std::size_t> next{0};
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back([&] { check_some(files, next, options, checked); });
+  check_some(files, next, options, checked);
+  for (auto& t : pool) t.join();
+
   std::vector<Validated> ok;
   std::map<std::string, fs::path, std::less<>> seen;
-  for (const fs::path& path : files) {
-    Expected<Document> doc = [&]() -> Expected<Document> {
-      auto text = read_document_text(path);
-      if (!text) return std::unexpected(text.error());
-      return parse_document(*text, ParseOptions{path.string(), options.symbol});
-    }();
-    if (doc) {
-      if (auto it = seen.find(doc->symbol); it != seen.end())
-        doc = fail("document " + doc->symbol + " is also in " + it->second.string(), path.string());
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    Expected<std::string>& symbol = checked[i].symbol;
+    if (symbol) {
+      if (auto it = seen.find(*symbol); it != seen.end())
+        symbol = fail("document " + *symbol + " is also in " + it->second.string(), files[i].string());
     }
-    if (!doc) {
-      err << "indexer: " << doc.error().describe() << "\n";
+    if (!symbol) {
+      err << "indexer: " << symbol.error().describe() << (checked[i].unreadable ? " (skipped)" : "") << "\n";
       ++failed;
-      if (!options.keep_going) {
+      if (!options.keep_going && !checked[i].unreadable) {
         err << "indexer: nothing written; the index is unchanged (use --keep-going to skip bad documents)\n";
         return std::nullopt;
       }
       continue;
     }
-    seen.emplace(doc->symbol, path);
-    ok.push_back({path, doc->symbol});
+    seen.emplace(*symbol, files[i]);
+    std::string text;
+    if (kept + checked[i].text.size() <= kKeptTextBudget) {
+      kept += checked[i].text.size();
+      text = std::move(checked[i].text);
+    }
+    checked[i].text.clear();
+    checked[i].text.shrink_to_fit();
+    ok.push_back({files[i], std::move(*symbol), std::move(text)});
   }
   return ok;
 }
@@ -194,7 +240,10 @@ std::optional<std::string> index_some(const std::vector<Validated>& documents, s
   Analyzer analyzer(res.normalizer, res.lexicon);
   try {
     for (std::size_t i = next++; i < documents.size() && !stop; i = next++) {
-      auto parsed = parse_file(documents[i].path, options.symbol, res);
+      const Validated& d = documents[i];
+      // A kept page model is parsed as it is: parse_document() recognises its text form.
+      auto parsed = d.text.empty() ? parse_file(d.path, options.symbol, res)
+                                   : parse_input(d.text, InputFormat::text, ParseOptions{d.path.string(), options.symbol}, res);
       if (!parsed) return parsed.error().describe();  // changed since validation
       if (auto error = vectors.add(parsed->doc)) return error;
       const std::size_t written =
@@ -385,8 +434,14 @@ int run_add(const Options& options, const std::vector<fs::path>& paths, std::ost
   }
   const auto start = Clock::now();
   std::size_t failed = 0;
-  auto documents = validate(*files, options, failed, err);
+  std::size_t threads = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = std::max<std::size_t>(1, std::min(threads, files->size()));
+  auto documents = validate(*files, options, threads, failed, err);
   if (!documents) return kExitBadInput;
+  if (documents->empty()) {
+    err << "indexer: no readable document; nothing written\n";
+    return kExitBadInput;
+  }
 
   // Vectors: computed when an embedder is configured; an existing vectors.bin is kept in step
   // (re-added documents lose their vectors when no embedder is configured).
@@ -415,7 +470,6 @@ int run_add(const Options& options, const std::vector<fs::path>& paths, std::ost
   }
   const bool keep_vectors = vectors.embedder || vectors.store.size() > 0;
 
-  std::size_t threads = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = std::max<std::size_t>(1, std::min(threads, documents->size()));
   Progress progress;
   const bool bulk = empty_or_missing(options.index_dir) && !documents->empty();

@@ -217,7 +217,7 @@ TEST_CASE("indexer rejects bad input with a message naming the file") {
   CHECK(reader->passage("UNEP/CBD/TEST/1#1", res->gazetteer));
 }
 
-TEST_CASE("indexer add and inspect read PDFs as their text extracts do — a bad PDF writes nothing") {
+TEST_CASE("indexer add and inspect read PDFs as their text extracts do — a PDF that cannot be read is skipped") {
   test::TempDir tmp;
   const std::string symbol = "UNEP/CBD/NP/COP-MOP/9/7";
   const fs::path docs = tmp.path() / "docs";
@@ -277,15 +277,24 @@ TEST_CASE("indexer add and inspect read PDFs as their text extracts do — a bad
     CHECK_FALSE(fs::exists(none));
     CHECK(run_indexer(tmp, "inspect " + quoted(bad)).code == 1);
   }
-  // In a directory with a good document, a bad PDF still stops the run before anything is
-  // written: the existing index keeps its one document.
+  // In a directory with a good document, a PDF that cannot be read is skipped with an error
+  // naming it, and the other documents of the same add are indexed (exit code 1 all the same).
   fs::copy_file(corrupt, docs / "corrupt.pdf");
   test::write_file(docs / "other.txt", small_document("UNEP/CBD/NP/COP-MOP/9/8"));
   const RunResult mixed = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(docs));
+  INFO(mixed.err);
   CHECK(mixed.code == 1);
-  CHECK(mixed.err.find("corrupt.pdf") != std::string::npos);
+  CHECK(mixed.err.find((docs / "corrupt.pdf").string() + ": not a readable PDF") != std::string::npos);
+  CHECK(mixed.err.find("(skipped)") != std::string::npos);
   reader->reopen();
-  CHECK(reader->stats().documents == 1);
+  CHECK(reader->stats().symbols == std::vector<std::string>{symbol, "UNEP/CBD/NP/COP-MOP/9/8"});
+  // A bad text extract in the same run still stops it: nothing more is written.
+  test::write_file(docs / "zz-bad.txt", "1. 好的一行 \n\n第二行\xFF坏 \n");
+  test::write_file(docs / "new.txt", small_document("UNEP/CBD/NP/COP-MOP/9/9"));
+  const RunResult stopped = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(docs));
+  CHECK(stopped.code == 1);
+  reader->reopen();
+  CHECK(reader->stats().documents == 2);
 }
 
 TEST_CASE("a second writer gets a clear 'locked' error") {
