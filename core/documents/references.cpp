@@ -272,12 +272,49 @@ DecisionContext decision_context(std::string_view symbol) {
   return context;
 }
 
+// The reference named right after a kind word: "建议 4/2", "决定 XIII/26", "决定 NP-3/1" (the
+// word first, as a heading-like citation puts it), appended to `out` unless one found by its 第
+// form already covers it.
+void kind_first_references(std::string_view s, const DecisionContext& context, std::vector<DecisionRef>& out) {
+  const std::size_t found_by_ordinal = out.size();
+  for (const auto& suffix : kSuffixes) {
+    for (std::size_t at = s.find(suffix.text); at != std::string_view::npos; at = s.find(suffix.text, at + 1)) {
+      // Only the number may follow, after spaces: "决定草案 4/1" is not decision 4/1.
+      const std::size_t from = skip_spaces(s, at + suffix.text.size());
+      auto core = read_core(s, from, /*whole=*/false);
+      if (!core) continue;
+      // Not a month and year ("4/2020"), nor the start of a longer number or path.
+      if (core->number >= 1000 || (core->end < s.size() && s[core->end] == '/')) continue;
+      const bool covered = std::any_of(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(found_by_ordinal),
+                                       [&](const DecisionRef& r) { return r.begin <= at && at < r.end; });
+      if (covered) continue;
+      DecisionRef ref;
+      ref.kind = suffix.kind;
+      ref.body = core->body;
+      ref.session = core->session;
+      ref.number = core->number;
+      ref.part = std::move(core->part);
+      ref.begin = at;
+      ref.end = core->end;
+      ref.text = std::string(s.substr(at, ref.end - at));
+      if (ref.kind == DecisionKind::unga_resolution) ref.body = "unga";
+      else if (ref.kind == DecisionKind::recommendation) {
+        const std::string named = body_named_before(s, at);
+        ref.body = named.empty() ? context.recommendations : named;
+      } else if (ref.body.empty()) ref.body = core->roman ? "cop" : context.decisions;
+      out.push_back(std::move(ref));
+    }
+  }
+}
+
 std::vector<DecisionRef> extract_decisions(std::string_view normalized, const DecisionContext& context) {
   std::vector<DecisionRef> out;
   std::size_t i = normalized.find(kOrdinal);
   while (i != std::string_view::npos) {
     i = normalized.find(kOrdinal, parse_reference(normalized, i, context, out));
   }
+  kind_first_references(normalized, context, out);
+  std::stable_sort(out.begin(), out.end(), [](const DecisionRef& a, const DecisionRef& b) { return a.begin < b.begin; });
   return out;
 }
 

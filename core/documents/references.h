@@ -63,7 +63,8 @@ DecisionContext decision_context(std::string_view symbol);
 // Finds 第 … 号决定 / 号建议 / 号决议 references in NFKC-normalised text (case as in the source
 // or folded; both work): "第 XI/1 D 号决定", "第 NP-2/5 号决定", "第 BS-VII/5 号决定", "第 CP-9/3
 // 号决定", "第 1/3 号建议" (its body named just before it, e.g. 附属履行机构…第 1/3 号建议, or
-// the context's). "第 X/1 号决定" and "第 XI/1 D 号决定" are different decisions.
+// the context's). "第 X/1 号决定" and "第 XI/1 D 号决定" are different decisions. Also the kind
+// word first: "建议 4/2", "决定 XIII/26", "决定 NP-3/1". In order of position.
 std::vector<DecisionRef> extract_decisions(std::string_view normalized, const DecisionContext& context = {});
 
 // Parses a user's decision filter into the key to look up: "XI/1", "11/1", "XI/1 D", "xi/1d",

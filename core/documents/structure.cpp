@@ -74,7 +74,7 @@ class Builder {
       return last();
     }
     if (is_sub_heading(b)) {
-      open_section(Heading{{}, t}, 3, line);
+      open_section(Heading{{}, t}, 3, line, false);
       return next;
     }
     if (in_header_ || after_heading_ || !para_open_) {
@@ -122,24 +122,32 @@ class Builder {
     scope_.prefix = std::move(prefix);
   }
 
-  // Decision, annex, level-1 and level-2 headings; true if `t` is one.
+  // Decision, annex, level-1 and level-2 headings; true if `t` is one. A decision (or
+  // recommendation) inside an annex — a report's annex holding what the meeting adopted, a note's
+  // annex holding draft decisions — is a section of the annex, one level down, and so are its own
+  // lettered sub-headings; its paragraphs are numbered by its label all the same ("4/1/3").
   bool open_heading(std::string_view t, int line) {
     if (const auto d = parse_decision_heading(t)) {
       open_scope(std::string(d->label) + "/");
-      open_section(*d, 1, line);
+      decision_in_annex_ = in_annex_;
+      open_section(*d, decision_in_annex_ ? 2 : 1, line, true);
       return true;
     }
     if (const auto a = parse_annex_heading(t)) {
       open_scope("annex-" + std::to_string(a->number) + "/");
-      open_section(Heading{a->label, {}}, 1, line);
+      open_section(Heading{a->label, {}}, 1, line, true);
+      in_annex_ = true;
+      decision_in_annex_ = false;
       return true;
     }
     if (const auto h = parse_level1(t)) {
-      open_section(*h, 1, line);
+      open_section(*h, 1, line, true);
+      in_annex_ = decision_in_annex_ = false;
       return true;
     }
     if (const auto h2 = parse_level2(t)) {
-      open_section(*h2, 2, line);
+      open_section(*h2, decision_in_annex_ ? 3 : 2, line, true);
+      lettered_heading_ = true;
       return true;
     }
     return false;
@@ -195,7 +203,7 @@ class Builder {
   bool is_sub_heading(std::size_t b) const {
     const std::string_view t = body_[b].text;
     if (doc_.passages.size() == 1 || !text_complete_ || cp_count(t) > 30) return false;
-    if (after_heading_ && (heading_may_wrap() || doc_.sections.back().level != 2)) return false;
+    if (after_heading_ && (heading_may_wrap() || !lettered_heading_)) return false;
     const char32_t end = last_cp(t);
     if (is_terminal(end) || end == U'，' || end == U'、' || end == U',' || t.find("。") != std::string_view::npos)
       return false;
@@ -204,13 +212,16 @@ class Builder {
     return next && next->number == scope_.expected;
   }
 
-  void open_section(const Heading& h, int level, int line) {
+  // Opens a section at `level`; `titled`: a numbered or lettered heading, which may wrap onto a
+  // further line (an unlettered sub-heading does not).
+  void open_section(const Heading& h, int level, int line, bool titled) {
     in_header_ = false;
     while (!open_sections_.empty() && doc_.sections[open_sections_.back()].level >= level) open_sections_.pop_back();
     open_sections_.push_back(doc_.sections.size());
     doc_.sections.push_back(Section{std::string(h.label), std::string(h.title), level, line, doc_.passages.size()});
     para_open_ = false;
-    after_heading_ = level < 3;  // only level-1/2 headings wrap onto a further line
+    after_heading_ = titled;
+    lettered_heading_ = false;
     text_complete_ = true;
   }
 
@@ -306,7 +317,7 @@ class Builder {
   std::vector<std::size_t> passage_of_line_;
 
   bool in_header_ = true;
-  bool after_heading_ = false;  // the last thing seen was a level-1/2 heading
+  bool after_heading_ = false;  // the last thing seen was a numbered or lettered heading
   bool text_complete_ = false;  // the last text line ended a sentence or a lead-in
   bool para_open_ = false;      // a paragraph (numbered or not) is open for items
   char32_t prev_end_ = 0;       // last code point of the previous body line
@@ -317,6 +328,9 @@ class Builder {
   char current_item_ = 0;       // letter of the open item; 0: none
   int next_roman_ = 1;
   std::vector<std::size_t> open_sections_;  // indices in doc_.sections, outermost first
+  bool in_annex_ = false;           // an annex heading opened the current level-1 section
+  bool decision_in_annex_ = false;  // the open decision is a section of that annex
+  bool lettered_heading_ = false;   // the last heading was a lettered one ("A. 标题")
 };
 
 }  // namespace

@@ -241,6 +241,11 @@ TEST_CASE("decisions with the body that took them", "[references]") {
       {"见第 2/4 号建议", sbi_document, "sbi:2/4", "SBI 2/4"},
       {"见第 2/4 号建议", cop_document, "rec:2/4", "Recommendation 2/4"},
       {"大会第 70/1 号决议", np_document, "unga:70/1", "UNGA resolution 70/1"},
+      // The kind word first, as a citation may put it.
+      {"执行秘书根据建议 4/2 编写", sbi_document, "sbi:4/2", "SBI 4/2"},
+      {"见决定 XIII/26。", np_document, "cop:13/26", "COP XIII/26"},
+      {"按照决定 NP-3/1 的要求", cop_document, "np:3/1", "NP-3/1"},
+      {"如第 14/8 号决定所述", cop_document, "cop:14/8", "COP XIV/8"},  // once, by its 第 form
   };
   for (const Row& r : rows) {
     INFO(r.text);
@@ -249,6 +254,17 @@ TEST_CASE("decisions with the body that took them", "[references]") {
     CHECK(refs[0].id() == r.id);
     CHECK(refs[0].label() == r.label);
   }
+  // Not a reference: a draft after the kind word, a date, a number that runs on.
+  for (const std::string text : {"决定草案 4/1 的案文", "建议 2020 年提交", "决定 4/2020"}) {
+    INFO(text);
+    CHECK(extract_decisions(text, np_document).empty());
+  }
+  // Both forms in one text come out in order of position.
+  const auto both = extract_decisions("建议 4/2 和第 NP-3/4 号决定以及建议 4/1", sbi_document);
+  REQUIRE(both.size() == 3);
+  CHECK(both[0].label() == "SBI 4/2");
+  CHECK(both[1].label() == "NP-3/4");
+  CHECK(both[2].label() == "SBI 4/1");
   // Filter keys: a body given finds that body's only; none, any body's.
   CHECK(decision_filter_key("NP-2/5") == "np:2/5");
   CHECK(decision_filter_key("np:2/5") == "np:2/5");
