@@ -92,6 +92,7 @@ LineText boxes_text(const Line& line, std::size_t first, std::size_t last, const
   LineText out;
   const TextBox* prev = nullptr;  // the last box whose text was kept
   double taken = 0;               // width of the markers taken out since `prev`
+  const TextBox* marker = nullptr;  // the last marker taken out since `prev`
   for (std::size_t i = first; i <= last && i < line.boxes.size(); ++i) {
     const TextBox& b = *line.boxes[i];
     if (is_marker(b, line) && b.text != "*") {
@@ -99,13 +100,18 @@ LineText boxes_text(const Line& line, std::size_t first, std::size_t last, const
       if (linked.count(n) != 0) {
         out.markers.push_back(n);
         taken += b.x1 - b.x0;
+        marker = &b;
         continue;
       }
       out.unlinked.push_back(n);
     }
     // Poppler splits words at spaces (some narrower than its own threshold) and at markers, not
     // at a change of script, so a gap between two boxes is a space unless a marker filled it.
-    if (prev != nullptr && (prev->space_after || b.x0 - prev->x1 - taken > 0.12 * line.size)) out.text += ' ';
+    // Where a marker was taken out, the space is the one after the marker ("Protocol³ and"):
+    // Poppler marks the word before a raised marker as spaced ("草案¹，") when nothing is there.
+    const bool space_after = marker != nullptr ? marker->space_after : prev != nullptr && prev->space_after;
+    if (prev != nullptr && (space_after || b.x0 - prev->x1 - taken > 0.12 * line.size)) out.text += ' ';
+    marker = nullptr;
     out.text += b.text;
     prev = &b;
     taken = 0;

@@ -90,6 +90,19 @@ TEST_CASE("page layout: footnotes by their size, raised markers linked by number
   CHECK(warned(lines, "footnote marker 5 has no footnote", 1));
 }
 
+TEST_CASE("page layout: a marker taken out leaves the space that followed it, and no other", "[page_layout]") {
+  PageModel model;
+  // Poppler marks the word before a raised marker as followed by a space, whatever follows.
+  model.pages.push_back(page({
+      box(kLeft, 80, "CBD/NP/MOP/9/1"),
+      box(kLeft, 120, "1. 决定草案", 12, true), box(kLeft + 60, 119, "2", 7), box(kLeft + 64, 120, "，并感谢各方。"),
+      box(kLeft, 140, "2. the Protocol", 12, true), box(kLeft + 90, 139, "2", 7, true), box(kLeft + 97, 140, "and others."),
+      box(kLeft, 760, "2", 10), box(kLeft + 17, 760, "见附件。", 10)}));
+  const SourceLines lines = lay_out_pages(model);
+  CHECK(texts(lines) == std::vector<std::string>{"CBD/NP/MOP/9/1", "1. 决定草案，并感谢各方。", "2. the Protocol and others."});
+  CHECK(lines.citations == std::vector<std::pair<std::size_t, int>>{{1, 2}, {2, 2}});
+}
+
 TEST_CASE("page layout: wrapped lines rejoin without inventing spaces, across pages too", "[page_layout]") {
   // Each row: the end of a full line, the start of the next, the rejoined text.
   struct Case {
