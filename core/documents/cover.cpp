@@ -58,7 +58,7 @@ bool is_doc_type(std::string_view s) {
   for (std::string_view end : {"通过的决定", "决定草案", "通过的建议", "建议草案"})
     if (s.ends_with(end)) return cp_count(s) <= 40;
   if (cp_count(s) > 12) return false;
-  for (std::string_view end : {"说明", "增编", "会议室文件", "资料文件", "报告"})
+  for (std::string_view end : {"说明", "增编", "更正", "订正", "会议室文件", "资料文件", "报告"})
     if (s.ends_with(end)) return true;
   return false;
 }
@@ -202,10 +202,17 @@ HeaderBlock read_header(const std::vector<std::string_view>& lines, std::optiona
       if (j != symbol_index) out.info.other_lines.emplace_back(lines[j]);
     }
   }
+  // The type may be printed on two lines, an addendum's or corrigendum's mark under it
+  // ("执行秘书的说明" / "增编"): joined as one.
   std::string doc_type;
   if (!rest.empty() && is_doc_type(rest.back())) {
+    const bool mark = rest.back() == "增编" || rest.back() == "更正" || rest.back() == "订正";
     doc_type = std::string(rest.back());
     rest.pop_back();
+    if (mark && !rest.empty() && is_doc_type(rest.back())) {
+      doc_type = std::string(rest.back()) + " " + doc_type;
+      rest.pop_back();
+    }
   }
   std::string title = rest.empty() ? title_above : join_all(rest);
   if (!rest.empty()) out.lines.push_back(title);
