@@ -14,12 +14,13 @@ constexpr std::size_t kMinNameChars = 4;
 constexpr std::size_t kMaxNameChars = 30;
 constexpr std::size_t kMaxRunChars = 40;  // Han characters looked at before a bracket
 
-// Endings of a body's name.
+// Endings of a body's name (a service, a collection or a clearing-house is a body too).
 constexpr std::u32string_view kNameEndings[] = {
     U"组织", U"网络", U"联盟", U"机构", U"委员会", U"中心", U"基金", U"基金会", U"伙伴关系", U"协会",
     U"学会", U"联合会", U"署", U"秘书处", U"理事会", U"论坛", U"研究所", U"研究院", U"学院", U"大学",
     U"银行", U"倡议", U"方案", U"计划", U"办事处", U"公约", U"条约", U"协定", U"共同体", U"平台",
-    U"集团", U"工作组", U"小组"};
+    U"集团", U"工作组", U"小组", U"服务处", U"联络处", U"交换所", U"实验室", U"样本库", U"基因库",
+    U"种质库", U"种子库"};
 
 // Words that cannot be part of a name: prepositions, conjunctions, particles and the verbs that
 // introduce a body. A name starts after the last one before its bracket.
