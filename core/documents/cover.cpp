@@ -127,6 +127,12 @@ std::optional<std::string> parse_original(std::string_view line) {
   return std::nullopt;
 }
 
+bool is_cover_line(std::string_view line) {
+  const std::string_view s = trim(line);
+  return parse_distribution(s) || parse_issue_date(s) || parse_language_line(s) || parse_original(s) ||
+         is_session(s) || is_dates_venue(s) || is_agenda_item(s);
+}
+
 HeaderBlock read_header(const std::vector<std::string_view>& lines, std::optional<std::size_t> symbol_index) {
   HeaderBlock out;
   if (symbol_index) out.info.symbol_line = std::string(lines[*symbol_index]);
@@ -148,7 +154,9 @@ HeaderBlock read_header(const std::vector<std::string_view>& lines, std::optiona
     } else if (auto o = parse_original(s)) {
       kind[i] = LineKind::original;
       out.info.original = *o;
-    } else if (auto date = parse_issue_date(s); date && out.info.issued.empty() && !session) {
+    } else if (auto date = parse_issue_date(s); date && out.info.issued.empty() && (!session || i > *session + 1)) {
+      // After the session line too (a distribution block printed beside the meeting block),
+      // but not in the meeting dates' place right under it.
       kind[i] = LineKind::issued;
       out.info.issued = *date;
     } else if (!session && is_session(s)) {

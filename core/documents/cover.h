@@ -41,4 +41,9 @@ std::optional<std::string> parse_language_line(std::string_view line);
 // "Original: English", "ORIGINAL: FRENCH", "原文：英文" -> "en", "fr"; nullopt for other lines.
 std::optional<std::string> parse_original(std::string_view line);
 
+// True if `line` is a cover line of its own kind — "Distr.: …", an issue date, a language or
+// "Original:" line, a session ("第四次会议"), meeting dates ("2022 年 12 月 7 日至 19 日，…"),
+// an agenda item — and so never the continuation of a line wrapped above it.
+bool is_cover_line(std::string_view line);
+
 }  // namespace treaty::cover

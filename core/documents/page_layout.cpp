@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/base/utf8.h"
+#include "core/documents/cover.h"
 #include "core/documents/page_lines.h"
 #include "core/documents/page_tables.h"
 #include "core/documents/parser.h"
@@ -267,18 +268,46 @@ class Layout {
       std::vector<double> columns;
       for (const Segment& s : lines[i]->segments) columns.push_back(s.x0);
       std::size_t end = i + 1;
-      // The run goes on while lines have text beyond the first column; a line in the first
-      // column alone, or across columns, is the cover's full-width part below.
+      // The run goes on while lines have text beyond the first column, or a line of the first
+      // column alone that fits inside it and follows without a paragraph's gap (a block there
+      // wraps or runs longer than the one beside it); a line across columns, or after a gap, is
+      // the cover's full-width part below.
       for (; end < lines.size(); ++end) {
         const Line& l = *lines[end];
         if (l.segments.size() >= 2) continue;
-        if (column_of(columns, l.x0) == 0) break;
+        if (column_of(columns, l.x0) != 0) continue;
+        const Line& above = *lines[end - 1];
+        const bool in_first_column = l.x1 < columns[1] - 0.5 * l.size;
+        const bool close = l.page == above.page && l.y0 - above.y1 < 0.6 * l.size;
+        if (!in_first_column || !close) break;
       }
-      for (std::size_t c = 0; c < columns.size(); ++c)
-        for (std::size_t k = i; k < end; ++k)
-          for (const Segment& s : lines[k]->segments)
-            if (column_of(columns, s.x0) == c) push_line(*lines[k], segment_text(*lines[k], s).text, lines[k]->number);
+      for (std::size_t c = 0; c < columns.size(); ++c) emit_cover_column(lines, i, end, columns, c);
       i = end;
+    }
+  }
+
+  // Column `c` of the cover run lines[begin, end), top to bottom. A line of a column that is
+  // not the last, reaching that column's edge (the end of its longest line), was wrapped there:
+  // it is rejoined with the next line of the column, as wrap_join() rejoins body lines, unless
+  // that one is a cover line of its own (a session, dates, an agenda item…) or opens a paragraph.
+  void emit_cover_column(const std::vector<const Line*>& lines, std::size_t begin, std::size_t end,
+                         const std::vector<double>& columns, std::size_t c) {
+    std::vector<std::pair<const Line*, const Segment*>> cells;
+    double edge = 0;
+    for (std::size_t k = begin; k < end; ++k)
+      for (const Segment& s : lines[k]->segments)
+        if (column_of(columns, s.x0) == c) {
+          cells.emplace_back(lines[k], &s);
+          edge = std::max(edge, s.x1);
+        }
+    const bool inner = c + 1 < columns.size();
+    bool wrapped = false;  // the last cell pushed reached the column's edge
+    for (const auto& [line, segment] : cells) {
+      const std::string text = segment_text(*line, *segment).text;
+      const std::string_view t = trim(text);
+      if (wrapped && !opens_paragraph(t) && !cover::is_cover_line(t)) wrap_join(out_.body.back().text, t);
+      else push_line(*line, text, line->number);
+      wrapped = inner && segment->x1 > edge - 1.2 * line->size;
     }
   }
 
