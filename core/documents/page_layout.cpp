@@ -269,17 +269,19 @@ class Layout {
       for (const Segment& s : lines[i]->segments) columns.push_back(s.x0);
       std::size_t end = i + 1;
       // The run goes on while lines have text beyond the first column, or a line of the first
-      // column alone that fits inside it and follows without a paragraph's gap (a block there
-      // wraps or runs longer than the one beside it); a line across columns, or after a gap, is
-      // the cover's full-width part below.
+      // column alone that goes on with the first column's text right above it, fits inside it
+      // and follows without a paragraph's gap (a block there wraps or runs longer than the one
+      // beside it); a line across columns, after a gap or under an empty first column, is the
+      // cover's full-width part below.
       for (; end < lines.size(); ++end) {
         const Line& l = *lines[end];
         if (l.segments.size() >= 2) continue;
         if (column_of(columns, l.x0) != 0) continue;
         const Line& above = *lines[end - 1];
+        const bool under_first_column = column_of(columns, above.x0) == 0;
         const bool in_first_column = l.x1 < columns[1] - 0.5 * l.size;
         const bool close = l.page == above.page && l.y0 - above.y1 < 0.6 * l.size;
-        if (!in_first_column || !close) break;
+        if (!under_first_column || !in_first_column || !close) break;
       }
       for (std::size_t c = 0; c < columns.size(); ++c) emit_cover_column(lines, i, end, columns, c);
       i = end;

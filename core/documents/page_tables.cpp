@@ -87,6 +87,35 @@ std::vector<double> column_starts(const std::vector<const Line*>& lines, std::si
     if (i > 0 && (inside_other(c) || (end - begin >= 3 && c.lines.size() == 1))) continue;
     columns.push_back(c.x0);
   }
+  // Two cells can sit closer than a segment gap (a right-aligned number, then a left-aligned
+  // cell: "31.0 全球环境基金"): a word that starts at the same place after a space on two lines
+  // or more, and inside no other word, starts a column too.
+  std::vector<std::pair<double, std::size_t>> inner;  // x0, line
+  for (std::size_t k = begin; k < end; ++k) {
+    const Line& l = *lines[k];
+    for (std::size_t i = 1; i < l.boxes.size(); ++i)
+      if (l.boxes[i]->x0 - l.boxes[i - 1]->x1 > 0.3 * l.size) inner.emplace_back(l.boxes[i]->x0, k);
+  }
+  std::sort(inner.begin(), inner.end());
+  std::vector<Cluster> words;
+  for (const auto& [x, k] : inner) {
+    if (words.empty() || x - words.back().x0 > 2) words.push_back({x, {}});
+    words.back().lines.insert(k);
+  }
+  const auto inside_a_word = [&](double x) {
+    for (std::size_t k = begin; k < end; ++k)
+      for (const TextBox* b : lines[k]->boxes)
+        if (x > b->x0 + 2 && x < b->x1) return true;
+    return false;
+  };
+  const std::size_t known = columns.size();
+  for (const Cluster& w : words) {
+    if (w.lines.size() < 2 || inside_a_word(w.x0)) continue;
+    const bool near = std::any_of(columns.begin(), columns.begin() + static_cast<std::ptrdiff_t>(known),
+                                  [&](double c) { return std::abs(c - w.x0) <= 4; });
+    if (!near) columns.push_back(w.x0);
+  }
+  std::sort(columns.begin(), columns.end());
   return columns;
 }
 
