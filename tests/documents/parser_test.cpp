@@ -425,6 +425,22 @@ TEST_CASE("unlettered sub-headings need a completed paragraph and a numbered par
   CHECK(passage(doc, "3").text == "第三段。也不是标题继续第三段。");
 }
 
+TEST_CASE("a decision inside an annex is a section of the annex, numbered by its own label", "[parser]") {
+  const Document doc = parse_ok(pdf_lines({"CBD/SBI/9/4", "一. 导言", "1. 会议通过了下列建议。", "附件",
+                                           "会议通过的建议", "9/1. 能力建设", "附属履行机构，", "1. 欢迎进展；",
+                                           "A. 技术援助", "2. 请秘书处继续。", "9/2. 资源调集", "1. 注意到报告。"}));
+  CHECK(para_labels(doc) == std::vector<std::string>{"header", "1", "9/1/pre-1", "9/1/1", "9/1/2", "9/2/1"});
+  CHECK(passage(doc, "1").section_path == std::vector<std::string>{"一. 导言"});
+  CHECK(passage(doc, "9/1/1").section_path == std::vector<std::string>{"附件. 会议通过的建议", "9/1. 能力建设"});
+  // Its lettered sub-heading nests one level further down, and the next decision closes it.
+  CHECK(passage(doc, "9/1/2").section_path ==
+        std::vector<std::string>{"附件. 会议通过的建议", "9/1. 能力建设", "A. 技术援助"});
+  CHECK(passage(doc, "9/2/1").section_path == std::vector<std::string>{"附件. 会议通过的建议", "9/2. 资源调集"});
+  // Outside an annex a decision heading stays at the top level.
+  const Document decisions = parse_ok(pdf_lines({"CBD/NP/MOP/DEC/9/1", "NP-9/1. 能力建设", "1. 欢迎进展。"}));
+  CHECK(passage(decisions, "NP-9/1/1").section_path == std::vector<std::string>{"NP-9/1. 能力建设"});
+}
+
 TEST_CASE("footnote markers: only glued numbers, searched forward, before the footnote", "[parser]") {
   const std::string rule(40, ' ');
   const Document doc = parse_ok(pdf_lines({
