@@ -163,6 +163,49 @@ TEST_CASE("page layout: a table becomes rows whose cells carry the header row's 
   CHECK(doc->passages[4].para == "2");
 }
 
+TEST_CASE("page layout: a cell closer to its neighbour than a segment gap is a column of its own", "[page_layout]") {
+  PageModel model;
+  model.pages.push_back(page({
+      box(kLeft, 80, "CBD/NP/MOP/9/1"), full_line(94, "1. 所需资金的估计数按区域和来源列示，"), box(kLeft, 110, "如下："),
+      // A header cell wrapped over two lines above right-aligned numbers.
+      box(kLeft, 140, "区域"), box(kLeft + 150, 140, "2021", 12, true), box(kLeft + 177, 140, "年数"),
+      box(kLeft + 240, 140, "资金来源"), box(kLeft + 150, 156, "额（百万）"),
+      // A right-aligned number 5 pt before a left-aligned cell: one segment, two columns.
+      box(kLeft, 176, "非洲"), box(kLeft + 190, 176, "12.5", 12, true), box(kLeft + 219, 176, "全球基金"),
+      box(kLeft, 196, "亚洲"), box(kLeft + 196, 196, "8.1", 12, true), box(kLeft + 219, 196, "双边捐助方"),
+      full_line(226, "2. 表后的段落，"), box(kLeft, 242, "到此为止。")}));
+  const SourceLines lines = lay_out_pages(model);
+  CHECK(texts(lines) == std::vector<std::string>{"CBD/NP/MOP/9/1", "1. 所需资金的估计数按区域和来源列示，如下：",
+                                                 "区域：非洲；2021 年数额（百万）：12.5；资金来源：全球基金",
+                                                 "区域：亚洲；2021 年数额（百万）：8.1；资金来源：双边捐助方", "2. 表后的段落，到此为止。"});
+}
+
+TEST_CASE("page layout: a cover's meeting block beside the distribution block is read column by column", "[page_layout]") {
+  const double right = kLeft + 280;  // where the distribution block's column starts
+  PageModel model;
+  model.pages.push_back(page({
+      box(kLeft, 60, "联合国"), box(right, 60, "CBD/NP/MOP/9/1"),
+      box(kLeft, 80, "作为某某议定书缔约方会议的缔约方"), box(right, 80, "Distr.: General"),
+      box(kLeft, 98, "大会"), box(right, 98, "2022 年 10 月 3 日"),
+      box(kLeft, 116, "第九次会议"), box(right, 116, "中文"),
+      // The dates wrapped in the narrow column; the agenda item runs on below the other block.
+      box(kLeft, 134, "2030 年 1 月 7 日至 9 日，蒙特"), box(right, 134, "Original: English"),
+      box(kLeft, 152, "利尔"), box(kLeft, 170, "临时议程*项目 3"),
+      // After a gap, under both columns: the title and the document type.
+      box(kLeft, 200, "资源调集：评估"), box(kLeft, 220, "执行秘书的说明"),
+      box(kLeft, 260, "1. 第一段。")}));
+  auto doc = parse_pages(model, ParseOptions{"t.pdf", ""});
+  REQUIRE(doc);
+  CHECK(doc->header.meeting == "作为某某议定书缔约方会议的缔约方大会");
+  CHECK(doc->header.session == "第九次会议");
+  CHECK(doc->header.dates_venue == "2030 年 1 月 7 日至 9 日，蒙特利尔");
+  CHECK(doc->header.agenda_item == "临时议程*项目 3");
+  CHECK(doc->header.issued == "2022-10-03");
+  CHECK(doc->header.original == "en");
+  CHECK(doc->header.title == "资源调集：评估");
+  CHECK(doc->header.doc_type == "执行秘书的说明");
+}
+
 TEST_CASE("page layout: pages without text or with a scrambled text layer are named in warnings", "[page_layout]") {
   PageModel model;
   model.pages.push_back(page({box(kLeft, 80, "CBD/NP/MOP/9/1"), box(kLeft, 120, "1. 第一段。")}));
