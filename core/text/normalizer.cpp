@@ -36,6 +36,24 @@ bool nfkc_stable(char32_t cp) {
          (cp >= 0x3001 && cp <= 0x3003) || (cp >= 0x3008 && cp <= 0x3011);
 }
 
+// Folds that the UN languages' writing needs and NFKC does not do, as code point -> code point
+// (0: dropped). Arabic: harakat, Quranic marks and tatweel dropped; أ إ آ ٱ -> ا, ى -> ي,
+// ة -> ه; Arabic-Indic and Extended Arabic-Indic digits -> 0-9. Russian: ё -> е (Ё is folded to
+// ё by case folding first only when folding case, so both are mapped here).
+char32_t fold_script(char32_t cp) {
+  if (cp < 0x0400) return cp;
+  if (cp == 0x0451) return 0x0435;  // ё
+  if (cp == 0x0401) return 0x0415;  // Ё
+  if (cp < 0x0600 || cp > 0x06FF) return cp;
+  if ((cp >= 0x064B && cp <= 0x065F) || cp == 0x0670 || (cp >= 0x06D6 && cp <= 0x06ED) || cp == 0x0640) return 0;
+  if (cp == 0x0622 || cp == 0x0623 || cp == 0x0625 || cp == 0x0671) return 0x0627;
+  if (cp == 0x0649) return 0x064A;
+  if (cp == 0x0629) return 0x0647;
+  if (cp >= 0x0660 && cp <= 0x0669) return U'0' + (cp - 0x0660);
+  if (cp >= 0x06F0 && cp <= 0x06F9) return U'0' + (cp - 0x06F0);
+  return cp;
+}
+
 }  // namespace
 
 Normalizer::Normalizer(const NormalizerOptions& options)
@@ -106,6 +124,8 @@ NormalizedText Normalizer::normalize(std::string_view text) const {
   out.text.reserve(input.size());
   out.source.reserve(input.size() + 1);
   auto emit = [&](char32_t cp, uint32_t offset) {
+    cp = fold_script(cp);
+    if (cp == 0) return;
     if (options_.fold_case) {
       if (cp < 0x80) {
         if (cp >= 'A' && cp <= 'Z') cp += 'a' - 'A';

@@ -1,5 +1,7 @@
 // Text normalisation shared by documents and queries: NFKC (full-width forms fold), Traditional ->
-// Simplified Chinese with OpenCC, and case folding. Code points keep a map back to source bytes so
+// Simplified Chinese with OpenCC, case folding, and the folds other UN languages need (Arabic
+// harakat and tatweel dropped, alef / ya / ta marbuta forms and Arabic-Indic digits folded,
+// Russian ё -> е). Code points keep a map back to source bytes so
 // that highlights can be placed on the original text.
 #pragma once
 

@@ -19,6 +19,13 @@ TEST_CASE("normalisation folds width, script and case") {
       {"Access and Benefit-Sharing", "access and benefit-sharing"},
       {"缔约方", "缔约方"},                            // Simplified stays
       {"①", "1"},                                      // compatibility forms
+      {"ещё Её", "еще ее"},                              // Russian ё folds to е
+      {"مُؤْتَمَر", "مؤتمر"},                              // Arabic harakat dropped
+      {"مقـــدمة", "مقدمه"},                              // tatweel dropped (and ة -> ه)
+      {"أعضاء إطار آخر", "اعضاء اطار اخر"},               // alef forms
+      {"على الاستشارية", "علي الاستشاريه"},                // alif maqsura -> ya, ta marbuta -> ha
+      {"٢٠٢٠ ۱۲", "2020 12"},                            // Arabic-Indic digits
+      {"ﻻ", "لا"},                                       // presentation forms (NFKC)
       {"", ""},
   };
   for (const auto& [in, expected] : rows) {
