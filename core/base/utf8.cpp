@@ -103,8 +103,11 @@ bool is_han(char32_t cp) {
 bool is_alnum_non_han(char32_t cp) {
   if (cp < 0x80) return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
   if (is_han(cp)) return false;
-  // Latin-1 letters, Latin Extended, Greek, Cyrillic: enough for names in UN documents.
-  return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x370 && cp <= 0x4FF);
+  // Latin-1 letters, Latin Extended, Greek, Cyrillic and Arabic letters: the scripts of the UN
+  // languages other than Chinese (Arabic marks and tatweel are not letters).
+  return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x370 && cp <= 0x4FF) ||
+         (cp >= 0x0620 && cp <= 0x063F) || (cp >= 0x0641 && cp <= 0x064A) || (cp >= 0x066E && cp <= 0x066F) ||
+         (cp >= 0x0671 && cp <= 0x06D3) || cp == 0x06D5 || (cp >= 0x06FA && cp <= 0x06FC);
 }
 
 int line_of_offset(std::string_view text, std::size_t offset) {

@@ -1,5 +1,7 @@
 #include "core/documents/document_facts.h"
 
+#include "core/documents/language.h"
+
 #include <algorithm>
 #include <charconv>
 #include <vector>
@@ -227,6 +229,12 @@ std::optional<std::string> language_of_name(std::string_view name) {
   const std::string v = ascii_lower(trim_blank(name));
   for (const Language& l : kLanguages)
     if (l.zh == v || l.en == v) return std::string(l.code);
+  // The language line of the other versions' covers, in their own language.
+  static constexpr std::pair<std::string_view, std::string_view> kOwnNames[] = {
+      {"français", "fr"}, {"franÇais", "fr"}, {"español", "es"}, {"espaÑol", "es"}, {"русский", "ru"},
+      {"Русский", "ru"},  {"РУССКИЙ", "ru"},  {"العربية", "ar"}, {"عربي", "ar"}};
+  for (const auto& [own, code] : kOwnNames)
+    if (v == own) return std::string(code);
   return std::nullopt;
 }
 
@@ -252,7 +260,10 @@ DocumentFacts document_facts(const Document& doc) {
   f.issued = doc.header.issued;
   if (f.issued.size() >= 4 && std::all_of(f.issued.begin(), f.issued.begin() + 4, [](char c) { return c >= '0' && c <= '9'; }))
     std::from_chars(f.issued.data(), f.issued.data() + 4, f.issued_year);
-  f.lang = doc.header.language.empty() ? "zh" : ascii_lower(doc.header.language);
+  // The cover's language line, else the language of the text; Chinese when neither tells (a
+  // document too short to tell: the corpus's first language).
+  const std::string lang = document_language(doc);
+  f.lang = lang.empty() ? "zh" : ascii_lower(lang);
   f.distribution = doc.header.distribution;
   f.title = doc.header.title;
   return f;

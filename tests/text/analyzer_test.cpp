@@ -57,6 +57,9 @@ TEST_CASE_METHOD(Fixture, "units: Han characters one by one, alnum runs whole, j
       {"第 XI/1 D 号决定", "第 xi 1 d 号+决+定"},
       {"UNEP/CBD/COP/12/24", "unep cbd cop 12 24"},
       {"benefit-sharing", "benefit sharing"},
+      {"l'Organisation d’accès", "l organisation d accès"},  // French elision: the word stands alone
+      {"Семинаров ещё", "семинаров еще"},                  // Cyrillic words
+      {"مُؤْتَمَر الأطراف", "مؤتمر الاطراف"},                  // Arabic words, marks dropped
       {"", ""},
       {"。，、", ""},
   };
