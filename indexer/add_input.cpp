@@ -46,7 +46,7 @@ void check_some(const std::vector<fs::path>& files, std::atomic<std::size_t>& ne
       checked[i].unreadable = format_of(files[i]) == InputFormat::pdf;
       continue;
     }
-    auto doc = parse_document(*text, ParseOptions{files[i].string(), options.symbol});
+    auto doc = parse_document(*text, ParseOptions{files[i].string(), options.symbol, options.lang});
     if (!doc) {
       checked[i].symbol = std::unexpected(doc.error());
       continue;
@@ -98,10 +98,10 @@ Expected<std::vector<fs::path>> collect_files(const std::vector<fs::path>& paths
 }
 
 // Reads and parses `path` exactly as POST /documents parses a body (document_input.h).
-Expected<ParsedInput> parse_file(const fs::path& path, const std::string& symbol, const Resources& res) {
+Expected<ParsedInput> parse_file(const fs::path& path, const Options& options, const Resources& res) {
   auto bytes = read_bytes(path);
   if (!bytes) return std::unexpected(bytes.error());
-  return parse_input(*bytes, format_of(path), ParseOptions{path.string(), symbol}, res);
+  return parse_input(*bytes, format_of(path), ParseOptions{path.string(), options.symbol, options.lang}, res);
 }
 
 std::optional<std::vector<Validated>> validate(const std::vector<fs::path>& files, const Options& options,

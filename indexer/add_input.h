@@ -30,8 +30,9 @@ InputFormat format_of(const std::filesystem::path& path);
 // sorted); an error names a path that does not exist or a directory that cannot be read.
 Expected<std::vector<std::filesystem::path>> collect_files(const std::vector<std::filesystem::path>& paths);
 
-// Reads and parses `path` exactly as POST /documents parses a body (document_input.h).
-Expected<ParsedInput> parse_file(const std::filesystem::path& path, const std::string& symbol, const Resources& res);
+// Reads and parses `path` exactly as POST /documents parses a body (document_input.h), with the
+// symbol and language of `options` (--symbol, --lang).
+Expected<ParsedInput> parse_file(const std::filesystem::path& path, const Options& options, const Resources& res);
 
 // One document that passed validation, to be indexed.
 struct Validated {

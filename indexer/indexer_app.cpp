@@ -103,8 +103,9 @@ std::optional<std::string> index_some(const std::vector<Validated>& documents, s
     for (std::size_t i = next++; i < documents.size() && !stop; i = next++) {
       const Validated& d = documents[i];
       // A kept page model is parsed as it is: parse_document() recognises its text form.
-      auto parsed = d.text.empty() ? parse_file(d.path, options.symbol, res)
-                                   : parse_input(d.text, InputFormat::text, ParseOptions{d.path.string(), options.symbol}, res);
+      auto parsed = d.text.empty() ? parse_file(d.path, options, res)
+                                   : parse_input(d.text, InputFormat::text,
+                                                 ParseOptions{d.path.string(), options.symbol, options.lang}, res);
       if (!parsed) return parsed.error().describe();  // changed since validation
       if (auto error = vectors.add(parsed->doc)) return error;
       const std::size_t written =
@@ -454,7 +455,7 @@ int run_inspect(const Options& options, const fs::path& file, std::ostream& out,
     err << "indexer: " << res.error().describe() << "\n";
     return kExitConfig;
   }
-  auto parsed = parse_file(file, options.symbol, **res);
+  auto parsed = parse_file(file, options, **res);
   if (!parsed) {
     err << "indexer: " << parsed.error().describe() << "\n";
     return kExitBadInput;

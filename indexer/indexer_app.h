@@ -24,6 +24,8 @@ struct Options {
   std::filesystem::path index_dir = "data/index";  // --index
   std::filesystem::path config_dir;                // --config-dir: lexicon.txt, organizations.toml
   std::string symbol;                              // --symbol: for a single document without one
+  std::string lang;                                // --lang: the documents' language code; "": told
+                                                   // from each document (language.h)
   bool keep_going = false;                         // --keep-going: skip bad documents, index the rest
   bool quiet = false;                              // --quiet: no progress lines
   std::size_t threads = 0;                         // --threads: workers for a bulk load; 0 = one per core

@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   add->add_option("paths", paths, "PDFs, text extracts or directories")->required();
   add->add_option("--symbol", options.symbol, "document symbol, for a single document that has none");
   add->add_flag("--keep-going", options.keep_going, "skip bad documents instead of aborting");
+  add->add_option("--lang", options.lang, "the documents' language (ar, en, es, fr, ru, zh); default: told from each")
+      ->check(CLI::IsMember({"ar", "en", "es", "fr", "ru", "zh"}));
   // Ranges keep out what CLI11 would otherwise wrap into a size_t or long ("-1", 2^64 + 1).
   add->add_option("--threads", options.threads, "worker threads for a new index (default: one per core)")
       ->check(CLI::Range(0, 1024));
@@ -55,6 +57,8 @@ int main(int argc, char** argv) {
   auto* inspect = app.add_subcommand("inspect", "print the parsed document as JSON; the index is untouched");
   inspect->add_option("file", file, "a PDF or a text extract")->required();
   inspect->add_option("--symbol", options.symbol, "document symbol, if the document has none");
+  inspect->add_option("--lang", options.lang, "the document's language (ar, en, es, fr, ru, zh); default: told from it")
+      ->check(CLI::IsMember({"ar", "en", "es", "fr", "ru", "zh"}));
   inspect->add_flag("--warnings", options.warnings_only,
                     "print only what the parser could not read as expected (file:line: message)");
 

@@ -44,7 +44,8 @@ Expected<Rebuilt> write_all(const IndexReader& reader, const fs::path& dir, cons
         return fail("document " + symbol + " has no stored source (indexed before sources were kept): rebuild "
                     "the index with `indexer add` into a new directory");
       const std::string text = (*source)["text"].get<std::string>();
-      auto doc = parse_document(text, ParseOptions{source->value("source", symbol), source->value("symbol", symbol)});
+      auto doc = parse_document(text, ParseOptions{source->value("source", symbol), source->value("symbol", symbol),
+                                                   source->value("lang", std::string())});
       if (!doc) return std::unexpected(doc.error());
       const DocumentFields fields = extract_fields(*doc, res.normalizer, res.gazetteer);
       const std::size_t written = writer->replace_document(*doc, fields, analyzer, text);

@@ -88,6 +88,8 @@ struct Document {
   std::vector<Footnote> footnotes;  // by number
   std::vector<ParseWarning> warnings;  // in source order
   std::vector<PageFacts> pages;        // PDFs read through their page layout; empty otherwise
+  std::string language;  // the language it is written in ("zh", "en"...): as given, the cover's
+                         // language line or told from its text (set by the parser); "" unknown
 };
 
 }  // namespace treaty

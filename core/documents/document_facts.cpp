@@ -1,7 +1,5 @@
 #include "core/documents/document_facts.h"
 
-#include "core/documents/language.h"
-
 #include <algorithm>
 #include <charconv>
 #include <vector>
@@ -262,7 +260,7 @@ DocumentFacts document_facts(const Document& doc) {
     std::from_chars(f.issued.data(), f.issued.data() + 4, f.issued_year);
   // The cover's language line, else the language of the text; Chinese when neither tells (a
   // document too short to tell: the corpus's first language).
-  const std::string lang = document_language(doc);
+  const std::string& lang = doc.language.empty() ? doc.header.language : doc.language;
   f.lang = lang.empty() ? "zh" : ascii_lower(lang);
   f.distribution = doc.header.distribution;
   f.title = doc.header.title;

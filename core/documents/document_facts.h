@@ -51,9 +51,8 @@ struct DocumentFacts {
   std::string type_label;     // "说明" (document_type_label())
   std::string issued;         // the cover's issue date, ISO "2018-10-05"; "" when not printed
   int issued_year = 0;        // its year; 0 when not printed
-  std::string lang;           // the document's language code ("zh", "en"...): the cover's
-                              // language line, else told from its text (document_language());
-                              // "zh" when neither tells
+  std::string lang;           // the document's language code ("zh", "en"...): Document::language,
+                              // else the cover's language line; "zh" when neither tells
   std::string distribution;   // "general" | "limited" | "" (as on the cover)
   std::string title;          // HeaderInfo::title ("" for documents without one, e.g. decisions)
 };

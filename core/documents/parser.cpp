@@ -1,5 +1,7 @@
 #include "core/documents/parser.h"
 
+#include "core/documents/language.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -379,6 +381,12 @@ Expected<Document> assemble_document(SourceLines lines, const ParseOptions& opti
       auto it = page_of_line.upper_bound(w.line);
       if (it != page_of_line.begin()) w.page = std::prev(it)->second;
     }
+  // The language, told once here (document_facts() reads it for every passage).
+  doc.language = options.lang.empty() ? document_language(doc) : options.lang;
+  std::size_t text_bytes = 0;
+  for (const Passage& p : doc.passages) text_bytes += p.text.size();
+  if (doc.language.empty() && text_bytes >= 1000)
+    doc.warnings.push_back({1, "the document's language cannot be told from its text (indexed as zh); give it with --lang"});
   std::stable_sort(doc.warnings.begin(), doc.warnings.end(),
                    [](const ParseWarning& a, const ParseWarning& b) { return a.line < b.line; });
   return doc;

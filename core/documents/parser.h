@@ -16,6 +16,9 @@ struct ParseOptions {
   // The document symbol to use when the text has none (or to override it); empty: find it in
   // the header block or the running headers.
   std::string symbol;
+  // The document's language code ("en"), as --lang gives it; empty: the cover's language line,
+  // else told from the text (language.h).
+  std::string lang = {};
 };
 
 // Parses the PDF text extract `text`:

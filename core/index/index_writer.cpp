@@ -72,16 +72,24 @@ bool is_locked(const Error& error) { return error.message == kLockedMessage; }
 
 Xapian::Document build_passage_document(const Document& doc, std::size_t index,
                                         const PassageFields& fields,
-                                        Analyzer& analyzer) {
+                                        Analyzer& analyzer, const Stemmers* stemmers) {
   const Passage& p = doc.passages[index];
   Xapian::Document xd;
+  const DocumentFacts facts = document_facts(doc);
 
-  // A passage's text, then the texts of the footnotes it cites, from `pos` on.
+  // Analysed text under `prefix` from `pos` on, with the stems of its words in the document's
+  // language.
+  auto add_text = [&](const std::string& text, Xapian::termpos pos, const std::string& prefix) {
+    const Analysis analysis = analyzer.analyze(text);
+    if (stemmers != nullptr) add_stem_terms(xd, analysis, facts.lang, *stemmers, prefix);
+    return add_text_terms(xd, analysis, pos, prefix);
+  };
+  // A passage's text, then the texts of the footnotes it cites.
   auto add_body = [&](const Passage& passage, Xapian::termpos pos, const std::string& prefix) {
-    pos = add_text_terms(xd, analyzer.analyze(passage.text), pos, prefix);
+    pos = add_text(passage.text, pos, prefix);
     for (int n : passage.footnotes)
       for (const Footnote& f : doc.footnotes)
-        if (f.number == n) pos = add_text_terms(xd, analyzer.analyze(f.text), pos, prefix);
+        if (f.number == n) pos = add_text(f.text, pos, prefix);
     return pos;
   };
   // Body text and cited footnotes (searchable with the passage that cites them).
@@ -99,12 +107,11 @@ Xapian::Document build_passage_document(const Document& doc, std::size_t index,
   // Section headings under their own prefix, so searchd can boost heading matches.
   Xapian::termpos section_pos = 1;
   for (const std::string& heading : p.section_path)
-    section_pos = add_text_terms(xd, analyzer.analyze(heading), section_pos, std::string(schema::kSectionText));
+    section_pos = add_text(heading, section_pos, std::string(schema::kSectionText));
 
   xd.add_boolean_term(prefixed(schema::kPassageId, p.id));
   xd.add_boolean_term(prefixed(schema::kDocSymbol, doc.symbol));
   xd.add_boolean_term(prefixed(schema::kKind, kind_name(p.kind)));
-  const DocumentFacts facts = document_facts(doc);
   add_document_facts(xd, doc, facts);
   for (const std::string& org : fields.orgs) xd.add_boolean_term(prefixed(schema::kOrg, org));
 
@@ -207,12 +214,13 @@ std::size_t IndexWriter::replace_document(const Document& doc, const DocumentFie
                                           std::string_view text) {
   db_->delete_document(prefixed(schema::kDocSymbol, doc.symbol));
   for (std::size_t i = 0; i < doc.passages.size(); ++i)
-    db_->add_document(build_passage_document(doc, i, fields.passages[i], analyzer));
+    db_->add_document(build_passage_document(doc, i, fields.passages[i], analyzer, &stemmers_));
   db_->set_metadata(prefixed(schema::kMetaDocPrefix, doc.symbol), document_summary_json(doc, fields).dump());
-  // What `indexer reindex` parses again: the text, its file name and the symbol it was given.
+  // What `indexer reindex` parses again: the text, its file name, the symbol and the language.
   db_->set_metadata(prefixed(schema::kMetaSourcePrefix, doc.symbol),
                     text.empty() ? std::string()
-                                 : nlohmann::json{{"source", doc.source}, {"symbol", doc.symbol}, {"text", text}}.dump());
+                                 : nlohmann::json{{"source", doc.source}, {"symbol", doc.symbol}, {"lang", doc.language},
+                                                  {"text", text}}.dump());
   // Names of the organizations it defines, so that org= finds them by either name.
   for (const auto& [name, id] : fields.mined_aliases)
     if (id.starts_with(kLocalOrgPrefix)) db_->set_metadata(prefixed(schema::kMetaOrgName, name), id);

@@ -15,6 +15,7 @@
 #include "core/base/error.h"
 #include "core/documents/passage_fields.h"
 #include "core/index/analysis.h"
+#include "core/index/stemmers.h"
 
 namespace treaty {
 
@@ -22,9 +23,10 @@ class Analyzer;
 
 // Builds the Xapian document for doc.passages[index]: text terms, field terms, values and data
 // (encode_passage_data()) as described in schema.h (organizations' labels are added when the
-// passage is read).
+// passage is read); with `stemmers`, the stems of the body's words in the document's language.
 Xapian::Document build_passage_document(const Document& doc, std::size_t index,
-                                        const PassageFields& fields, Analyzer& analyzer);
+                                        const PassageFields& fields, Analyzer& analyzer,
+                                        const Stemmers* stemmers = nullptr);
 
 struct IndexWriterOptions {
   // Recorded in the index at every commit (schema::kMetaAnalysis): the analysis the documents
@@ -81,6 +83,7 @@ class IndexWriter {
  private:
   explicit IndexWriter(Xapian::WritableDatabase db);
   std::unique_ptr<Xapian::WritableDatabase> db_;
+  Stemmers stemmers_;  // this writer's (Snowball stemmers keep state)
   std::optional<std::string> analysis_record_;  // written at commit; nullopt: leave it
   std::vector<std::string> differences_;
 };

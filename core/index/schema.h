@@ -28,6 +28,14 @@ inline constexpr std::string_view kAlnumPair = "J";   // J3/5 two alnum parts of
                                                       // character joining them, positional
 inline constexpr std::string_view kLexiconTerm = "L"; // L遗传资源 a lexicon term occurring as a substring
                                                       // (any occurrence, overlapping); no positions
+inline constexpr std::string_view kStem = "Z";        // Zen:workshop the Snowball stem of a word of the
+                                                      // body text in the document's language, when it
+                                                      // has a stemmer (ar en es fr ru): "Z" + lang +
+                                                      // ":" + stem, no positions (also under kSectionText
+                                                      // and kItemText); an unquoted query word matches
+                                                      // its stems in every such language. Added
+                                                      // within version 8: an index written before has
+                                                      // none, and matches words exactly
 // unprefixed: alnum units ("unep", "2014", "xi"; positional), Han words of 2+ characters
 // ("缔约方"; no positions; a one-character word is its kHanChar term),
 // compounds ("unep/cbd/cop/12/24", "xi/1"; no positions).
@@ -107,7 +115,8 @@ inline constexpr std::string_view kMetaAnalysis = "treaty:analysis";  // how the
                                                                       // AnalysisFingerprint record
                                                                       // (analysis.h), every commit
 inline constexpr std::string_view kMetaSourcePrefix = "treaty:source:";  // + symbol -> JSON {source
-                                                                         // (file name), symbol, text
+                                                                         // (file name), symbol, lang
+                                                                         // (Document::language), text
                                                                          // (the text parsed)}, for
                                                                          // `indexer reindex`
 inline constexpr std::string_view kMetaOrgName = "treaty:orgname:";    // + normalised name -> the id of

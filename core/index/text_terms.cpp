@@ -1,5 +1,6 @@
 #include "core/index/text_terms.h"
 
+#include "core/base/utf8.h"
 #include "core/index/schema.h"
 
 namespace treaty {
@@ -126,6 +127,42 @@ Xapian::Query text_query(const Analysis& analysis, const std::string& prefix, bo
   if (boosts.empty()) return match;
   return Xapian::Query(Xapian::Query::OP_AND_MAYBE, match,
                        Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()));
+}
+
+namespace {
+
+bool has_letter(const std::string& word) {
+  for (std::size_t i = 0; i < word.size();) {
+    const char32_t cp = next_code_point(word, i);
+    if (is_alnum_non_han(cp) && !(cp >= '0' && cp <= '9')) return true;
+  }
+  return false;
+}
+
+std::string stem_term(const std::string& prefix, std::string_view lang, const std::string& stem) {
+  std::string term = prefix;
+  term += schema::kStem;
+  term += lang;
+  term += ':';
+  term += stem;
+  return term;
+}
+
+}  // namespace
+
+void add_stem_terms(Xapian::Document& doc, const Analysis& analysis, std::string_view lang, const Stemmers& stemmers,
+                    const std::string& prefix) {
+  if (!Stemmers::has(lang)) return;
+  for (const Unit& u : analysis.units)
+    if (u.kind == UnitKind::alnum && has_letter(u.term))
+      doc.add_term(stem_term(prefix, lang, stemmers.stem(lang, u.term)));
+}
+
+std::vector<std::string> stem_terms(const std::string& word, const Stemmers& stemmers, const std::string& prefix) {
+  std::vector<std::string> out;
+  if (!has_letter(word)) return out;
+  for (std::string_view lang : Stemmers::kLanguages) out.push_back(stem_term(prefix, lang, stemmers.stem(lang, word)));
+  return out;
 }
 
 }  // namespace treaty

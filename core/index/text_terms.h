@@ -4,6 +4,10 @@
 #include <string>
 #include <xapian.h>
 
+#include <string_view>
+#include <vector>
+
+#include "core/index/stemmers.h"
 #include "core/text/analyzer.h"
 
 namespace treaty {
@@ -20,6 +24,16 @@ namespace treaty {
 // the text plus a gap, so that phrases cannot match across two texts added one after the other.
 Xapian::termpos add_text_terms(Xapian::Document& doc, const Analysis& analysis,
                                Xapian::termpos base, const std::string& prefix = {});
+
+// Adds the stem of every alnum unit of `analysis` that holds a letter, in language `lang`, as
+// prefix + schema::kStem + lang + ":" + stem, without positions (wdf only). Nothing when `lang`
+// has no stemmer (Chinese).
+void add_stem_terms(Xapian::Document& doc, const Analysis& analysis, std::string_view lang, const Stemmers& stemmers,
+                    const std::string& prefix = {});
+
+// The stem terms of normalised alnum `word` in every language with a stemmer (one term per
+// language, prefix + schema::kStem + lang + ":" + stem); none for a word without a letter.
+std::vector<std::string> stem_terms(const std::string& word, const Stemmers& stemmers, const std::string& prefix = {});
 
 // A query that matches exactly the passages in which the analysed text occurs as a contiguous
 // sequence of units (ignoring spaces and punctuation), e.g. a Chinese substring of any length:

@@ -275,7 +275,7 @@ class Translator {
         return match_all();
       case Kind::word:
       case Kind::phrase:
-        return text(node.text, positive);
+        return text(node.text, positive, true, node.kind == Kind::word);
       case Kind::field:
         return field(node.field, node.text);
       case Kind::not_: {
@@ -336,7 +336,8 @@ class Translator {
  private:
   // A word or phrase as typed, and (when positive, with a thesaurus, unless `expand` is false)
   // its expansions.
-  std::optional<Xapian::Query> text(const std::string& typed, bool positive, bool expand = true) {
+  // An unquoted word (`stem`) matches its stems in the languages that have a stemmer too.
+  std::optional<Xapian::Query> text(const std::string& typed, bool positive, bool expand = true, bool stem = false) {
     const Analysis analysis = analyzer_.analyze(typed);
     if (analysis.units.empty()) {
       out_.warnings.push_back("ignored \"" + typed + "\": nothing searchable in it");
@@ -348,7 +349,7 @@ class Translator {
       if (!out_.semantic_text.empty()) out_.semantic_text += ' ';
       out_.semantic_text += typed;
     }
-    Xapian::Query literal = match(analysis);
+    Xapian::Query literal = match(analysis, stem);
     if (!positive || !expand || !options_.thesaurus) return literal;
     return with_expansions(std::move(literal), typed);
   }
@@ -357,15 +358,25 @@ class Translator {
   // heading above it, scaled up. With headings_match off, a heading holding the text too still
   // ranks the passage higher but does not make it match.
   // With whole_paragraphs, a lead-in's items count as its body.
-  Xapian::Query match(const Analysis& analysis) const {
+  // With `stem`, a text of one word also matches the word's stems (schema::kStem): workshops
+  // finds workshop in an English passage, семинаров семинар in a Russian one.
+  Xapian::Query match(const Analysis& analysis, bool stem = false) const {
     const bool lexicon = options_.lexicon_terms;
-    Xapian::Query body = text_query(analysis, {}, lexicon);
-    if (options_.whole_paragraphs)
-      body = Xapian::Query(Xapian::Query::OP_OR, body, text_query(analysis, std::string(schema::kItemText), lexicon));
-    return Xapian::Query(
-        options_.headings_match ? Xapian::Query::OP_OR : Xapian::Query::OP_AND_MAYBE, body,
-        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                      text_query(analysis, std::string(schema::kSectionText), lexicon), options_.section_boost));
+    const bool one_word =
+        stem && analysis.units.size() == 1 && analysis.units[0].kind == UnitKind::alnum && analysis.compounds.empty();
+    // The text under `prefix`, or any of the word's stems there.
+    const auto in = [&](const std::string& prefix) {
+      Xapian::Query q = text_query(analysis, prefix, lexicon);
+      if (!one_word) return q;
+      std::vector<Xapian::Query> forms{q};
+      for (const std::string& t : stem_terms(analysis.units[0].term, stemmers_, prefix)) forms.emplace_back(t);
+      return forms.size() > 1 ? Xapian::Query(Xapian::Query::OP_SYNONYM, forms.begin(), forms.end()) : q;
+    };
+    Xapian::Query body = in({});
+    if (options_.whole_paragraphs) body = Xapian::Query(Xapian::Query::OP_OR, body, in(std::string(schema::kItemText)));
+    return Xapian::Query(options_.headings_match ? Xapian::Query::OP_OR : Xapian::Query::OP_AND_MAYBE, body,
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, in(std::string(schema::kSectionText)),
+                                       options_.section_boost));
   }
 
   // `literal`, or at options_.expansion_weight any thesaurus variant of `typed`. A variant goes
@@ -446,6 +457,7 @@ class Translator {
   }
 
   Analyzer& analyzer_;
+  Stemmers stemmers_;  // this translation's: Snowball stemmers keep state
   FilterBuilder filters_;
   const QueryParserOptions& options_;
   ParsedQuery& out_;

@@ -41,9 +41,12 @@ TEST_CASE("language of a document: its cover's language line, else its text", "[
   Document doc;
   doc.passages.push_back(Passage{});
   doc.passages[0].text = "The Conference of the Parties requested the Executive Secretary to report on the matter.";
-  CHECK(document_facts(doc).lang == "en");
+  CHECK(document_language(doc) == "en");
   doc.header.language = "fr";  // a "Français" line on the cover
+  CHECK(document_language(doc) == "fr");
   CHECK(document_facts(doc).lang == "fr");
+  doc.language = "es";  // as the parser sets it (or --lang)
+  CHECK(document_facts(doc).lang == "es");
   CHECK(language_of_name("Français") == "fr");
   CHECK(language_of_name("ESPAÑOL") == "es");
   CHECK(language_of_name("Русский") == "ru");
@@ -54,7 +57,7 @@ TEST_CASE("language of a document: its cover's language line, else its text", "[
 TEST_CASE("language of the fixture PDFs: each as its golden truth says", "[language][fixtures]") {
   namespace fs = std::filesystem;
   std::vector<std::pair<fs::path, std::string>> cases;
-  for (const fs::path dir : {test::source_dir() / "tests/fixtures/lang", test::source_dir() / "tests/fixtures/pdf"})
+  for (const fs::path& dir : {test::source_dir() / "tests/fixtures/lang", test::source_dir() / "tests/fixtures/pdf"})
     for (const auto& entry : fs::directory_iterator(dir)) {
       const fs::path pdf = entry.path();
       if (pdf.extension() != ".pdf" || pdf.string().find(".scrambled") != std::string::npos) continue;

@@ -194,3 +194,27 @@ TEST_CASE_METHOD(Fixture, "mixed phrases: a lone character next to numbers keeps
   CHECK(count("2014年举行") == 0);
   CHECK(count("年2015") == 0);
 }
+
+TEST_CASE("stems: the document's language for passages, every stemmer's for a query word", "[stems]") {
+  Normalizer normalizer;
+  Lexicon lexicon = test::project_lexicon(normalizer);
+  Analyzer analyzer{normalizer, lexicon};
+  Stemmers stemmers;
+  const auto terms_of = [&](const std::string& text, const std::string& lang) {
+    Xapian::Document d;
+    add_stem_terms(d, analyzer.analyze(text), lang, stemmers);
+    std::vector<std::string> out;
+    for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) out.push_back(*t);
+    return out;
+  };
+  CHECK(terms_of("Workshops on 12 capacities", "en") == std::vector<std::string>{"Zen:capac", "Zen:on", "Zen:workshop"});
+  CHECK(terms_of("les ateliers", "fr") == std::vector<std::string>{"Zfr:ateli", "Zfr:le"});
+  CHECK(terms_of("семинаров", "ru") == std::vector<std::string>{"Zru:семинар"});
+  CHECK(terms_of("缔约方 workshops", "zh").empty());  // no stemmer for Chinese
+  CHECK(terms_of("2014 12", "en").empty());            // numbers have no stem
+  const std::vector<std::string> query = stem_terms("workshops", stemmers);
+  REQUIRE(query.size() == Stemmers::kLanguages.size());
+  CHECK(std::find(query.begin(), query.end(), "Zen:workshop") != query.end());
+  CHECK(stem_terms("2014", stemmers).empty());
+}
+

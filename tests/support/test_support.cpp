@@ -1,5 +1,8 @@
 #include "tests/support/test_support.h"
 
+#include "core/documents/page_model.h"
+#include "core/documents/pdf_text.h"
+
 #include "core/documents/parser.h"
 #include "core/documents/passage_fields.h"
 #include "core/index/index_writer.h"
@@ -98,9 +101,19 @@ Xapian::Database write_index(const std::filesystem::path& dir, const Resources& 
   Analyzer analyzer(res.normalizer, res.lexicon);
   auto writer = IndexWriter::open(dir, {.analysis = res.analysis});
   if (!writer) throw std::runtime_error(writer.error().describe());
-  for (const Document& doc : docs)
-    writer->replace_document(doc, extract_fields(doc, res.normalizer, res.gazetteer), analyzer,
-                             std::filesystem::is_regular_file(doc.source) ? read_file(doc.source) : std::string());
+  for (const Document& doc : docs) {
+    // The text the indexer keeps for reindex: a PDF's page model, a text extract as it is.
+    std::string text;
+    if (std::filesystem::is_regular_file(doc.source)) {
+      text = read_file(doc.source);
+      if (is_pdf_path(doc.source)) {
+        auto pages = pdf_bytes_to_pages(text, doc.source);
+        if (!pages) throw std::runtime_error(pages.error().describe());
+        text = page_model_text(*pages);
+      }
+    }
+    writer->replace_document(doc, extract_fields(doc, res.normalizer, res.gazetteer), analyzer, text);
+  }
   writer->commit();
   return Xapian::Database(dir.string());
 }
