@@ -143,6 +143,17 @@ std::string body_named_before(std::string_view s, std::size_t start) {
   return std::string(body);
 }
 
+// The body of a reference of `kind` read with `prefix_body` (NP-, BS-, CP-; empty without) and
+// a Roman or Arabic session: a resolution is the UNGA's, a recommendation the body named just
+// before it (`named`) or the document's, a decision its prefix's or the context's.
+std::string body_of(DecisionKind kind, const std::string& prefix_body, bool roman, const std::string& named,
+                    const DecisionContext& context) {
+  if (kind == DecisionKind::unga_resolution) return "unga";
+  if (kind == DecisionKind::recommendation) return named.empty() ? context.recommendations : named;
+  if (!prefix_body.empty()) return prefix_body;
+  return roman ? "cop" : context.decisions;
+}
+
 // Parses the reference(s) after the 第 at s[start]; returns where scanning resumes.
 std::size_t parse_reference(std::string_view s, std::size_t start, const DecisionContext& context,
                             std::vector<DecisionRef>& out) {
@@ -175,9 +186,7 @@ std::size_t parse_reference(std::string_view s, std::size_t start, const Decisio
           DecisionRef& item = items[k];
           item.kind = suffix.kind;
           item.text = std::string(s.substr(item.begin, item.end - item.begin));
-          if (item.kind == DecisionKind::unga_resolution) item.body = "unga";
-          else if (item.kind == DecisionKind::recommendation) item.body = named.empty() ? context.recommendations : named;
-          else if (item.body.empty()) item.body = roman[k] ? "cop" : context.decisions;
+          item.body = body_of(item.kind, item.body, roman[k], named, context);
           out.push_back(std::move(item));
         }
         return end;
@@ -297,11 +306,8 @@ void kind_first_references(std::string_view s, const DecisionContext& context, s
       ref.begin = at;
       ref.end = core->end;
       ref.text = std::string(s.substr(at, ref.end - at));
-      if (ref.kind == DecisionKind::unga_resolution) ref.body = "unga";
-      else if (ref.kind == DecisionKind::recommendation) {
-        const std::string named = body_named_before(s, at);
-        ref.body = named.empty() ? context.recommendations : named;
-      } else if (ref.body.empty()) ref.body = core->roman ? "cop" : context.decisions;
+      const std::string named = ref.kind == DecisionKind::recommendation ? body_named_before(s, at) : "";
+      ref.body = body_of(ref.kind, ref.body, core->roman, named, context);
       out.push_back(std::move(ref));
     }
   }

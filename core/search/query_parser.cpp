@@ -369,7 +369,8 @@ class Translator {
       Xapian::Query q = text_query(analysis, prefix, lexicon);
       if (!one_word) return q;
       std::vector<Xapian::Query> forms{q};
-      for (const std::string& t : stem_terms(analysis.units[0].term, stemmers_, prefix)) forms.emplace_back(t);
+      if (!stemmers_) stemmers_.emplace();
+      for (const std::string& t : stem_terms(analysis.units[0].term, *stemmers_, prefix)) forms.emplace_back(t);
       return forms.size() > 1 ? Xapian::Query(Xapian::Query::OP_SYNONYM, forms.begin(), forms.end()) : q;
     };
     Xapian::Query body = in({});
@@ -457,7 +458,9 @@ class Translator {
   }
 
   Analyzer& analyzer_;
-  Stemmers stemmers_;  // this translation's: Snowball stemmers keep state
+  // This translation's, made at the first word that needs them (most queries are Chinese):
+  // Snowball stemmers keep state.
+  mutable std::optional<Stemmers> stemmers_;
   FilterBuilder filters_;
   const QueryParserOptions& options_;
   ParsedQuery& out_;
