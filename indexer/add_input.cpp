@@ -7,8 +7,10 @@
 #include <sstream>
 #include <thread>
 
+#include "core/documents/document_facts.h"
 #include "core/documents/parser.h"
 #include "core/documents/pdf_text.h"
+#include "core/index/schema.h"
 
 namespace treaty::indexer {
 namespace fs = std::filesystem;
@@ -29,9 +31,11 @@ bool is_document_file(const fs::path& path) { return path.extension() == ".txt" 
 // 40,000 pages; beyond it PDFs are read twice rather than held in memory.
 constexpr std::size_t kKeptTextBudget = std::size_t{256} << 20;
 
-// What validation learnt of one file: its parsed symbol and the text it parsed, or why not.
+// What validation learnt of one file: its parsed symbol, language and the text it parsed, or why
+// not.
 struct Checked {
   Expected<std::string> symbol;
+  std::string lang;  // version_language() of the parsed document
   std::string text;
   bool unreadable = false;  // a PDF that cannot be read at all: skipped, the other files indexed
 };
@@ -51,6 +55,7 @@ void check_some(const std::vector<fs::path>& files, std::atomic<std::size_t>& ne
       checked[i].symbol = std::unexpected(doc.error());
       continue;
     }
+    checked[i].lang = version_language(*doc);
     checked[i].symbol = std::move(doc->symbol);
     if (format_of(files[i]) == InputFormat::pdf) checked[i].text = std::move(*text);
   }
@@ -114,13 +119,16 @@ std::optional<std::vector<Validated>> validate(const std::vector<fs::path>& file
   for (auto& t : pool) t.join();
 
   std::vector<Validated> ok;
-  std::map<std::string, fs::path, std::less<>> seen;
+  // One file per version: the same symbol in another language is another version of it.
+  std::map<std::string, fs::path, std::less<>> seen;  // version key -> file
   std::size_t kept = 0;
   for (std::size_t i = 0; i < files.size(); ++i) {
     Expected<std::string>& symbol = checked[i].symbol;
+    const std::string version = symbol ? schema::version_key(*symbol, checked[i].lang) : std::string();
     if (symbol) {
-      if (auto it = seen.find(*symbol); it != seen.end())
-        symbol = fail("document " + *symbol + " is also in " + it->second.string(), files[i].string());
+      if (auto it = seen.find(version); it != seen.end())
+        symbol = fail("document " + *symbol + " in language " + checked[i].lang + " is also in " + it->second.string(),
+                      files[i].string());
     }
     if (!symbol) {
       err << "indexer: " << symbol.error().describe() << (checked[i].unreadable ? " (skipped)" : "") << "\n";
@@ -131,7 +139,7 @@ std::optional<std::vector<Validated>> validate(const std::vector<fs::path>& file
       }
       continue;
     }
-    seen.emplace(*symbol, files[i]);
+    seen.emplace(version, files[i]);
     std::string text;
     if (kept + checked[i].text.size() <= kKeptTextBudget) {
       kept += checked[i].text.size();

@@ -17,7 +17,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text/analyzer.h"
+#include "core/documents/document_facts.h"
 #include "core/index/document_json.h"
+#include "core/index/schema.h"
 #include "core/vectors/embedder.h"
 #include "core/index/index_layout.h"
 #include "core/index/index_reader.h"
@@ -63,7 +65,7 @@ struct VectorSink {
   std::optional<std::string> add(const Document& doc) {
     if (!embedder) {
       std::lock_guard lock(mutex);
-      store.remove_document(doc.symbol);
+      store.remove_document(schema::vector_document(doc.symbol, version_language(doc)));
       return std::nullopt;
     }
     auto rows = embed_document(*embedder, doc);
@@ -72,7 +74,7 @@ struct VectorSink {
       return doc.source + ": embedding failed: " + rows.error().message;
     }
     std::lock_guard lock(mutex);
-    auto replaced = store.replace_document(doc.symbol, *rows);
+    auto replaced = store.replace_document(schema::vector_document(doc.symbol, version_language(doc)), *rows);
     if (!replaced) return doc.source + ": " + replaced.error().message;
     return std::nullopt;
   }
@@ -416,6 +418,7 @@ int run_remove(const Options& options, const std::vector<std::string>& symbols, 
   }
   try {
     for (const std::string& symbol : symbols) {
+      const std::vector<std::string> langs = writer->versions(symbol);
       const std::size_t n = writer->remove_document(symbol);
       if (n == 0) {
         err << "indexer: no document " << symbol << " in " << options.index_dir.string()
@@ -423,7 +426,7 @@ int run_remove(const Options& options, const std::vector<std::string>& symbols, 
         return kExitBadInput;
       }
       removed[symbol] = n;
-      vectors->remove_document(symbol);
+      for (const std::string& lang : langs) vectors->remove_document(schema::vector_document(symbol, lang));
     }
     std::optional<StagedVectorFile> staged;
     if (vectors->size() > 0 || fs::exists(VectorStore::file_path(options.index_dir))) {

@@ -2,6 +2,8 @@
 // configuration, into a new generation, then switches to it atomically (index_layout.h).
 #include <chrono>
 #include <ostream>
+#include <set>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -10,6 +12,7 @@
 #include "core/index/index_layout.h"
 #include "core/index/index_reader.h"
 #include "core/index/index_writer.h"
+#include "core/index/schema.h"
 #include "core/search/resources.h"
 #include "core/text/analyzer.h"
 #include "indexer/indexer_app.h"
@@ -38,11 +41,24 @@ Expected<Rebuilt> write_all(const IndexReader& reader, const fs::path& dir, cons
   Rebuilt done;
   std::size_t uncommitted = 0;
   try {
+    // Every stored source, each a version of a symbol (schema 9; before, a symbol's only one).
+    // Refused up front when a version has none: its passages cannot be rebuilt and would be lost.
+    const std::vector<std::string> keys = reader.source_keys();
+    const std::set<std::string> stored(keys.begin(), keys.end());
     for (const std::string& symbol : reader.stats().symbols) {
-      auto source = reader.source(symbol);
-      if (!source)
-        return fail("document " + symbol + " has no stored source (indexed before sources were kept): rebuild "
-                    "the index with `indexer add` into a new directory");
+      std::vector<std::pair<std::string, std::string>> versions;  // source key, how it is named
+      for (const std::string& lang : reader.versions(symbol))
+        versions.emplace_back(schema::version_key(symbol, lang), symbol + " (" + lang + ")");
+      if (versions.empty()) versions.emplace_back(symbol, symbol);  // schema 8 and before
+      for (const auto& [key, name] : versions)
+        if (!stored.contains(key) || !reader.source(key))
+          return fail("document " + name + " has no stored source (indexed before sources were kept): rebuild "
+                      "the index with `indexer add` into a new directory");
+    }
+    for (const std::string& key : keys) {
+      auto source = reader.source(key);
+      if (!source) continue;
+      const std::string symbol = source->value("symbol", key);
       const std::string text = (*source)["text"].get<std::string>();
       auto doc = parse_document(text, ParseOptions{source->value("source", symbol), source->value("symbol", symbol),
                                                    source->value("lang", std::string())});

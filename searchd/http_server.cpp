@@ -10,8 +10,10 @@
 #include <sys/socket.h>
 
 #include "core/base/utf8.h"
+#include "core/documents/document_facts.h"
 #include "core/search/resources.h"
 #include "searchd/http_server_impl.h"
+#include "searchd/request_params.h"
 
 namespace treaty::searchd {
 namespace {
@@ -248,18 +250,26 @@ Reply HttpServer::Impl::handle_post_document(const Call& call) {
   for (const auto& [name, value] : call.req.params) {
     if (name == "symbol") {
       post.symbol = value;
+    } else if (name == "lang") {
+      auto code = parse_language(value);
+      if (!code) return error_reply(400, "lang must be a language code (ar, en, es, fr, ru, zh), got \"" + value + "\"");
+      post.lang = *code;
     } else if (name == "dry_run") {
       if (value != "true" && value != "false" && value != "1" && value != "0")
         return error_reply(400, "dry_run must be true or false, got \"" + value + "\"");
       post.dry_run = value == "true" || value == "1";
     } else {
-      return error_reply(400, "unknown parameter \"" + name + "\" (POST /documents takes symbol and dry_run)");
+      return error_reply(400, "unknown parameter \"" + name + "\" (POST /documents takes symbol, lang and dry_run)");
     }
   }
   return writes.post_document(post, call.body);
 }
 
-Reply HttpServer::Impl::handle_delete_document(const Call& call) { return writes.delete_document(call.rest); }
+Reply HttpServer::Impl::handle_delete_document(const Call& call) {
+  const auto lang = version_lang_param(call.req, "DELETE /documents/{symbol}");
+  if (!lang) return error_reply(lang.error().status, lang.error().message);
+  return writes.delete_document(call.rest, *lang);
+}
 Reply HttpServer::Impl::handle_create_key(const Call& call) { return writes.create_key(call.body); }
 Reply HttpServer::Impl::handle_list_keys(const Call&) { return writes.list_keys(); }
 Reply HttpServer::Impl::handle_key_self(const Call& call) { return Reply{200, call.key->to_json()}; }

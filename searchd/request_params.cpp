@@ -8,6 +8,8 @@
 
 #include <httplib.h>
 
+#include "core/documents/document_facts.h"
+
 namespace treaty::searchd {
 namespace {
 
@@ -101,6 +103,18 @@ std::expected<bool, HttpError> cache_param(const httplib::Request& req) {
   if (v == "true" || v == "1" || v == "yes") return true;
   if (v == "false" || v == "0" || v == "no") return false;
   return std::unexpected(HttpError{400, "cache must be true or false (or yes, no), got \"" + v + "\""});
+}
+
+std::expected<std::string, HttpError> version_lang_param(const httplib::Request& req, std::string_view route) {
+  for (const auto& [name, value] : req.params)
+    if (name != "lang")
+      return std::unexpected(HttpError{400, "unknown parameter \"" + name + "\" (" + std::string(route) + " takes lang)"});
+  if (req.get_param_value_count("lang") > 1) return std::unexpected(HttpError{400, "lang is given more than once"});
+  if (!req.has_param("lang")) return std::string();
+  const std::string value = req.get_param_value("lang");
+  auto code = parse_language(value);
+  if (!code) return std::unexpected(HttpError{400, "lang must be a language code (ar, en, es, fr, ru, zh), got \"" + value + "\""});
+  return *code;
 }
 
 Deadline request_deadline(const SearchdConfig& config, std::chrono::steady_clock::time_point arrived) {

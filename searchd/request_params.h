@@ -5,6 +5,7 @@
 #include <chrono>
 #include <expected>
 #include <string>
+#include <string_view>
 
 #include "core/search/document_list.h"
 #include "core/search/request.h"
@@ -51,6 +52,11 @@ std::expected<DocumentListRequest, HttpError> document_list_request(
 // The `cache` parameter of /search, /similar and /documents (whether to use the result cache):
 // absent, "true", "1" or "yes": true; "false", "0" or "no": false; anything else 400.
 std::expected<bool, HttpError> cache_param(const httplib::Request& req);
+
+// The language version a route reading or removing one document or passage is asked for:
+// ?lang= (a code or name, parse_language(): "EN", "English" -> "en"), "" when absent. Errors
+// (400): any other parameter (the message names `route`), lang given twice, not a language.
+std::expected<std::string, HttpError> version_lang_param(const httplib::Request& req, std::string_view route);
 
 // config.request_timeout_ms after `arrived` (read with the steady clock); none when it is 0.
 Deadline request_deadline(const SearchdConfig& config, std::chrono::steady_clock::time_point arrived);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "core/base/utf8.h"
+#include "core/documents/document_facts.h"
 #include "core/index/schema.h"
 #include "core/search/document_list.h"
 #include "core/search/resources.h"
@@ -33,6 +34,35 @@ std::shared_ptr<VectorSearch> make_vector_search(const SearchdConfig& config) {
   options.breaker = breaker_options(config);
   return std::make_shared<VectorSearch>(config.index_dir, std::move(embedder), std::move(options));
 }
+
+namespace {
+
+// "en, zh" for a 404 that says which versions there are.
+std::string join_langs(const std::vector<std::string>& langs) {
+  std::string out;
+  for (const std::string& l : langs) out += (out.empty() ? "" : ", ") + l;
+  return out;
+}
+
+json passage_versions(const IndexReader& reader, const std::string& id) { return reader.passage_versions(id); }
+
+// GET /documents/{symbol}'s "versions": per language version its code, label, title, passage
+// count and source file, in language-code order.
+json version_list(const IndexReader& reader, const std::string& symbol, const std::vector<std::string>& langs) {
+  json out = json::array();
+  for (const std::string& lang : langs) {
+    const auto doc = reader.document(symbol, lang);
+    json facts = doc ? doc->value("facts", json::object()) : json::object();
+    out.push_back({{"lang", lang},
+                   {"label", language_label(lang)},
+                   {"title", facts.value("title", std::string())},
+                   {"passages", doc && doc->contains("passage_ids") ? (*doc)["passage_ids"].size() : 0},
+                   {"source", doc ? doc->value("source", std::string()) : std::string()}});
+  }
+  return out;
+}
+
+}  // namespace
 
 FilterScope HttpServer::Impl::scope_of(const Call& call) { return call.key ? call.key->filters : FilterScope(); }
 
@@ -223,13 +253,22 @@ Reply HttpServer::Impl::handle_similar(const Call& call) {
 Reply HttpServer::Impl::handle_passage(const Call& call) {
   const std::string_view id = call.rest;
   if (id.empty()) return error_reply(404, "give a passage id: /passages/UNEP/CBD/NP/COP-MOP/1/6%2321");
+  const auto lang = version_lang_param(call.req, "/passages/{id}");
+  if (!lang) return error_reply(lang.error().status, lang.error().message);
   const FilterScope scope = scope_of(call);
   return with_index([&](Worker& w) {
-    auto passage = w.reader->passage(std::string(id), w.searcher->passages());
+    auto passage = w.reader->passage(std::string(id), w.searcher->passages(), *lang);
     // Out of a scoped key's reach is the same 404 as absent: the key learns nothing of it.
     auto visible = w.searcher->in_scope(id, scope);
     if (!visible) return error_reply(400, visible.error().describe());
-    if (!passage || !*visible) return error_reply(404, "no passage " + std::string(id));
+    if (!*visible) return error_reply(404, "no passage " + std::string(id));
+    if (!passage) {
+      if (lang->empty() || !w.reader->passage(std::string(id), w.searcher->passages()))
+        return error_reply(404, "no passage " + std::string(id));
+      return error_reply(404, "no passage " + std::string(id) + " in language " + *lang + " (its versions: " +
+                                  join_langs(passage_versions(*w.reader, std::string(id))) + ")");
+    }
+    (*passage)["versions"] = passage_versions(*w.reader, std::string(id));
     return Reply{200, std::move(*passage)};
   });
 }
@@ -255,11 +294,20 @@ Reply HttpServer::Impl::handle_documents(const Call& call) {
 Reply HttpServer::Impl::handle_document(const Call& call) {
   const std::string_view symbol = call.rest;
   if (symbol.empty()) return error_reply(404, "give a document symbol: /documents/UNEP/CBD/NP/COP-MOP/1/6");
+  const auto lang = version_lang_param(call.req, "/documents/{symbol}");
+  if (!lang) return error_reply(lang.error().status, lang.error().message);
   const FilterScope scope = scope_of(call);
   return with_index([&](Worker& w) {
-    auto doc = w.reader->document(std::string(symbol));
-    if (!doc) doc = w.reader->document(ascii_upper(symbol));  // symbols are upper case; be forgiving
+    std::string found(symbol);
+    if (w.reader->versions(found).empty()) found = ascii_upper(symbol);  // symbols are upper case; be forgiving
+    const std::vector<std::string> versions = w.reader->versions(found);
+    auto doc = w.reader->document(found, *lang);
+    if (!doc && !versions.empty() && !lang->empty())
+      return error_reply(404, "no document " + std::string(symbol) + " in language " + *lang + " (its versions: " +
+                                  join_langs(versions) + ")");
     if (!doc) return error_reply(404, "no document " + std::string(symbol));
+    const std::string doc_lang = (*doc)["facts"].value("lang", std::string());
+    (*doc)["versions"] = version_list(*w.reader, found, versions);
     json passages = json::array();
     json ids = json::array();
     if (doc->contains("passage_ids"))
@@ -268,7 +316,8 @@ Reply HttpServer::Impl::handle_document(const Call& call) {
         if (!visible) return error_reply(400, visible.error().describe());
         if (!*visible) continue;  // a scoped key sees the passages its searches find
         ids.push_back(id);
-        if (auto p = w.reader->passage(id.get<std::string>(), w.searcher->passages())) passages.push_back(std::move(*p));
+        if (auto p = w.reader->passage(id.get<std::string>(), w.searcher->passages(), doc_lang))
+          passages.push_back(std::move(*p));
       }
     if (ids.empty() && !scope.empty()) return error_reply(404, "no document " + std::string(symbol));
     (*doc)["passage_ids"] = std::move(ids);

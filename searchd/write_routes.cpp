@@ -104,7 +104,7 @@ Reply WriteRoutes::write_error(const WriteError& error) const {
 
 Reply WriteRoutes::post_document(const DocumentPost& post, std::string_view body) {
   if (body.empty()) return error_reply(400, "the request body is empty: send the document (a PDF or a UTF-8 text extract)");
-  auto parsed = parse_input(body, post.format, ParseOptions{"request body", post.symbol}, resources_);
+  auto parsed = parse_input(body, post.format, ParseOptions{"request body", post.symbol, post.lang}, resources_);
   if (!parsed) {
     std::string message = parsed.error().message;
     // The parser speaks to the indexer command; here the symbol is a parameter.
@@ -121,20 +121,26 @@ Reply WriteRoutes::post_document(const DocumentPost& post, std::string_view body
   if (!written) return write_error(written.error());
   return Reply{written->created ? 201 : 200,
                {{"symbol", written->symbol},
+                {"lang", written->lang},
                 {"passages", written->passages},
                 {"revision", written->revision},
                 {"created", written->created},
                 {"warnings", std::move(warnings)}}};
 }
 
-Reply WriteRoutes::delete_document(std::string_view symbol) {
+Reply WriteRoutes::delete_document(std::string_view symbol, const std::string& lang) {
   if (symbol.empty()) return error_reply(404, "give a document symbol: DELETE /documents/CBD%2FNP%2FMOP%2F3%2F4");
-  auto removed = queue_->remove(std::string(symbol));
+  auto removed = queue_->remove(std::string(symbol), lang);
   // Symbols are upper case; be forgiving, as GET /documents/{symbol} is.
   const std::string upper = ascii_upper(symbol);
-  if (!removed && removed.error().kind == WriteErrorKind::not_found && upper != symbol) removed = queue_->remove(upper);
+  if (!removed && removed.error().kind == WriteErrorKind::not_found && upper != symbol)
+    removed = queue_->remove(upper, lang);
   if (!removed) return write_error(removed.error());
-  return Reply{200, {{"symbol", removed->symbol}, {"removed", removed->passages}, {"revision", removed->revision}}};
+  return Reply{200,
+               {{"symbol", removed->symbol},
+                {"lang", removed->lang},
+                {"removed", removed->passages},
+                {"revision", removed->revision}}};
 }
 
 Reply WriteRoutes::create_key(std::string_view body) {

@@ -22,6 +22,7 @@ namespace treaty::searchd {
 struct DocumentPost {
   InputFormat format = InputFormat::text;
   std::string symbol;    // ?symbol=: for a text without one (or to override it)
+  std::string lang;      // ?lang=: the version's language (a code), overriding the detected one
   bool dry_run = false;  // ?dry_run=true: parse and answer, write nothing
 };
 
@@ -41,14 +42,15 @@ class WriteRoutes {
   // (when set) with document-sized batches and timeouts.
   WriteRoutes(const SearchdConfig& config, const Resources& resources, KeyStore& keys);
 
-  // 201 (new) or 200 (replaced) once committed: {"symbol", "passages", "revision", "created",
-  // "warnings"}; dry run: 200 with the `indexer inspect` JSON and "dry_run": true. 422 for a
+  // 201 (a new version) or 200 (replaced) once committed: {"symbol", "lang", "passages",
+  // "revision", "created", "warnings"}; dry run: 200 with the `indexer inspect` JSON and "dry_run": true. 422 for a
   // document that does not parse (with "line"), 503 + Retry-After when the index is locked,
   // 502 when the embedding server fails.
   Reply post_document(const DocumentPost& post, std::string_view body);
 
-  // 200 {"symbol", "removed", "revision"}; 404 unknown (symbols in any case).
-  Reply delete_document(std::string_view symbol);
+  // Removes the `lang` version of document `symbol` (empty: every version). 200 {"symbol",
+  // "lang", "removed", "revision"}; 404 unknown document or version (symbols in any case).
+  Reply delete_document(std::string_view symbol, const std::string& lang = {});
 
   Reply create_key(std::string_view body);  // 201 with the value, once
   Reply list_keys() const;                  // 200 {"keys": [...]}, no values

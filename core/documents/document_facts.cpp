@@ -246,6 +246,13 @@ std::optional<std::string> parse_language(std::string_view value) {
   return std::nullopt;
 }
 
+std::string version_language(const Document& doc) {
+  // The language told at parse time, else the cover's language line; Chinese when neither tells
+  // (a document too short to tell: the corpus's first language).
+  const std::string& lang = doc.language.empty() ? doc.header.language : doc.language;
+  return lang.empty() ? "zh" : ascii_lower(lang);
+}
+
 DocumentFacts document_facts(const Document& doc) {
   DocumentFacts f;
   const SymbolMeeting m = meeting_of_symbol(doc.symbol);
@@ -258,10 +265,7 @@ DocumentFacts document_facts(const Document& doc) {
   f.issued = doc.header.issued;
   if (f.issued.size() >= 4 && std::all_of(f.issued.begin(), f.issued.begin() + 4, [](char c) { return c >= '0' && c <= '9'; }))
     std::from_chars(f.issued.data(), f.issued.data() + 4, f.issued_year);
-  // The cover's language line, else the language of the text; Chinese when neither tells (a
-  // document too short to tell: the corpus's first language).
-  const std::string& lang = doc.language.empty() ? doc.header.language : doc.language;
-  f.lang = lang.empty() ? "zh" : ascii_lower(lang);
+  f.lang = version_language(doc);
   f.distribution = doc.header.distribution;
   f.title = doc.header.title;
   return f;

@@ -57,6 +57,10 @@ struct DocumentFacts {
   std::string title;          // HeaderInfo::title ("" for documents without one, e.g. decisions)
 };
 
+// The language of the version `doc` is (DocumentFacts::lang): doc.language, else the cover's
+// language line, else "zh"; lower case. Never empty.
+std::string version_language(const Document& doc);
+
 // The facts of `doc`, from doc.symbol and doc.header (rules: meeting_of_symbol(),
 // document_type()). Never fails: what cannot be told is "other", 0 or "".
 DocumentFacts document_facts(const Document& doc);

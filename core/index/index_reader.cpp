@@ -1,5 +1,8 @@
 #include "core/index/index_reader.h"
 
+#include <algorithm>
+
+#include "core/index/document_versions.h"
 #include "core/index/index_layout.h"
 #include "core/index/schema.h"
 
@@ -59,33 +62,66 @@ IndexStats IndexReader::stats() const {
   for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it)
     s.symbols.push_back((*it).substr(prefix.size()));
   s.documents = s.symbols.size();
+  const std::string versions(schema::kDocVersion);
+  for (auto it = db_.allterms_begin(versions); it != db_.allterms_end(versions); ++it) ++s.versions;
   std::error_code ec;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_, ec))
     if (entry.is_regular_file(ec)) s.size_bytes += entry.file_size(ec);
   return s;
 }
 
-std::optional<nlohmann::json> IndexReader::passage(const std::string& id, StoredPassages& stored) const {
-  return stored.find(db_, id);
+std::optional<nlohmann::json> IndexReader::passage(const std::string& id, StoredPassages& stored,
+                                                   std::string_view lang) const {
+  return stored.find(db_, id, lang);
 }
 
-std::optional<nlohmann::json> IndexReader::passage(const std::string& id, const Gazetteer& gazetteer) const {
+std::optional<nlohmann::json> IndexReader::passage(const std::string& id, const Gazetteer& gazetteer,
+                                                   std::string_view lang) const {
   StoredPassages stored(gazetteer);
-  return stored.find(db_, id);
+  return stored.find(db_, id, lang);
 }
 
-std::optional<nlohmann::json> IndexReader::document(const std::string& symbol) const {
-  const std::string data = db_.get_metadata(std::string(schema::kMetaDocPrefix) + symbol);
+std::optional<nlohmann::json> IndexReader::document(const std::string& symbol, std::string_view lang) const {
+  std::string key;
+  if (!lang.empty()) {
+    key = schema::version_key(symbol, lang);
+  } else {
+    const std::vector<std::string> langs = versions(symbol);
+    if (langs.empty()) return std::nullopt;
+    key = schema::version_key(symbol, langs.front());
+  }
+  const std::string data = db_.get_metadata(std::string(schema::kMetaDocPrefix) + key);
   if (data.empty()) return std::nullopt;
   return nlohmann::json::parse(data);
+}
+
+std::vector<std::string> IndexReader::versions(const std::string& symbol) const {
+  return document_versions(db_, symbol);
+}
+
+std::vector<std::string> IndexReader::passage_versions(const std::string& id) const {
+  const std::string term = std::string(schema::kPassageId) + id;
+  std::vector<std::string> langs;
+  for (Xapian::PostingIterator it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it)
+    langs.push_back(db_.get_document(*it, Xapian::DOC_ASSUME_VALID).get_value(schema::kSlotLang));
+  std::sort(langs.begin(), langs.end());
+  return langs;
+}
+
+std::vector<std::string> IndexReader::source_keys() const {
+  std::vector<std::string> keys;
+  const std::string prefix(schema::kMetaSourcePrefix);
+  for (auto it = db_.metadata_keys_begin(prefix); it != db_.metadata_keys_end(prefix); ++it)
+    if (!db_.get_metadata(*it).empty()) keys.push_back((*it).substr(prefix.size()));
+  return keys;
 }
 
 std::optional<AnalysisFingerprint> IndexReader::analysis() const {
   return AnalysisFingerprint::from_record(db_.get_metadata(std::string(schema::kMetaAnalysis)));
 }
 
-std::optional<nlohmann::json> IndexReader::source(const std::string& symbol) const {
-  const std::string data = db_.get_metadata(std::string(schema::kMetaSourcePrefix) + symbol);
+std::optional<nlohmann::json> IndexReader::source(const std::string& key) const {
+  const std::string data = db_.get_metadata(std::string(schema::kMetaSourcePrefix) + key);
   if (data.empty()) return std::nullopt;
   nlohmann::json j = nlohmann::json::parse(data, nullptr, false);
   if (!j.is_object() || !j.contains("text") || !j["text"].is_string()) return std::nullopt;

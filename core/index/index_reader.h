@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -20,6 +21,7 @@ class Gazetteer;
 
 struct IndexStats {
   std::uint64_t documents = 0;   // COP-MOP documents (distinct symbols)
+  std::uint64_t versions = 0;    // their language versions (one symbol has one to six)
   std::uint64_t passages = 0;    // Xapian documents
   std::uint64_t size_bytes = 0;  // bytes on disk under the index directory
   std::string last_commit;       // ISO 8601 UTC time of the last indexer commit; empty if unknown
@@ -47,18 +49,34 @@ class IndexReader {
   // The JSON of a passage (passage_to_json() as it was indexed; schema.h, "Document data"), or
   // nullopt for an unknown id. With `stored`, document titles come from its cache (reading many
   // passages); with `gazetteer` alone, from the document's summary on each call.
-  std::optional<nlohmann::json> passage(const std::string& id, StoredPassages& stored) const;
-  std::optional<nlohmann::json> passage(const std::string& id, const Gazetteer& gazetteer) const;
+  // nullopt for an unknown id. `lang`: the passage of that language version; empty: of the
+  // version first in language-code order. With `stored`, document titles come from its cache (reading many
+  // passages); with `gazetteer` alone, from the document's summary on each call.
+  std::optional<nlohmann::json> passage(const std::string& id, StoredPassages& stored,
+                                        std::string_view lang = {}) const;
+  std::optional<nlohmann::json> passage(const std::string& id, const Gazetteer& gazetteer,
+                                        std::string_view lang = {}) const;
 
-  // The stored JSON of a document (header fields, sections, passage ids), or nullopt.
-  std::optional<nlohmann::json> document(const std::string& symbol) const;
+  // The stored JSON of a document version (header fields, facts, sections, passage ids), or
+  // nullopt. `lang` empty: the first of its versions (in language-code order).
+  std::optional<nlohmann::json> document(const std::string& symbol, std::string_view lang = {}) const;
+
+  // The language codes of the versions of document `symbol`, sorted; empty for an unknown one.
+  std::vector<std::string> versions(const std::string& symbol) const;
+
+  // The language codes of the versions that have passage `id`, sorted; empty for an unknown id.
+  std::vector<std::string> passage_versions(const std::string& id) const;
+
+  // The keys of the stored sources (what source() takes; schema::version_key() from schema 9,
+  // the symbol before), sorted.
+  std::vector<std::string> source_keys() const;
 
   // How the index was analysed (schema::kMetaAnalysis); nullopt if it does not say.
   std::optional<AnalysisFingerprint> analysis() const;
 
-  // The stored source of a document (schema::kMetaSourcePrefix: {source, symbol, text}), or
-  // nullopt when the index has none for it.
-  std::optional<nlohmann::json> source(const std::string& symbol) const;
+  // The stored source under `key` (one of source_keys(); schema::kMetaSourcePrefix: {source,
+  // symbol, lang, text}), or nullopt when the index has none for it.
+  std::optional<nlohmann::json> source(const std::string& key) const;
 
   // Follows commits made since opening (Xapian::Database::reopen()) and a switch to another
   // generation (`indexer reindex`), which Xapian's reopen() does not see: the database object is

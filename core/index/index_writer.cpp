@@ -9,6 +9,7 @@
 #include "core/documents/document_facts.h"
 #include "core/text/analyzer.h"
 #include "core/index/document_json.h"
+#include "core/index/document_versions.h"
 #include "core/index/index_layout.h"
 #include "core/index/passage_data.h"
 #include "core/index/schema.h"
@@ -111,6 +112,7 @@ Xapian::Document build_passage_document(const Document& doc, std::size_t index,
 
   xd.add_boolean_term(prefixed(schema::kPassageId, p.id));
   xd.add_boolean_term(prefixed(schema::kDocSymbol, doc.symbol));
+  xd.add_boolean_term(prefixed(schema::kDocVersion, schema::version_key(doc.symbol, facts.lang)));
   xd.add_boolean_term(prefixed(schema::kKind, kind_name(p.kind)));
   add_document_facts(xd, doc, facts);
   for (const std::string& org : fields.orgs) xd.add_boolean_term(prefixed(schema::kOrg, org));
@@ -212,12 +214,13 @@ Expected<IndexWriter> IndexWriter::open(const std::filesystem::path& dir, IndexW
 
 std::size_t IndexWriter::replace_document(const Document& doc, const DocumentFields& fields, Analyzer& analyzer,
                                           std::string_view text) {
-  db_->delete_document(prefixed(schema::kDocSymbol, doc.symbol));
+  const std::string version = schema::version_key(doc.symbol, version_language(doc));
+  db_->delete_document(prefixed(schema::kDocVersion, version));
   for (std::size_t i = 0; i < doc.passages.size(); ++i)
     db_->add_document(build_passage_document(doc, i, fields.passages[i], analyzer, &stemmers_));
-  db_->set_metadata(prefixed(schema::kMetaDocPrefix, doc.symbol), document_summary_json(doc, fields).dump());
+  db_->set_metadata(prefixed(schema::kMetaDocPrefix, version), document_summary_json(doc, fields).dump());
   // What `indexer reindex` parses again: the text, its file name, the symbol and the language.
-  db_->set_metadata(prefixed(schema::kMetaSourcePrefix, doc.symbol),
+  db_->set_metadata(prefixed(schema::kMetaSourcePrefix, version),
                     text.empty() ? std::string()
                                  : nlohmann::json{{"source", doc.source}, {"symbol", doc.symbol}, {"lang", doc.language},
                                                   {"text", text}}.dump());
@@ -227,17 +230,33 @@ std::size_t IndexWriter::replace_document(const Document& doc, const DocumentFie
   return doc.passages.size();
 }
 
-std::size_t IndexWriter::remove_document(std::string_view symbol) {
-  const std::string term = prefixed(schema::kDocSymbol, symbol);
-  const std::size_t count = db_->get_termfreq(term);
-  if (count > 0) db_->delete_document(term);
-  db_->set_metadata(prefixed(schema::kMetaDocPrefix, symbol), "");
-  db_->set_metadata(prefixed(schema::kMetaSourcePrefix, symbol), "");
+std::size_t IndexWriter::remove_document(std::string_view symbol, std::string_view lang) {
+  std::vector<std::string> langs;
+  if (lang.empty()) {
+    langs = versions(symbol);
+  } else {
+    langs.emplace_back(lang);
+  }
+  std::size_t count = 0;
+  for (const std::string& l : langs) {
+    const std::string version = schema::version_key(symbol, l);
+    const std::string term = prefixed(schema::kDocVersion, version);
+    const std::size_t n = db_->get_termfreq(term);
+    if (n > 0) db_->delete_document(term);
+    count += n;
+    db_->set_metadata(prefixed(schema::kMetaDocPrefix, version), "");
+    db_->set_metadata(prefixed(schema::kMetaSourcePrefix, version), "");
+  }
   return count;
 }
 
-bool IndexWriter::contains(std::string_view symbol) const {
+bool IndexWriter::contains(std::string_view symbol, std::optional<std::string_view> lang) const {
+  if (lang) return db_->term_exists(prefixed(schema::kDocVersion, schema::version_key(symbol, *lang)));
   return db_->term_exists(prefixed(schema::kDocSymbol, symbol));
+}
+
+std::vector<std::string> IndexWriter::versions(std::string_view symbol) const {
+  return document_versions(*db_, std::string(symbol));
 }
 
 std::uint64_t IndexWriter::commit() {

@@ -58,19 +58,24 @@ class IndexWriter {
   IndexWriter& operator=(IndexWriter&&) noexcept;
   ~IndexWriter();  // uncommitted changes are discarded, never half-written
 
-  // Replaces every passage of `doc.symbol` with the passages of `doc`, and its stored source
-  // with `text`, the text `doc` was parsed from (schema::kMetaSourcePrefix; empty: none is kept,
-  // and `indexer reindex` cannot rebuild the document). Returns the number of passages written.
-  // Nothing is visible to readers until commit().
+  // Replaces every passage of the `doc.language` version of `doc.symbol` with the passages of
+  // `doc` (its other language versions stay), and that version's stored source with `text`, the
+  // text `doc` was parsed from (schema::kMetaSourcePrefix; empty: none is kept, and `indexer
+  // reindex` cannot rebuild the document). Returns the number of passages written. Nothing is
+  // visible to readers until commit().
   std::size_t replace_document(const Document& doc, const DocumentFields& fields, Analyzer& analyzer,
                                std::string_view text = {});
 
-  // Removes every passage of the document `symbol` and its source; returns how many were
-  // removed (0: unknown).
-  std::size_t remove_document(std::string_view symbol);
+  // Removes every passage of the `lang` version of document `symbol` (empty: of all its
+  // versions), with their sources and summaries; returns how many were removed (0: unknown).
+  std::size_t remove_document(std::string_view symbol, std::string_view lang = {});
 
-  // True if the index (with the changes so far) has a document `symbol`.
-  bool contains(std::string_view symbol) const;
+  // True if the index (with the changes so far) has a document `symbol`; with `lang`, a
+  // version of it in that language.
+  bool contains(std::string_view symbol, std::optional<std::string_view> lang = std::nullopt) const;
+
+  // The language codes of the versions of document `symbol` (with the changes so far), sorted.
+  std::vector<std::string> versions(std::string_view symbol) const;
 
   // Makes all changes so far durable and visible, in one Xapian commit, with the schema version
   // and the analysis record. Returns the revision it made (what readers report after reopen()).

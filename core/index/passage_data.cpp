@@ -115,18 +115,29 @@ StoredPassages::StoredPassages(const Gazetteer& gazetteer) : gazetteer_(&gazette
 
 json StoredPassages::read(const Xapian::Database& db, const Xapian::Document& doc) {
   PassageDocument d = passage_document(doc);
-  d.title = title(db, d.symbol);
+  d.title = title(db, d.symbol, d.lang);
   return decode_passage_data(doc.get_data(), d, *gazetteer_);
 }
 
-std::optional<json> StoredPassages::find(const Xapian::Database& db, const std::string& id) {
+std::optional<json> StoredPassages::find(const Xapian::Database& db, const std::string& id, std::string_view lang) {
+  // Without a language, the version first in language-code order, as IndexReader::document().
   const std::string term = std::string(schema::kPassageId) + id;
-  Xapian::PostingIterator it = db.postlist_begin(term);
-  if (it == db.postlist_end(term)) return std::nullopt;
-  return read(db, db.get_document(*it));
+  std::optional<Xapian::Document> best;
+  std::string best_lang;
+  for (Xapian::PostingIterator it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
+    Xapian::Document doc = db.get_document(*it);
+    std::string doc_lang = doc.get_value(schema::kSlotLang);
+    if (!lang.empty() && doc_lang != lang) continue;
+    if (!best || doc_lang < best_lang) {
+      best = std::move(doc);
+      best_lang = std::move(doc_lang);
+    }
+  }
+  if (!best) return std::nullopt;
+  return read(db, *best);
 }
 
-const std::string& StoredPassages::title(const Xapian::Database& db, const std::string& symbol) {
+const std::string& StoredPassages::title(const Xapian::Database& db, const std::string& symbol, const std::string& lang) {
   // A commit may have replaced the document, a reindex switched to another database.
   const Xapian::rev revision = db.get_revision();
   std::string uuid = db.get_uuid();
@@ -135,13 +146,13 @@ const std::string& StoredPassages::title(const Xapian::Database& db, const std::
     revision_ = revision;
     uuid_ = std::move(uuid);
   }
-  auto [it, added] = titles_.try_emplace(symbol);
-  if (added) it->second = document_title(db, symbol);
+  auto [it, added] = titles_.try_emplace(schema::version_key(symbol, lang));
+  if (added) it->second = document_title(db, symbol, lang);
   return it->second;
 }
 
-std::string document_title(const Xapian::Database& db, const std::string& symbol) {
-  const std::string data = db.get_metadata(std::string(schema::kMetaDocPrefix) + symbol);
+std::string document_title(const Xapian::Database& db, const std::string& symbol, const std::string& lang) {
+  const std::string data = db.get_metadata(std::string(schema::kMetaDocPrefix) + schema::version_key(symbol, lang));
   const json summary = json::parse(data, nullptr, false);
   if (summary.is_object() && summary.contains("header") && summary["header"].is_object())
     return summary["header"].value("title", std::string());

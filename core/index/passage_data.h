@@ -52,9 +52,10 @@ nlohmann::json decode_passage_data(std::string_view data, const PassageDocument&
 // The fields of PassageDocument a passage's value slots hold (all but the title).
 PassageDocument passage_document(const Xapian::Document& doc);
 
-// The title in the stored summary of document `symbol` (schema::kMetaDocPrefix); "" when it
-// has none or is unknown. One metadata lookup and parse per call.
-std::string document_title(const Xapian::Database& db, const std::string& symbol);
+// The title in the stored summary of the `lang` version of document `symbol`
+// (schema::kMetaDocPrefix); "" when it has none or is unknown. One metadata lookup and parse per
+// call.
+std::string document_title(const Xapian::Database& db, const std::string& symbol, const std::string& lang);
 
 // Reads stored passages of one database as JSON, keeping the titles of the documents it has read
 // (one metadata lookup and parse per document) until the database moves to another revision or
@@ -67,17 +68,18 @@ class StoredPassages {
   // The JSON of `doc`, a passage of `db` (decode_passage_data()).
   nlohmann::json read(const Xapian::Database& db, const Xapian::Document& doc);
 
-  // The JSON of the passage with id `id`, or nullopt when `db` has none.
-  std::optional<nlohmann::json> find(const Xapian::Database& db, const std::string& id);
+  // The JSON of the passage with id `id` in the `lang` version of its document (empty: in the
+  // version first in language-code order), or nullopt when `db` has none.
+  std::optional<nlohmann::json> find(const Xapian::Database& db, const std::string& id, std::string_view lang = {});
 
-  // document_title(db, symbol), kept for the database's revision.
-  const std::string& title(const Xapian::Database& db, const std::string& symbol);
+  // document_title(db, symbol, lang), kept for the database's revision.
+  const std::string& title(const Xapian::Database& db, const std::string& symbol, const std::string& lang);
 
  private:
   const Gazetteer* gazetteer_;
   std::string uuid_;        // the database the titles are from
   Xapian::rev revision_ = 0;  // and its revision
-  std::unordered_map<std::string, std::string> titles_;  // symbol -> title
+  std::unordered_map<std::string, std::string> titles_;  // version key -> title
 };
 
 }  // namespace treaty

@@ -3,20 +3,23 @@
 // Change it only together with kSchemaVersion.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <xapian.h>
 
 namespace treaty::schema {
 
 // Stored in the index metadata under kMetaSchemaVersion; searchd refuses other versions.
-inline constexpr std::string_view kSchemaVersion = "8";  // 2: kItemText, kSlotId; 3: kLexiconTerm;
+inline constexpr std::string_view kSchemaVersion = "9";  // 2: kItemText, kSlotId; 3: kLexiconTerm;
                                                          // 4: kAlnumPair; 5: decision bodies;
                                                          // 6: document facts (kDocKey, kMeeting,
                                                          // kDocType, kLang, kIssuedYear, slots 9-14);
                                                          // 7: kMetaAnalysis, kMetaSourcePrefix;
                                                          // 8: document data in MessagePack, the
                                                          // passage's own fields only; H terms only
-                                                         // at run edges; no one-character words
+                                                         // at run edges; no one-character words;
+                                                         // 9: language versions (kDocVersion,
+                                                         // metadata keyed by version_key())
 
 // ---- Term prefixes --------------------------------------------------------------------------
 // Text (body and footnotes of a passage; see text_terms.h):
@@ -45,8 +48,14 @@ inline constexpr std::string_view kItemText = "P";     // on a paragraph with it
                                                        // scheme with this prefix, for group=paragraph
 
 // Identity and structure (boolean filters, wdf 0):
-inline constexpr std::string_view kPassageId = "Q";    // QUNEP/CBD/NP/COP-MOP/1/6#27(b)
-inline constexpr std::string_view kDocSymbol = "XP";   // XPUNEP/CBD/NP/COP-MOP/1/6 (parent document)
+inline constexpr std::string_view kPassageId = "Q";    // QUNEP/CBD/NP/COP-MOP/1/6#27(b): the passage key,
+                                                       // the same in every language version of the
+                                                       // document (one Xapian document per version)
+inline constexpr std::string_view kDocSymbol = "XP";   // XPUNEP/CBD/NP/COP-MOP/1/6 (parent document, all
+                                                       // its language versions)
+inline constexpr std::string_view kDocVersion = "XV";  // XVUNEP/CBD/NP/COP-MOP/1/6@zh: one language version
+                                                       // of the document (version_key()); re-adding a
+                                                       // version deletes by this term
 inline constexpr std::string_view kKind = "XKIND";     // XKINDheader | XKINDparagraph | XKINDitem
 
 // Fields (boolean filters, wdf 0). No field prefix is a prefix of another, so a prefix scan
@@ -114,7 +123,7 @@ inline constexpr std::string_view kMetaLastCommit = "treaty:last_commit";  // IS
 inline constexpr std::string_view kMetaAnalysis = "treaty:analysis";  // how the index was analysed:
                                                                       // AnalysisFingerprint record
                                                                       // (analysis.h), every commit
-inline constexpr std::string_view kMetaSourcePrefix = "treaty:source:";  // + symbol -> JSON {source
+inline constexpr std::string_view kMetaSourcePrefix = "treaty:source:";  // + version key -> JSON {source
                                                                          // (file name), symbol, lang
                                                                          // (Document::language), text
                                                                          // (the text parsed)}, for
@@ -122,9 +131,38 @@ inline constexpr std::string_view kMetaSourcePrefix = "treaty:source:";  // + sy
 inline constexpr std::string_view kMetaOrgName = "treaty:orgname:";    // + normalised name -> the id of
                                                                            // an organization a document
                                                                            // defines (local_org_id)
-inline constexpr std::string_view kMetaDocPrefix = "treaty:doc:";          // + symbol -> document JSON
-                                                                           // (header, facts, sections,
-                                                                           // passage ids)
+inline constexpr std::string_view kMetaDocPrefix = "treaty:doc:";          // + version key -> document
+                                                                           // JSON (header, facts,
+                                                                           // sections, passage ids)
+inline constexpr std::string_view kMetaLinksPrefix = "treaty:links:";      // + symbol -> the links
+                                                                           // between its versions'
+                                                                           // passages (links.h)
+
+// A document version's key: "<symbol>@<lang>" ("<symbol>@" when its language is not known).
+// A language code holds no '@', so the key splits at its last '@'.
+inline std::string version_key(std::string_view symbol, std::string_view lang) {
+  std::string key(symbol);
+  key += '@';
+  key += lang;
+  return key;
+}
+
+// Vectors (vectors.bin) are per language version: a passage's vector id is "<lang>:<passage id>",
+// and those of one version share the prefix vector_document(symbol, lang) + '#'.
+inline std::string vector_document(std::string_view symbol, std::string_view lang) {
+  std::string key(lang);
+  key += ':';
+  key += symbol;
+  return key;
+}
+inline std::string vector_id(std::string_view lang, std::string_view passage_id) {
+  return vector_document(passage_id, lang);
+}
+// The passage id of vector id `id` (what follows the language's ':'); `id` itself without one.
+inline std::string_view passage_of_vector_id(std::string_view id) {
+  const std::size_t colon = id.find(':');
+  return colon == std::string_view::npos ? id : id.substr(colon + 1);
+}
 
 // Passage id: "<symbol>#<para>".
 inline std::string passage_id(std::string_view symbol, std::string_view para) {

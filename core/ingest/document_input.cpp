@@ -1,6 +1,8 @@
 #include "core/ingest/document_input.h"
 
+#include "core/documents/document_facts.h"
 #include "core/documents/pdf_text.h"
+#include "core/index/schema.h"
 #include "core/search/resources.h"
 #include "core/vectors/embedder.h"
 #include "core/vectors/vector_store.h"
@@ -31,10 +33,11 @@ Expected<ParsedInput> parse_input(std::string_view bytes, InputFormat format, co
 Expected<std::vector<PassageVector>> embed_document(Embedder& embedder, const Document& doc) {
   std::vector<std::string> texts;
   std::vector<std::string> ids;
+  const std::string lang = version_language(doc);
   for (const Passage& p : doc.passages) {
     if (p.text.empty()) continue;
     texts.push_back(p.text);
-    ids.push_back(p.id);
+    ids.push_back(schema::vector_id(lang, p.id));
   }
   if (texts.empty()) return std::vector<PassageVector>{};
   auto vectors = embedder.embed(texts);

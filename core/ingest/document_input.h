@@ -42,7 +42,8 @@ Expected<ParsedInput> parse_input(std::string_view bytes, InputFormat format, co
                                   const Resources& resources);
 
 // The vectors of `doc`'s passages that have text, in passage order (an empty list when none
-// has), or the embedder's error; for VectorStore::replace_document.
+// has), under their vector ids (schema::vector_id(), of doc's version), or the embedder's error;
+// for VectorStore::replace_document(schema::vector_document(doc.symbol, version_language(doc))).
 Expected<std::vector<PassageVector>> embed_document(Embedder& embedder, const Document& doc);
 
 }  // namespace treaty

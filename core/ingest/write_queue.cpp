@@ -8,7 +8,9 @@
 #include <unistd.h>
 #include <xapian.h>
 
+#include "core/documents/document_facts.h"
 #include "core/index/index_writer.h"
+#include "core/index/schema.h"
 #include "core/search/resources.h"
 #include "core/text/analyzer.h"
 #include "core/vectors/embedder.h"
@@ -22,6 +24,7 @@ struct WriteQueue::Job {
   bool remove = false;
   ParsedInput input;   // replace
   std::string symbol;  // remove; for replace, input.doc.symbol
+  std::string lang;    // the version: remove (empty: all); for replace, version_language(input.doc)
   std::promise<Outcome> done;
   std::optional<Outcome> outcome;  // decided before the commit (not_found), else at the commit
 };
@@ -52,14 +55,16 @@ WriteQueue::~WriteQueue() {
 Outcome WriteQueue::replace(ParsedInput input) {
   auto job = std::make_shared<Job>();
   job->symbol = input.doc.symbol;
+  job->lang = version_language(input.doc);
   job->input = std::move(input);
   return submit(std::move(job));
 }
 
-Outcome WriteQueue::remove(std::string symbol) {
+Outcome WriteQueue::remove(std::string symbol, std::string lang) {
   auto job = std::make_shared<Job>();
   job->remove = true;
   job->symbol = std::move(symbol);
+  job->lang = std::move(lang);
   return submit(std::move(job));
 }
 
@@ -148,29 +153,35 @@ void WriteQueue::run_batch(std::deque<std::shared_ptr<Job>>& batch) {
       Writer& w = *writer_;
       for (auto& job : batch) {
         if (job->remove) {
-          if (!w.index.contains(job->symbol)) {
-            job->outcome = std::unexpected(WriteError{WriteErrorKind::not_found, "no document " + job->symbol});
+          const auto version = job->lang.empty() ? std::nullopt : std::optional<std::string_view>(job->lang);
+          if (!w.index.contains(job->symbol, version)) {
+            job->outcome = std::unexpected(WriteError{
+                WriteErrorKind::not_found,
+                "no document " + job->symbol + (job->lang.empty() ? "" : " in language " + job->lang)});
             continue;
           }
-          const std::size_t removed = w.index.remove_document(job->symbol);
-          if (w.vectors) w.vectors->remove_document(job->symbol);
-          job->outcome = WriteResult{job->symbol, removed, false, 0};
+          const std::vector<std::string> langs =
+              job->lang.empty() ? w.index.versions(job->symbol) : std::vector<std::string>{job->lang};
+          const std::size_t removed = w.index.remove_document(job->symbol, job->lang);
+          if (w.vectors)
+            for (const std::string& lang : langs) w.vectors->remove_document(schema::vector_document(job->symbol, lang));
+          job->outcome = WriteResult{job->symbol, job->lang, removed, false, 0};
           continue;
         }
-        const bool created = !w.index.contains(job->symbol);
+        const bool created = !w.index.contains(job->symbol, job->lang);
         const std::size_t written = w.index.replace_document(job->input.doc, job->input.fields, w.analyzer,
                                                              job->input.text);
-        job->outcome = WriteResult{job->symbol, written, created, 0};
+        job->outcome = WriteResult{job->symbol, job->lang, written, created, 0};
       }
       // Vectors last: a failing embedder abandons the batch before anything is committed.
       for (auto& job : batch) {
         if (!writer_ || job->remove || !w.vectors) continue;
         if (!options_.embedder) {
-          w.vectors->remove_document(job->symbol);
+          w.vectors->remove_document(schema::vector_document(job->symbol, job->lang));
           continue;
         }
         auto rows = embed_document(*options_.embedder, job->input.doc);
-        Expected<void> stored = rows ? w.vectors->replace_document(job->symbol, *rows) : std::unexpected(rows.error());
+        Expected<void> stored = rows ? w.vectors->replace_document(schema::vector_document(job->symbol, job->lang), *rows) : std::unexpected(rows.error());
         if (!stored) {
           fail_all(WriteErrorKind::embedding, job->input.doc.source + ": embedding failed: " + stored.error().message);
         }

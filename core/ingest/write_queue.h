@@ -55,8 +55,9 @@ struct WriteError {
 
 struct WriteResult {
   std::string symbol;
+  std::string lang;           // the version written or removed ("": remove() of every version)
   std::size_t passages = 0;   // written (replace) or removed (remove)
-  bool created = false;       // replace(): the symbol was not in the index before
+  bool created = false;       // replace(): the version was not in the index before
   std::uint64_t revision = 0; // the commit that holds the write
 };
 
@@ -80,14 +81,16 @@ class WriteQueue {
   WriteQueue(const WriteQueue&) = delete;
   WriteQueue& operator=(const WriteQueue&) = delete;
 
-  // Replaces (or adds) the document `input.doc.symbol` with `input`, its stored source and, with
-  // an embedder, its passage vectors. Blocks until the commit holding it is durable, or it failed
+  // Replaces (or adds) the version of document `input.doc.symbol` in its language
+  // (version_language()) with `input`, its stored source and, with an embedder, its passage
+  // vectors; the document's versions in other languages stay. Blocks until the commit holding it is durable, or it failed
   // (nothing of it written). Thread-safe.
   std::expected<WriteResult, WriteError> replace(ParsedInput input);
 
-  // Removes the document `symbol` (exact symbol as indexed) and its vectors; not_found when the
-  // index has no such document. Blocks as replace().
-  std::expected<WriteResult, WriteError> remove(std::string symbol);
+  // Removes the `lang` version of document `symbol` (exact symbol as indexed; empty `lang`:
+  // every version) and its vectors; not_found when the index has no such document or version.
+  // Blocks as replace().
+  std::expected<WriteResult, WriteError> remove(std::string symbol, std::string lang = {});
 
   WriteQueueStats stats() const;
 

@@ -11,9 +11,10 @@ namespace {
 
 using nlohmann::json;
 
-// A document's list entry from its stored summary (facts) and its passage count.
-json document_entry(const Xapian::Database& db, const std::string& symbol) {
-  const std::string data = db.get_metadata(std::string(schema::kMetaDocPrefix) + symbol);
+// A document version's list entry from its stored summary (facts) and its passage count.
+json document_entry(const Xapian::Database& db, const std::string& symbol, const std::string& lang) {
+  const std::string version = schema::version_key(symbol, lang);
+  const std::string data = db.get_metadata(std::string(schema::kMetaDocPrefix) + version);
   json summary = data.empty() ? json::object() : json::parse(data, nullptr, false);
   if (!summary.is_object()) summary = json::object();
   json facts = summary.value("facts", json::object());
@@ -28,7 +29,7 @@ json document_entry(const Xapian::Database& db, const std::string& symbol) {
           {"issued", text("issued")},
           {"lang", text("lang")},
           {"distribution", text("distribution")},
-          {"passages", db.get_termfreq(std::string(schema::kDocSymbol) + symbol)},
+          {"passages", db.get_termfreq(std::string(schema::kDocVersion) + version)},
           {"source", summary.value("source", std::string())}};
 }
 
@@ -99,7 +100,7 @@ Expected<DocumentList> list_documents(Searcher& searcher, const DocumentListRequ
   r.facets = {"meeting", "type"};
   r.facet_size = request.count_limit;
   r.disjunctive = request.disjunctive;
-  r.fields = {"doc"};
+  r.fields = {"doc", "lang"};
   r.deadline = request.deadline;
   r.limits = request.limits;
   auto scope = document_scope(searcher, request);
@@ -116,7 +117,8 @@ Expected<DocumentList> list_documents(Searcher& searcher, const DocumentListRequ
   list.warnings = std::move(found->warnings);
   list.timed_out = found->timed_out;
   for (const Hit& hit : found->hits)
-    list.documents.push_back(document_entry(searcher.database(), hit.passage.value("doc", std::string())));
+    list.documents.push_back(document_entry(searcher.database(), hit.passage.value("doc", std::string()),
+                                            hit.passage.value("lang", std::string())));
   return list;
 }
 

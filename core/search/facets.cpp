@@ -8,6 +8,7 @@
 #include "core/documents/document_facts.h"
 #include "core/documents/gazetteer.h"
 #include "core/documents/references.h"
+#include "core/index/document_versions.h"
 #include "core/index/passage_data.h"
 #include "core/index/schema.h"
 
@@ -25,7 +26,9 @@ std::string FacetLabels::label(std::string_view facet, const std::string& value)
   }
   if (facet == "decision") return decision_label(value);
   if (facet == "doc") {
-    std::string title = document_title(*db_, value);
+    // The title of its first version in language-code order (IndexReader::document()).
+    const std::vector<std::string> langs = document_versions(*db_, value);
+    std::string title = langs.empty() ? std::string() : document_title(*db_, value, langs.front());
     return title.empty() ? value : title;
   }
   if (facet == "meeting") return meeting_label(value).value_or(value);

@@ -242,8 +242,10 @@ Expected<std::vector<Facet>> Searcher::count_facets(const SearchRequest& request
 
 void Searcher::mark_lexical_matches(std::vector<Ranked>& page, const Xapian::Query& query) const {
   std::vector<VectorCandidate> shown;
-  for (const Ranked& e : page)
-    shown.push_back({e.did, db_->get_document(e.did, Xapian::DOC_ASSUME_VALID).get_value(schema::kSlotId), 0});
+  for (const Ranked& e : page) {
+    const Xapian::Document doc = db_->get_document(e.did, Xapian::DOC_ASSUME_VALID);
+    shown.push_back({e.did, schema::vector_id(doc.get_value(schema::kSlotLang), doc.get_value(schema::kSlotId)), 0});
+  }
   const auto lexical = matching_docids(*db_, shown, query);
   for (Ranked& e : page) e.lexical = lexical.contains(e.did);
 }
@@ -264,7 +266,9 @@ Expected<std::optional<SearchResponse>> Searcher::similar(const std::string& id,
   VectorQuery vq;
   if (request.mode != SearchMode::lexical) {
     vq.store = usable_store(warnings, false);
-    if (auto vector = vq.store ? vq.store->vector(id) : std::nullopt) {
+    // The vector of the version the terms came from; every version of the passage is excluded.
+    const std::string lang = db_->get_document(*posting, Xapian::DOC_ASSUME_VALID).get_value(schema::kSlotLang);
+    if (auto vector = vq.store ? vq.store->vector(schema::vector_id(lang, id)) : std::nullopt) {
       vq.vector = std::move(*vector);
       vq.exclude_id = id;
     } else if (request.mode == SearchMode::semantic && warnings.empty()) {

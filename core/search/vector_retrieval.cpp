@@ -40,7 +40,7 @@ Expected<std::vector<VectorCandidate>> VectorRetriever::candidates(std::string_v
   }
   const PassageDocids& docids = *docids_;
   const IdFilter accept = [&](std::string_view id) {
-    if (id == query_->exclude_id) return false;
+    if (!query_->exclude_id.empty() && schema::passage_of_vector_id(id) == query_->exclude_id) return false;
     const auto it = docids.find(id);
     if (it == docids.end()) return false;  // vectors.bin is a commit ahead of or behind this revision
     return !restrict || (it->second < allowed.size() && allowed[it->second] != 0);
@@ -57,12 +57,17 @@ std::unordered_set<Xapian::docid> matching_docids(const Xapian::Database& db, co
   std::unordered_set<Xapian::docid> out;
   if (candidates.empty()) return out;
   std::vector<Xapian::Query> ids;
-  for (const VectorCandidate& c : candidates) ids.emplace_back(std::string(schema::kPassageId) + c.id);
+  // A passage key's term matches all its versions; only the candidates' own docids are asked about.
+  for (const VectorCandidate& c : candidates)
+    ids.emplace_back(std::string(schema::kPassageId) + std::string(schema::passage_of_vector_id(c.id)));
   Xapian::Enquire e(db);
   e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())));
   e.set_weighting_scheme(Xapian::BoolWeight());
-  const Xapian::MSet m = e.get_mset(0, static_cast<Xapian::doccount>(candidates.size()));
-  for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it) out.insert(*it);
+  std::unordered_set<Xapian::docid> asked;
+  for (const VectorCandidate& c : candidates) asked.insert(c.did);
+  const Xapian::MSet m = e.get_mset(0, db.get_doccount());
+  for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it)
+    if (asked.contains(*it)) out.insert(*it);
   return out;
 }
 

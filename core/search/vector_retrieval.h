@@ -22,13 +22,14 @@ namespace treaty {
 struct VectorQuery {
   std::vector<float> vector;                  // what to search for (length = store->dimensions())
   std::shared_ptr<const VectorStore> store;   // the vectors of this index
-  std::string exclude_id;                     // similar(): the passage itself
+  std::string exclude_id;                     // similar(): the passage itself (its passage id:
+                                              // every version of it)
 };
 
 // A passage found by its vector.
 struct VectorCandidate {
   Xapian::docid did = 0;
-  std::string id;
+  std::string id;  // its vector id, "<lang>:<passage id>" (schema::vector_id())
   float score = 0;  // cosine similarity to the query vector
 };
 

@@ -1,5 +1,7 @@
 #include "core/vectors/semantic.h"
 
+#include <unordered_map>
+
 #include <sys/stat.h>
 
 #include "core/index/schema.h"
@@ -102,12 +104,16 @@ std::expected<std::vector<float>, QueryEmbedError> VectorSearch::embed_query(con
 std::shared_ptr<const PassageDocids> VectorSearch::docids(
     const Xapian::Database& db) {
   auto build = [&db] {
+    // Vector ids are per language version ("<lang>:<passage id>", schema.h): from the passages'
+    // id and language slots, two value streams.
     auto map = std::make_shared<PassageDocids>();
-    const std::string prefix(schema::kPassageId);
-    for (Xapian::TermIterator t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
-      const std::string term = *t;
-      Xapian::PostingIterator p = db.postlist_begin(term);
-      if (p != db.postlist_end(term)) map->emplace(term.substr(prefix.size()), *p);
+    std::unordered_map<Xapian::docid, std::string> langs;
+    for (auto v = db.valuestream_begin(schema::kSlotLang); v != db.valuestream_end(schema::kSlotLang); ++v)
+      langs.emplace(v.get_docid(), *v);
+    for (auto v = db.valuestream_begin(schema::kSlotId); v != db.valuestream_end(schema::kSlotId); ++v) {
+      const auto lang = langs.find(v.get_docid());
+      map->emplace(schema::vector_id(lang == langs.end() ? std::string_view() : std::string_view(lang->second), *v),
+                   v.get_docid());
     }
     return std::shared_ptr<const PassageDocids>(std::move(map));
   };

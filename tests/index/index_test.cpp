@@ -232,15 +232,15 @@ TEST_CASE_METHOD(Fixture, "an index of another schema version is refused with a 
   auto reader = IndexReader::open(path);
   REQUIRE_FALSE(reader);
   CHECK(reader.error().message ==
-        "index has schema version 4, expected 8 (it stores no document sources, so `indexer reindex` cannot "
+        "index has schema version 4, expected 9 (it stores no document sources, so `indexer reindex` cannot "
         "rebuild it: rebuild it with `indexer add` into a new directory)");
   CHECK(IndexReader::schema_mismatch("7") ==
-        "index has schema version 7, expected 8 (rebuild it from its stored sources with `indexer reindex`)");
-  CHECK(IndexReader::schema_mismatch("9") ==
-        "index has schema version 9, expected 8 (rebuild it from its stored sources with `indexer reindex`)");
+        "index has schema version 7, expected 9 (rebuild it from its stored sources with `indexer reindex`)");
+  CHECK(IndexReader::schema_mismatch("10") ==
+        "index has schema version 10, expected 9 (rebuild it from its stored sources with `indexer reindex`)");
   auto writer = IndexWriter::open(path);
   REQUIRE_FALSE(writer);
-  CHECK(writer.error().message == "index has schema version 4, this indexer writes 8; rebuild it in a new directory");
+  CHECK(writer.error().message == "index has schema version 4, this indexer writes 9; rebuild it in a new directory");
 }
 
 TEST_CASE_METHOD(Fixture, "the index records its analysis and each document's source — remove drops the source") {
@@ -265,12 +265,13 @@ TEST_CASE_METHOD(Fixture, "the index records its analysis and each document's so
   REQUIRE(reader);
   REQUIRE(reader->analysis());
   CHECK(*reader->analysis() == analysis);
-  CHECK(reader->analysis()->schema == "8");
+  CHECK(reader->analysis()->schema == "9");
   CHECK(reader->analysis()->icu == U_ICU_VERSION);
   CHECK(reader->analysis()->xapian == Xapian::version_string());
   CHECK_FALSE(reader->analysis()->opencc.empty());
   CHECK(analysis_differences(reader->analysis(), analysis).empty());
-  const auto source = reader->source("UNEP/CBD/T/1");
+  CHECK(reader->source_keys() == std::vector<std::string>{"UNEP/CBD/T/1@zh"});
+  const auto source = reader->source("UNEP/CBD/T/1@zh");
   REQUIRE(source);
   CHECK((*source)["text"] == "UNEP/CBD/T/1\n1. 第一段。\n");
   CHECK((*source)["symbol"] == "UNEP/CBD/T/1");
@@ -299,8 +300,8 @@ TEST_CASE_METHOD(Fixture, "the index records its analysis and each document's so
   writer->commit();
   reader->reopen();
   CHECK(*reader->analysis() == analysis);
-  CHECK_FALSE(reader->source("UNEP/CBD/T/1"));  // removed with its document
-  CHECK_FALSE(reader->source("UNEP/CBD/T/2"));  // written without one
+  CHECK_FALSE(reader->source("UNEP/CBD/T/1@zh"));  // removed with its document
+  CHECK_FALSE(reader->source("UNEP/CBD/T/2@zh"));  // written without one
 }
 
 TEST_CASE_METHOD(Fixture, "a reader follows a switch to another generation on reopen") {

@@ -180,8 +180,8 @@ TEST_CASE_METHOD(Fixture, "StoredPassages reads passages with their document's t
   for (std::size_t i = 0; i < doc.passages.size(); ++i)
     CHECK(stored.find(db, doc.passages[i].id) == passage_to_json(doc, i, fields.passages[i], res->gazetteer));
   CHECK_FALSE(stored.find(db, doc.symbol + "#999"));
-  CHECK(stored.title(db, doc.symbol) == doc.header.title);
-  CHECK(stored.title(db, "UNEP/CBD/NONE").empty());
+  CHECK(stored.title(db, doc.symbol, "zh") == doc.header.title);
+  CHECK(stored.title(db, "UNEP/CBD/NONE", "zh").empty());
 
   // The document is indexed again under another title: the next revision shows it.
   doc.header.title = "新的标题";

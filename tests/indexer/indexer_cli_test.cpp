@@ -458,7 +458,7 @@ TEST_CASE("with an embeddings server, passage vectors are stored with the index 
   REQUIRE(store);
   CHECK(store->size() == kSeedPassages);
   CHECK(store->model() == "fake-model");
-  const auto v21 = store->vector(kSeedSymbol + "#21");
+  const auto v21 = store->vector("zh:" + kSeedSymbol + "#21");
   REQUIRE(v21);
   CHECK(v21->size() == 64);
 
@@ -564,8 +564,8 @@ TEST_CASE("indexer reindex rebuilds the index from its sources with the current 
   const Snapshot built = snapshot(before->database());
   CHECK(built.passages.size() == kSeedPassages);
   CHECK(before->database().get_termfreq(lexicon_term) == 0);
-  REQUIRE(before->source(kSeedSymbol));
-  CHECK((*before->source(kSeedSymbol))["text"] == test::read_file(test::source_dir() / "corpus" / "UNEP-CBD-NP-COP-MOP-1-6.zh.txt"));
+  REQUIRE(before->source(kSeedSymbol + "@zh"));
+  CHECK((*before->source(kSeedSymbol + "@zh"))["text"] == test::read_file(test::source_dir() / "corpus" / "UNEP-CBD-NP-COP-MOP-1-6.zh.txt"));
 
   // Same configuration: the same passages and terms, in generation 2.
   RunResult r = run_indexer(tmp, "--index " + quoted(index) + " reindex");
@@ -616,7 +616,7 @@ TEST_CASE("indexer reindex rebuilds the index from its sources with the current 
   REQUIRE(run_indexer(tmp, "--index " + quoted(index) + " remove UNEP/CBD/T/9").code == 0);
   before->reopen();
   CHECK(before->stats().documents == 1);
-  CHECK_FALSE(before->source("UNEP/CBD/T/9"));
+  CHECK_FALSE(before->source("UNEP/CBD/T/9@zh"));
   CHECK(Xapian::Database(generation_dir(index, 3).string()).get_doccount() == kSeedPassages);
 }
 
@@ -635,7 +635,7 @@ TEST_CASE("indexer reindex refuses an index without stored sources and leaves it
   }
   const RunResult r = run_indexer(tmp, "--index " + quoted(index) + " reindex");
   CHECK(r.code == 3);
-  CHECK(r.err.find("UNEP/CBD/T/9 has no stored source") != std::string::npos);
+  CHECK(r.err.find("UNEP/CBD/T/9 (zh) has no stored source") != std::string::npos);
   CHECK(r.err.find("`indexer add`") != std::string::npos);
   CHECK(current_generation(index) == 1);
   CHECK_FALSE(fs::exists(generation_dir(index, 2)));

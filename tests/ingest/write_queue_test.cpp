@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/index/index_reader.h"
+#include "core/index/schema.h"
 #include "core/index/index_writer.h"
 #include "core/ingest/document_input.h"
 #include "core/ingest/write_queue.h"
@@ -114,7 +115,7 @@ TEST_CASE("WriteQueue: writes arriving while one commits share the next commit â
   for (int i = 1; i <= 4; ++i) CHECK(reader->document("CBD/COP/DEC/15/" + std::to_string(i)));
   auto vectors = VectorStore::load(tmp.path() / "index", VectorStoreOptions{.build_ann = false});
   REQUIRE(vectors);
-  CHECK(vectors->contains("CBD/COP/DEC/15/4#2"));
+  CHECK(vectors->contains("zh:CBD/COP/DEC/15/4#2"));
 }
 
 TEST_CASE("WriteQueue: a held lock gives `locked`, a missing document `not_found` â€” nothing changes") {

@@ -1004,8 +1004,8 @@ TEST_CASE_METHOD(Fixture, "dense vectors through searchd: semantic, hybrid, fall
     VectorStore store;
     REQUIRE(store.set_model("fake-model"));
     std::vector<PassageVector> rows;
-    for (const Passage& p : doc->passages) rows.push_back({p.id, test::fake_embedding(p.text, 128)});
-    REQUIRE(store.replace_document(doc->symbol, rows));
+    for (const Passage& p : doc->passages) rows.push_back({schema::vector_id("zh", p.id), test::fake_embedding(p.text, 128)});
+    REQUIRE(store.replace_document(schema::vector_document(doc->symbol, "zh"), rows));
     REQUIRE(store.save(index_dir));
   }
   searchd::SearchdConfig c = config();

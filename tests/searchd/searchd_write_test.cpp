@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/index/index_reader.h"
+#include "core/index/schema.h"
 #include "core/index/index_writer.h"
 #include "core/ingest/document_input.h"
 #include "core/search/resources.h"
@@ -396,7 +397,7 @@ TEST_CASE_METHOD(Fixture, "with an embedder, posted documents get vectors — de
   auto store = VectorStore::load(index_dir, VectorStoreOptions{.build_ann = false});
   REQUIRE(store);
   CHECK(store->model() == "fake-model");
-  CHECK(store->contains("CBD/NP/MOP/4/40#2"));
+  CHECK(store->contains("zh:CBD/NP/MOP/4/40#2"));
   CHECK(store->size() == parsed_passages(text));
   REQUIRE(client().Delete("/documents/CBD%2FNP%2FMOP%2F4%2F40", bearer(kAdminKey))->status == 200);
   store = VectorStore::load(index_dir, VectorStoreOptions{.build_ann = false});

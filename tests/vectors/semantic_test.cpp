@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/text/analyzer.h"
+#include "core/index/schema.h"
 #include "core/vectors/fusion.h"
 #include "core/index/index_writer.h"
 #include "core/documents/parser.h"
@@ -78,8 +79,8 @@ struct Fixture {
     REQUIRE(store.set_model("fake-256"));
     std::vector<PassageVector> rows;
     for (const Passage& p : doc->passages)
-      if (!p.text.empty()) rows.push_back({p.id, test::fake_embedding(p.text, kDims)});
-    REQUIRE(store.replace_document(doc->symbol, rows));
+      if (!p.text.empty()) rows.push_back({schema::vector_id("zh", p.id), test::fake_embedding(p.text, kDims)});
+    REQUIRE(store.replace_document(schema::vector_document(doc->symbol, "zh"), rows));
     REQUIRE(store.save(index_dir));
     return Xapian::Database(index_dir.string());
   }
@@ -110,7 +111,7 @@ struct Fixture {
     auto hits = store->search(test::fake_embedding(text, kDims), k);
     REQUIRE(hits);
     std::vector<std::string> out;
-    for (const VectorHit& h : *hits) out.push_back(h.id);
+    for (const VectorHit& h : *hits) out.emplace_back(schema::passage_of_vector_id(h.id));
     return out;
   }
 
@@ -287,10 +288,10 @@ TEST_CASE_METHOD(Fixture, "vector hits respect the filters") {
       auto store = VectorStore::load(index_dir);
       REQUIRE(store);
       auto nearest_fao = store->search(test::fake_embedding(r.q, kDims), 20,
-                                       [&](std::string_view id) { return fao.count(std::string(id)) > 0; });
+                                       [&](std::string_view id) { return fao.count(std::string(schema::passage_of_vector_id(id))) > 0; });
       REQUIRE(nearest_fao);
       std::vector<std::string> expected;
-      for (const VectorHit& h : *nearest_fao) expected.push_back(h.id);
+      for (const VectorHit& h : *nearest_fao) expected.emplace_back(schema::passage_of_vector_id(h.id));
       CHECK(ids(s) == expected);
     }
   }
@@ -433,13 +434,13 @@ TEST_CASE_METHOD(Fixture, "similar(): stored vectors, fused or alone, never the 
   const std::string id = "UNEP/CBD/NP/COP-MOP/1/6#21";
   auto store = VectorStore::load(index_dir);
   REQUIRE(store);
-  auto own = store->vector(id);
+  auto own = store->vector(schema::vector_id("zh", id));
   REQUIRE(own);
   auto neighbours = store->search(*own, 21);
   REQUIRE(neighbours);
   std::vector<std::string> expected;
   for (const VectorHit& h : *neighbours)
-    if (h.id != id) expected.push_back(h.id);
+    if (schema::passage_of_vector_id(h.id) != id) expected.emplace_back(schema::passage_of_vector_id(h.id));
   expected.resize(20);
 
   // No embedder needed: the passage's stored vector is the query.
@@ -482,9 +483,9 @@ TEST_CASE_METHOD(Fixture, "a replaced vectors.bin is picked up") {
 
   auto store = VectorStore::load(index_dir);
   REQUIRE(store);
-  store->remove_document("UNEP/CBD/NP/COP-MOP/1/6");
-  REQUIRE(store->replace_document("UNEP/CBD/NP/COP-MOP/1/6",
-                                  {{"UNEP/CBD/NP/COP-MOP/1/6#1", test::fake_embedding("x", kDims)}}));
+  store->remove_document("zh:UNEP/CBD/NP/COP-MOP/1/6");
+  REQUIRE(store->replace_document("zh:UNEP/CBD/NP/COP-MOP/1/6",
+                                  {{"zh:UNEP/CBD/NP/COP-MOP/1/6#1", test::fake_embedding("x", kDims)}}));
   REQUIRE(store->save(index_dir));
   auto second = vs->store();
   REQUIRE(second);
@@ -493,7 +494,7 @@ TEST_CASE_METHOD(Fixture, "a replaced vectors.bin is picked up") {
   // Passage id -> docid, per revision.
   auto docids = vs->docids(db);
   CHECK(docids->size() == 53);
-  CHECK(docids->count("UNEP/CBD/NP/COP-MOP/1/6#21") == 1);
+  CHECK(docids->count("zh:UNEP/CBD/NP/COP-MOP/1/6#21") == 1);
 }
 
 TEST_CASE_METHOD(Fixture, "the time budget: no embedding and no vector candidates once the deadline has passed") {

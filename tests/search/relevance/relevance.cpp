@@ -11,6 +11,7 @@
 #include <xapian.h>
 
 #include "core/text/analyzer.h"
+#include "core/index/schema.h"
 #include "core/index/index_writer.h"
 #include "core/documents/parser.h"
 #include "core/documents/passage_fields.h"
@@ -159,8 +160,8 @@ void build_seed_index(const std::filesystem::path& index_dir, const Resources& r
   auto vectors = embedder->embed(texts);
   VectorStore store;
   std::vector<PassageVector> rows;
-  for (std::size_t i = 0; i < texts.size(); ++i) rows.push_back({doc->passages[i].id, (*vectors)[i]});
-  if (!store.set_model(embedder->model()) || !store.replace_document(doc->symbol, rows) || !store.save(index_dir))
+  for (std::size_t i = 0; i < texts.size(); ++i) rows.push_back({schema::vector_id("zh", doc->passages[i].id), (*vectors)[i]});
+  if (!store.set_model(embedder->model()) || !store.replace_document(schema::vector_document(doc->symbol, "zh"), rows) || !store.save(index_dir))
     throw std::runtime_error("cannot store the seed's passage vectors");
 }
 
