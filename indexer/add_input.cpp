@@ -111,7 +111,7 @@ Expected<ParsedInput> parse_file(const fs::path& path, const Options& options, c
 
 std::optional<std::vector<Validated>> validate(const std::vector<fs::path>& files, const Options& options,
                                                std::size_t threads, std::size_t& failed, std::ostream& err) {
-  std::vector<Checked> checked(files.size(), Checked{std::string(), std::string()});
+  std::vector<Checked> checked(files.size(), Checked{std::string(), std::string(), std::string()});
   std::atomic<std::size_t> next{0};
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < threads; ++t) pool.emplace_back([&] { check_some(files, next, options, checked); });

@@ -138,7 +138,7 @@ class ShardSeries {
   std::optional<std::string> open_next() {
     writer_.reset();  // the last shard was committed by after() or finish()
     dirs_.push_back(work_ / ("shard" + std::to_string(thread_) + "-" + std::to_string(dirs_.size())));
-    auto w = IndexWriter::open(dirs_.back(), {.analysis = res_->analysis, .plain = true});
+    auto w = IndexWriter::open(dirs_.back(), {.analysis = res_->analysis, .plain = true, .link = false});
     if (!w) return w.error().describe();
     writer_ = std::move(*w);
     in_shard_ = uncommitted_ = 0;
@@ -268,6 +268,12 @@ Expected<void> bulk_load(const std::vector<Validated>& documents, const Options&
     fs::create_directories(built, ec);
     shards.compact(generation_dir(built, 1).string());
     if (auto ok = switch_generation(built, 1); !ok) return std::unexpected(ok.error());
+    {
+      // Versions of one document may be in different shards: link them now all are in one.
+      auto linker = IndexWriter::open(built, {.analysis = res.analysis});
+      if (!linker) return std::unexpected(linker.error());
+      if (linker->relink_all() > 0) linker->commit();
+    }
     if (vectors.embedder) {
       auto saved = vectors.store.save(built);  // the vectors arrive with the index
       if (!saved) return std::unexpected(saved.error());

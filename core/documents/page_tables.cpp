@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "core/base/utf8.h"
 #include "core/documents/parser_lines.h"
 
 namespace treaty::page_lines {
@@ -43,14 +44,34 @@ std::vector<double> cell_ends(const Line& l, const std::vector<double>& columns)
   return ends;
 }
 
+// Per column: the width of the line's first word in it when that word is of a script written
+// with spaces between words (Latin, Cyrillic, Arabic: wrapped only at a space), else 0 (Han,
+// which wraps anywhere, or no text there).
+std::vector<double> first_word_widths(const Line& l, const std::vector<double>& columns) {
+  std::vector<double> widths(columns.size(), -1);
+  for (const TextBox* b : l.boxes) {
+    double& w = widths[column_of(columns, b->x0)];
+    if (w >= 0) continue;
+    std::size_t i = 0;
+    const char32_t first = b->text.empty() ? 0 : next_code_point(b->text, i);
+    w = first != 0 && !is_han(first) && is_alnum_non_han(first) ? b->x1 - b->x0 : 0;
+  }
+  for (double& w : widths) w = std::max(w, 0.0);
+  return widths;
+}
+
 // True if line `here` goes on with the current row, whose cells end where `row` says (-1: the
 // cell is still empty): each cell of the line either fills an empty cell (one centred beside a
-// taller neighbour) or continues a cell whose last line reached its column's edge.
-bool continues_row(const std::vector<double>& row, const std::vector<double>& here,
+// taller neighbour) or continues a cell whose last line reached its column's edge, or came so
+// near it that the line's first word there (`words`, first_word_widths()) could not follow on it.
+bool continues_row(const std::vector<double>& row, const std::vector<double>& here, const std::vector<double>& words,
                    const std::vector<double>& columns, double right_edge, double size) {
   for (std::size_t c = 0; c < columns.size(); ++c) {
     if (here[c] < 0 || row[c] < 0) continue;
-    if (row[c] < column_limit(columns, c, right_edge) - 2 * size) return false;
+    const double limit = column_limit(columns, c, right_edge);
+    if (row[c] >= limit - 2 * size) continue;
+    if (words[c] > 0 && row[c] + 0.25 * size + words[c] > limit - 0.5 * size) continue;  // wrapped at a space
+    return false;
   }
   return true;
 }
@@ -148,8 +169,8 @@ std::size_t table_end(const std::vector<const Line*>& lines, std::size_t begin, 
   // After the last multi-column line, only cells the line above filled go on (wrapped cells of
   // the last row); the first line that does not is the text after the table.
   for (std::size_t t = last_table_line + 1; t < k; ++t)
-    if (!continues_row(cell_ends(*lines[t - 1], columns), cell_ends(*lines[t], columns), columns, right_edge,
-                       lines[t]->size)) {
+    if (!continues_row(cell_ends(*lines[t - 1], columns), cell_ends(*lines[t], columns),
+                       first_word_widths(*lines[t], columns), columns, right_edge, lines[t]->size)) {
       k = t;
       break;
     }
@@ -165,7 +186,8 @@ Table read_table(const std::vector<const Line*>& lines, std::size_t begin, std::
   for (std::size_t k = begin; k < end; ++k) {
     const Line& l = *lines[k];
     const std::vector<double> here = cell_ends(l, table.columns);
-    if (table.rows.empty() || !continues_row(row_ends, here, table.columns, right_edge, l.size)) {
+    const std::vector<double> words = first_word_widths(l, table.columns);
+    if (table.rows.empty() || !continues_row(row_ends, here, words, table.columns, right_edge, l.size)) {
       table.rows.push_back(TableRow{std::vector<std::string>(n), {}, l.page, l.number});
       row_ends.assign(n, -1);
     }

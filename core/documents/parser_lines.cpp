@@ -167,7 +167,60 @@ std::optional<Item> parse_item(std::string_view t) {
 }
 
 // "一.     导言" / "二、合作": Chinese numeral, '.' or '、', title.
+namespace {
+
+// The value of an upper-case Roman numeral of I, V and X only, I to XXXIX; 0 otherwise. (L, C, D
+// and M are left out: "C." and "D." are lettered headings far more often than sections 100, 500.)
+int upper_roman_value(std::string_view label) {
+  if (label.empty() || label.size() > 6) return 0;
+  std::string lower;
+  for (char c : label) {
+    if (c != 'I' && c != 'V' && c != 'X') return 0;
+    lower += static_cast<char>(c - 'A' + 'a');
+  }
+  return roman_value(lower);
+}
+
+// "I.   Introduction", "II. Ouverture de la réunion", "IV. Введение": a Roman numeral of the
+// Latin-script and Cyrillic versions, '.', blank, title.
+std::optional<Heading> parse_roman_level1(std::string_view t) {
+  std::size_t i = 0;
+  while (i < t.size() && (t[i] == 'I' || t[i] == 'V' || t[i] == 'X')) ++i;
+  if (i == 0 || upper_roman_value(t.substr(0, i)) == 0) return std::nullopt;
+  if (i + 2 > t.size() || t[i] != '.' || !is_blank_byte(t[i + 1])) return std::nullopt;
+  const std::string_view title = trim(t.substr(i + 1));
+  if (title.empty()) return std::nullopt;
+  return Heading{t.substr(0, i), title};
+}
+
+// "أولاً - مقدمة", "ثانيا. افتتاح": an Arabic ordinal adverb (with or without its tanwin), then
+// '-', '.' or '–', then the title.
+std::optional<Heading> parse_arabic_level1(std::string_view t) {
+  static constexpr std::string_view kOrdinals[] = {"أولا", "ثانيا", "ثالثا", "رابعا", "خامسا",
+                                                   "سادسا", "سابعا", "ثامنا", "تاسعا", "عاشرا"};
+  for (std::string_view o : kOrdinals) {
+    if (!t.starts_with(o)) continue;
+    std::size_t i = o.size();
+    if (t.substr(i).starts_with("\u064B")) i += std::string_view("\u064B").size();  // tanwin fath
+    std::string_view rest = trim(t.substr(i));
+    bool separated = false;
+    for (std::string_view sep : {"-", ".", "\u2013"})
+      if (rest.starts_with(sep)) {
+        rest = trim(rest.substr(sep.size()));
+        separated = true;
+        break;
+      }
+    if (!separated || rest.empty()) return std::nullopt;
+    return Heading{t.substr(0, i), rest};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<Heading> parse_level1(std::string_view t) {
+  if (auto h = parse_roman_level1(t)) return h;
+  if (auto h = parse_arabic_level1(t)) return h;
   static constexpr std::string_view numerals[] = {"一", "二", "三", "四", "五", "六", "七",
                                                   "八", "九", "十", "百", "零", "〇"};
   std::size_t i = 0;
@@ -305,7 +358,32 @@ std::optional<Heading> parse_decision_heading(std::string_view t) {
   return Heading{label, title};
 }
 
+namespace {
+
+// "Annex", "ANNEX II", "Annexe I", "Anexo III", "Приложение I", "المرفق الثاني" alone on the line.
+std::optional<Annex> parse_other_annex_heading(std::string_view t) {
+  static constexpr std::string_view kWords[] = {"Annex", "ANNEX", "Annexe", "ANNEXE", "Anexo", "ANEXO",
+                                                "Приложение", "ПРИЛОЖЕНИЕ", "المرفق"};
+  static constexpr std::string_view kArabicOrdinals[] = {"الأول", "الثاني", "الثالث", "الرابع", "الخامس",
+                                                         "السادس", "السابع", "الثامن", "التاسع", "العاشر"};
+  for (std::string_view word : kWords) {
+    if (!t.starts_with(word)) continue;
+    const std::string_view rest = trim(t.substr(word.size()));
+    if (rest.empty()) return Annex{t, 1};
+    if (rest.size() == t.size() - word.size()) continue;  // "Annexe" read as "Annex" + "e", or "Annexed"
+    if (const int n = upper_roman_value(rest)) return Annex{t, n};
+    if (rest.size() <= 2 && std::all_of(rest.begin(), rest.end(), is_digit)) return Annex{t, std::stoi(std::string(rest))};
+    for (std::size_t k = 0; k < std::size(kArabicOrdinals); ++k)
+      if (rest == kArabicOrdinals[k]) return Annex{t, static_cast<int>(k) + 1};
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<Annex> parse_annex_heading(std::string_view t) {
+  if (auto a = parse_other_annex_heading(t)) return a;
   if (!t.starts_with("附件")) return std::nullopt;
   static constexpr std::string_view kNumerals[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
   const std::string_view rest = t.substr(std::string_view("附件").size());

@@ -88,7 +88,9 @@ struct Heading {
   std::string_view title;
 };
 
-// "一.     导言" / "二、合作": Chinese numeral, '.' or '、', title.
+// "一.     导言" / "二、合作": Chinese numeral, '.' or '、', title; in the other versions
+// "I.  Introduction" (a Roman numeral of I, V, X, '.', blank) and "أولاً - مقدمة" (an Arabic ordinal,
+// '-' or '.').
 std::optional<Heading> parse_level1(std::string_view t);
 
 // "A. 粮食和农业植物遗传资源国际条约".
@@ -129,7 +131,8 @@ int roman_value(std::string_view label);
 std::optional<Heading> parse_decision_heading(std::string_view t);
 
 // An annex heading: "附件", "附件一", "附件二" alone on its line (the title follows on the next
-// lines). Its number: 1 for 附件 and 附件一, 2 for 附件二...
+// lines), in the other versions "Annex I", "Annexe II", "Anexo", "Приложение I", "المرفق الأول".
+// Its number: 1 for 附件, 附件一 and a bare "Annex", 2 for 附件二 and "Annex II"...
 struct Annex {
   std::string_view label;
   int number = 1;

@@ -135,19 +135,26 @@ class Builder {
     }
     if (const auto a = parse_annex_heading(t)) {
       open_scope("annex-" + std::to_string(a->number) + "/");
+      last_letter_ = 0;
       open_section(Heading{a->label, {}}, 1, line, true);
       in_annex_ = true;
       decision_in_annex_ = false;
       return true;
     }
-    if (const auto h = parse_level1(t)) {
+    // "I." is section I, unless the lettered headings before it reached H (and "V." after U,
+    // "X." after W).
+    const auto h2 = parse_level2(t);
+    const bool next_letter = h2 && last_letter_ != 0 && h2->label[0] == last_letter_ + 1;
+    if (const auto h = next_letter ? std::nullopt : parse_level1(t)) {
       open_section(*h, 1, line, true);
       in_annex_ = decision_in_annex_ = false;
+      last_letter_ = 0;
       return true;
     }
-    if (const auto h2 = parse_level2(t)) {
+    if (h2) {
       open_section(*h2, decision_in_annex_ ? 3 : 2, line, true);
       lettered_heading_ = true;
+      last_letter_ = h2->label[0];
       return true;
     }
     return false;
@@ -329,6 +336,7 @@ class Builder {
   int next_roman_ = 1;
   std::vector<std::size_t> open_sections_;  // indices in doc_.sections, outermost first
   bool in_annex_ = false;           // an annex heading opened the current level-1 section
+  char last_letter_ = 0;            // label of the last lettered heading of this level-1 section
   bool decision_in_annex_ = false;  // the open decision is a section of that annex
   bool lettered_heading_ = false;   // the last heading was a lettered one ("A. 标题")
 };

@@ -14,6 +14,7 @@
 #include "core/index/passage_data.h"
 #include "core/index/schema.h"
 #include "core/index/text_terms.h"
+#include "core/index/version_links.h"
 
 namespace treaty {
 namespace {
@@ -199,6 +200,7 @@ Expected<IndexWriter> IndexWriter::open(const std::filesystem::path& dir, IndexW
                       std::string(schema::kSchemaVersion) + "; rebuild it in a new directory",
                   dir.string());
     IndexWriter writer(std::move(db));
+    writer.link_ = options.link;
     if (options.analysis) {
       const auto recorded = AnalysisFingerprint::from_record(writer.db_->get_metadata(std::string(schema::kMetaAnalysis)));
       if (writer.db_->get_doccount() > 0) writer.differences_ = treaty::analysis_differences(recorded, *options.analysis);
@@ -214,7 +216,8 @@ Expected<IndexWriter> IndexWriter::open(const std::filesystem::path& dir, IndexW
 
 std::size_t IndexWriter::replace_document(const Document& doc, const DocumentFields& fields, Analyzer& analyzer,
                                           std::string_view text) {
-  const std::string version = schema::version_key(doc.symbol, version_language(doc));
+  const std::string facts_lang = version_language(doc);
+  const std::string version = schema::version_key(doc.symbol, facts_lang);
   db_->delete_document(prefixed(schema::kDocVersion, version));
   for (std::size_t i = 0; i < doc.passages.size(); ++i)
     db_->add_document(build_passage_document(doc, i, fields.passages[i], analyzer, &stemmers_));
@@ -224,6 +227,8 @@ std::size_t IndexWriter::replace_document(const Document& doc, const DocumentFie
                     text.empty() ? std::string()
                                  : nlohmann::json{{"source", doc.source}, {"symbol", doc.symbol}, {"lang", doc.language},
                                                   {"text", text}}.dump());
+  store_align_units(*db_, doc.symbol, facts_lang, align_units(doc, fields));
+  if (link_) relink(*db_, doc.symbol);
   // Names of the organizations it defines, so that org= finds them by either name.
   for (const auto& [name, id] : fields.mined_aliases)
     if (id.starts_with(kLocalOrgPrefix)) db_->set_metadata(prefixed(schema::kMetaOrgName, name), id);
@@ -246,13 +251,26 @@ std::size_t IndexWriter::remove_document(std::string_view symbol, std::string_vi
     count += n;
     db_->set_metadata(prefixed(schema::kMetaDocPrefix, version), "");
     db_->set_metadata(prefixed(schema::kMetaSourcePrefix, version), "");
+    store_align_units(*db_, symbol, l, {}, true);
   }
+  if (link_ && !langs.empty()) relink(*db_, std::string(symbol));
   return count;
 }
 
 bool IndexWriter::contains(std::string_view symbol, std::optional<std::string_view> lang) const {
   if (lang) return db_->term_exists(prefixed(schema::kDocVersion, schema::version_key(symbol, *lang)));
   return db_->term_exists(prefixed(schema::kDocSymbol, symbol));
+}
+
+std::size_t IndexWriter::relink_all() {
+  std::size_t linked = 0;
+  const std::string prefix(schema::kDocSymbol);
+  std::vector<std::string> symbols;
+  for (auto it = db_->allterms_begin(prefix); it != db_->allterms_end(prefix); ++it)
+    symbols.push_back((*it).substr(prefix.size()));
+  for (const std::string& symbol : symbols)
+    if (relink(*db_, symbol) > 0) ++linked;
+  return linked;
 }
 
 std::vector<std::string> IndexWriter::versions(std::string_view symbol) const {

@@ -41,6 +41,10 @@ struct IndexWriterOptions {
   // true: an index of another schema version opens too, only to hold its writer lock (`indexer
   // reindex` while it rebuilds the index in a new generation); nothing may be written through it.
   bool lock_only = false;
+  // true: writing or removing a version aligns the document's versions again (version_links.h).
+  // false: only each version's alignment units are stored, and relink_all() links them later
+  // (bulk-load shards, which do not hold every version of a document).
+  bool link = true;
 };
 
 // True for the error IndexWriter::open() gives when another writer holds the index's lock (the
@@ -70,6 +74,10 @@ class IndexWriter {
   // versions), with their sources and summaries; returns how many were removed (0: unknown).
   std::size_t remove_document(std::string_view symbol, std::string_view lang = {});
 
+  // Aligns the versions of every document that has two or more again (version_links.h), as
+  // writing them with IndexWriterOptions::link would have. Returns the documents linked.
+  std::size_t relink_all();
+
   // True if the index (with the changes so far) has a document `symbol`; with `lang`, a
   // version of it in that language.
   bool contains(std::string_view symbol, std::optional<std::string_view> lang = std::nullopt) const;
@@ -91,6 +99,7 @@ class IndexWriter {
   Stemmers stemmers_;  // this writer's (Snowball stemmers keep state)
   std::optional<std::string> analysis_record_;  // written at commit; nullopt: leave it
   std::vector<std::string> differences_;
+  bool link_ = true;  // IndexWriterOptions::link
 };
 
 }  // namespace treaty

@@ -136,7 +136,12 @@ inline constexpr std::string_view kMetaDocPrefix = "treaty:doc:";          // + 
                                                                            // sections, passage ids)
 inline constexpr std::string_view kMetaLinksPrefix = "treaty:links:";      // + symbol -> the links
                                                                            // between its versions'
-                                                                           // passages (links.h)
+                                                                           // passages, when it has
+                                                                           // two or more
+                                                                           // (version_links.h)
+inline constexpr std::string_view kMetaAnchorsPrefix = "treaty:anchors:";  // + version key -> its
+                                                                           // passages' alignment
+                                                                           // units (AlignUnit)
 
 // A document version's key: "<symbol>@<lang>" ("<symbol>@" when its language is not known).
 // A language code holds no '@', so the key splits at its last '@'.
