@@ -174,6 +174,29 @@ TEST_CASE("indexer add builds a passage index of corpus/ that reads back") {
   }
 }
 
+TEST_CASE("indexer add: the versions of one symbol in two languages are both indexed; two files of one language are refused") {
+  test::TempDir tmp;
+  const fs::path index = tmp.path() / "index";
+  const fs::path fixtures = test::source_dir() / "tests/fixtures";
+  const fs::path zh = fixtures / "pdf/CBD-NP-MOP-4-2.pdf", en = fixtures / "lang/CBD-NP-MOP-4-2.en.pdf";
+  const fs::path copy = tmp.path() / "copy.en.pdf";
+  fs::copy_file(en, copy);
+  const RunResult twice = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(en) + " " + quoted(copy));
+  CHECK(twice.code == 1);
+  CHECK(twice.err.find("CBD/NP/MOP/4/2 in language en is also in") != std::string::npos);
+  CHECK(twice.err.find("copy.en.pdf") != std::string::npos);
+  CHECK(twice.err.find("CBD-NP-MOP-4-2.en.pdf") != std::string::npos);
+  CHECK(twice.err.find("nothing written") != std::string::npos);
+  CHECK_FALSE(fs::exists(index / "XAPIANDB"));
+
+  const RunResult both = run_indexer(tmp, "--index " + quoted(index) + " add " + quoted(zh) + " " + quoted(en));
+  REQUIRE(both.code == 0);
+  auto reader = IndexReader::open(index);
+  REQUIRE(reader);
+  CHECK(reader->versions("CBD/NP/MOP/4/2") == std::vector<std::string>{"en", "zh"});
+  CHECK(reader->database().get_metadata(std::string(schema::kMetaLinksPrefix) + "CBD/NP/MOP/4/2").size() > 100);
+}
+
 TEST_CASE("indexer rejects bad input with a message naming the file") {
   test::TempDir tmp;
   const fs::path index = tmp.path() / "index";
