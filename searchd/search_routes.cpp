@@ -10,6 +10,7 @@
 #include "core/base/utf8.h"
 #include "core/documents/document_facts.h"
 #include "core/index/schema.h"
+#include "core/index/version_links.h"
 #include "core/search/document_list.h"
 #include "core/search/resources.h"
 #include "core/vectors/vector_store.h"
@@ -45,6 +46,24 @@ std::string join_langs(const std::vector<std::string>& langs) {
 }
 
 json passage_versions(const IndexReader& reader, const std::string& id) { return reader.passage_versions(id); }
+
+// A passage's "links": per other language version of its document, the passages linked to it
+// [{id, para, confidence}] (version_links.h); {} when the document has one version.
+json passage_links(const IndexReader& reader, const json& passage) {
+  json out = json::object();
+  const std::string symbol = passage.value("doc", std::string());
+  const std::string lang = passage.value("lang", std::string());
+  const auto links = read_links(reader.database(), symbol);
+  if (!links) return out;
+  for (const std::string& other : reader.versions(symbol)) {
+    if (other == lang) continue;
+    json list = json::array();
+    for (const auto& [para, confidence] : links->linked(lang, passage.value("para", std::string()), other))
+      list.push_back({{"id", schema::passage_id(symbol, para)}, {"para", para}, {"confidence", confidence}});
+    out[other] = std::move(list);
+  }
+  return out;
+}
 
 // GET /documents/{symbol}'s "versions": per language version its code, label, title, passage
 // count and source file, in language-code order.
@@ -269,6 +288,7 @@ Reply HttpServer::Impl::handle_passage(const Call& call) {
                                   join_langs(passage_versions(*w.reader, std::string(id))) + ")");
     }
     (*passage)["versions"] = passage_versions(*w.reader, std::string(id));
+    (*passage)["links"] = passage_links(*w.reader, *passage);
     return Reply{200, std::move(*passage)};
   });
 }

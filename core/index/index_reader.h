@@ -85,6 +85,7 @@ class IndexReader {
   void reopen();
 
   Xapian::Database& database() { return db_; }
+  const Xapian::Database& database() const { return db_; }
 
  private:
   static Expected<IndexReader> open(const std::filesystem::path& dir, bool for_reindex);

@@ -259,6 +259,44 @@ TEST_CASE_METHOD(Fixture, "DELETE /documents/{symbol}: 200 with the passages rem
   CHECK(client().Delete("/documents/cbd%2Fnp%2Fmop%2F4%2F14", bearer(kAdminKey))->status == 200);
 }
 
+TEST_CASE_METHOD(Fixture, "language versions over HTTP: POST each, GET one passage per ?lang= with its links, DELETE one version") {
+  start();
+  const std::filesystem::path fixtures = test::source_dir() / "tests/fixtures";
+  for (const std::filesystem::path& pdf : {fixtures / "pdf/CBD-NP-MOP-4-2.pdf", fixtures / "lang/CBD-NP-MOP-4-2.en.pdf"}) {
+    auto r = client().Post("/documents", bearer(kAdminKey), test::read_file(pdf), "application/pdf");
+    REQUIRE(r);
+    CHECK(r->status == 201);  // a new version each time
+  }
+  auto got = client().Get("/passages/CBD%2FNP%2FMOP%2F4%2F2%233?lang=en");
+  REQUIRE(got);
+  REQUIRE(got->status == 200);
+  json p = json::parse(got->body);
+  CHECK(p["lang"] == "en");
+  CHECK(p["versions"] == json({"en", "zh"}));
+  REQUIRE(p["links"]["zh"].size() == 1);
+  CHECK(p["links"]["zh"][0]["id"] == "CBD/NP/MOP/4/2#3");
+  CHECK(p["links"]["zh"][0]["confidence"].get<double>() > 0.5);
+  p = json::parse(client().Get("/passages/CBD%2FNP%2FMOP%2F4%2F2%233?lang=zh")->body);
+  CHECK(p["lang"] == "zh");
+  CHECK(error_of(client().Get("/passages/CBD%2FNP%2FMOP%2F4%2F2%233?lang=fr"), 404)["message"] ==
+        "no passage CBD/NP/MOP/4/2#3 in language fr (its versions: en, zh)");
+  CHECK(error_of(client().Get("/passages/CBD%2FNP%2FMOP%2F4%2F2%233?lang=xx1"), 400)["message"] ==
+        "lang must be a language code (ar, en, es, fr, ru, zh), got \"xx1\"");
+  const json doc = json::parse(client().Get("/documents/CBD%2FNP%2FMOP%2F4%2F2?lang=zh")->body);
+  CHECK(doc["facts"]["lang"] == "zh");
+  REQUIRE(doc["versions"].size() == 2);
+  CHECK(doc["versions"][0]["lang"] == "en");
+
+  auto removed = client().Delete("/documents/CBD%2FNP%2FMOP%2F4%2F2?lang=en", bearer(kAdminKey));
+  REQUIRE(removed);
+  CHECK(removed->status == 200);
+  CHECK(json::parse(removed->body)["lang"] == "en");
+  p = json::parse(client().Get("/passages/CBD%2FNP%2FMOP%2F4%2F2%233")->body);
+  CHECK(p["lang"] == "zh");  // the Chinese version stays
+  CHECK(p["versions"] == json({"zh"}));
+  CHECK(p["links"] == json::object());
+}
+
 TEST_CASE_METHOD(Fixture, "API keys: 401 without or with an unknown key, 403 without the action — create, list, self, revoke") {
   start();
   const std::string text = note_text("CBD/NP/MOP/4/15", "检查点");
