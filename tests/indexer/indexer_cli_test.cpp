@@ -174,7 +174,7 @@ TEST_CASE("indexer add builds a passage index of corpus/ that reads back") {
   }
 }
 
-TEST_CASE("indexer add: the versions of one symbol in two languages are both indexed; two files of one language are refused") {
+TEST_CASE("indexer add: the versions of one symbol in two languages are both indexed — two files of one language are refused") {
   test::TempDir tmp;
   const fs::path index = tmp.path() / "index";
   const fs::path fixtures = test::source_dir() / "tests/fixtures";
