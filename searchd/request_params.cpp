@@ -16,9 +16,10 @@ namespace {
 constexpr std::string_view kSearchSingle[] = {"q",         "size",          "offset",          "sort",
                                               "facet_size", "disjunctive",  "date_from",       "date_to",
                                               "highlight_open", "highlight_close", "mode", "id", "scope", "group",
-                                              "issued_from", "issued_to", "date_relation", "cache"};
+                                              "issued_from", "issued_to", "date_relation", "cache", "cross_lang"};
 constexpr std::string_view kSearchMulti[] = {"org",  "year",    "decision", "symbol", "kind",   "facets",
-                                             "fields", "doc",   "meeting",  "type",   "lang",   "issued"};
+                                             "fields", "doc",   "meeting",  "type",   "lang",   "issued",
+                                             "display_lang"};
 constexpr std::string_view kDocumentsSingle[] = {"size", "offset", "disjunctive", "issued_from", "issued_to", "cache"};
 constexpr std::string_view kDocumentsMulti[] = {"doc", "meeting", "type", "lang", "issued"};
 
@@ -139,6 +140,16 @@ std::expected<SearchRequest, HttpError> search_request(const httplib::Request& r
   r.kinds = values_of(req, "kind");
   read_document_filters(req, r);
   r.fields = values_of(req, "fields");  // names checked by the searcher (400)
+  r.display_langs = values_of(req, "display_lang");
+  for (const std::string& lang : r.display_langs)
+    if (!parse_language(lang))
+      return std::unexpected(HttpError{400, "display_lang: \"" + lang + "\" is not a language (ar, en, es, fr, ru, zh)"});
+  if (req.has_param("cross_lang")) {
+    const std::string v = req.get_param_value("cross_lang");
+    if (v == "true" || v == "1") r.cross_lang = true;
+    else if (v == "false" || v == "0") r.cross_lang = false;
+    else return std::unexpected(HttpError{400, "cross_lang must be true or false, got \"" + v + "\""});
+  }
   if (req.has_param("scope")) {
     const std::string scope = req.get_param_value("scope");
     if (scope == "all") r.headings = true;

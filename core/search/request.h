@@ -44,7 +44,7 @@ std::string_view sort_order_name(SortOrder order);
 inline constexpr std::string_view kHitFields[] = {
     "id",      "doc",     "para",    "kind",    "section", "text",          "footnotes",        "orgs",
     "dates",   "decisions", "symbols", "order", "lines",   "title",         "snippet",          "snippet_source",
-    "score",   "matched_expansions", "retrieval", "meeting", "type", "issued", "lang"};
+    "score",   "matched_expansions", "retrieval", "meeting", "type", "issued", "lang", "via", "linked"};
 
 // Facets a request may ask for: the passages' fields, then the documents' facts (doc: the
 // document's own symbol, labelled with its title; meeting; type; lang; issued: the year of the
@@ -68,6 +68,11 @@ struct SearchRequest {
   std::vector<std::string> meetings;   // "np-mop:1", "COP 13", or a body alone ("cop")
   std::vector<std::string> types;      // "note", "report", … or their labels ("说明")
   std::vector<std::string> langs;      // "zh"
+  bool cross_lang = true;              // with langs and words to match: also the passages of those
+                                       // languages linked to the best matches in the document's
+                                       // other versions (cross_language.h), fused in by RRF
+  std::vector<std::string> display_langs;  // each hit's linked versions in these languages
+                                           // ("linked"; codes or names, as langs)
   std::vector<std::string> issued;     // issue date ranges: "2018", "2018-05..2018-10"
   std::string issued_from;             // and documents issued in [issued_from, issued_to]:
   std::string issued_to;               //   YYYY, YYYY-MM or YYYY-MM-DD; either may be empty (open)

@@ -1,7 +1,9 @@
 #include "core/search/searcher.h"
 
 #include <algorithm>
+#include <unordered_set>
 
+#include "core/documents/document_facts.h"
 #include "core/index/schema.h"
 #include "core/search/facets.h"
 #include "core/search/filters.h"
@@ -169,7 +171,9 @@ Expected<SearchResponse> Searcher::run(const SearchRequest& request, const Parse
     response.facets = uncounted_facets(request);
     return finish(std::move(response), budget);
   }
-  auto ranking = rank(request, query, sort, spy, vectors ? &*vectors : nullptr, semantic, budget.time_limit());
+  const Projection projection = project(request, parsed, *filters, semantic);
+  auto ranking = rank(request, query, sort, spy, vectors ? &*vectors : nullptr, semantic, budget.time_limit(),
+                      projection.candidates);
   if (!ranking) return std::unexpected(ranking.error());
   response.total = ranking->total;
   response.total_exact = ranking->exact;
@@ -183,7 +187,43 @@ Expected<SearchResponse> Searcher::run(const SearchRequest& request, const Parse
   std::vector<Ranked> page = ranking->page(request.size);
   if (semantic && parsed.has_text) mark_lexical_matches(page, query);
   response.hits = HitRenderer(analyzer_, parsed, request).render(*db_, passages_, page, &budget);
+  add_cross_language(request, projection, page, response.hits);
   return finish(std::move(response), budget);
+}
+
+Projection Searcher::project(const SearchRequest& request, const ParsedQuery& parsed, const Filters& filters,
+                             bool semantic) const {
+  if (!request.cross_lang || request.langs.empty() || !parsed.has_text || semantic) return {};
+  std::vector<std::string> langs;
+  std::vector<Xapian::Query> lang_terms;
+  for (const std::string& v : request.langs)
+    if (auto code = parse_language(resources_->normalizer.normalize_string(v))) {
+      langs.push_back(*code);
+      lang_terms.emplace_back(std::string(schema::kLang) + *code);
+    }
+  if (langs.empty()) return {};
+  // The query in the other versions: every filter but the language's, and not in `langs`.
+  const Xapian::Query other(Xapian::Query::OP_AND_NOT, filters.apply(parsed.query, "lang"),
+                            Xapian::Query(Xapian::Query::OP_OR, lang_terms.begin(), lang_terms.end()));
+  return project_through_links(*db_, other, filters.apply(Xapian::Query(std::string())), langs, kProjectionDepth);
+}
+
+void Searcher::add_cross_language(const SearchRequest& request, const Projection& projection,
+                                  const std::vector<Ranked>& page, std::vector<Hit>& hits) {
+  for (std::size_t i = 0; i < hits.size() && i < page.size(); ++i) {
+    if (hits[i].passage.is_null()) continue;  // not read (fields asked for ids only)
+    if (const auto it = projection.from.find(page[i].did); it != projection.from.end())
+      hits[i].passage["via"] = {{"id", it->second.id},
+                                {"lang", it->second.lang},
+                                {"rank", it->second.rank},
+                                {"confidence", it->second.confidence}};
+    if (!request.display_langs.empty()) {
+      std::vector<std::string> langs;
+      for (const std::string& v : request.display_langs)
+        if (auto code = parse_language(resources_->normalizer.normalize_string(v))) langs.push_back(*code);
+      hits[i].passage["linked"] = linked_versions(*db_, passages_, hits[i].passage, langs);
+    }
+  }
 }
 
 SearchResponse Searcher::start_response(const SearchRequest& request, const ParsedQuery& parsed, bool vector,
@@ -202,13 +242,21 @@ SearchResponse Searcher::start_response(const SearchRequest& request, const Pars
 }
 
 Expected<Ranking> Searcher::rank(const SearchRequest& request, const Xapian::Query& query, const SortKeys& sort,
-                                 FacetSpy& spy, const VectorRetriever* vectors, bool semantic, double time_limit) const {
-  if (!vectors) return lexical_ranking(*db_, query, sort, spy, request.offset, request.size, time_limit);
+                                 FacetSpy& spy, const VectorRetriever* vectors, bool semantic, double time_limit,
+                                 const std::vector<VectorCandidate>& projected) const {
+  const VectorSearchOptions fusion = options_.vectors ? options_.vectors->options() : VectorSearchOptions{};
+  if (!vectors && projected.empty())
+    return lexical_ranking(*db_, query, sort, spy, request.offset, request.size, time_limit);
+  if (!vectors)
+    return hybrid_ranking(*db_, query, sort, spy, projected, fusion, request.offset, request.size, time_limit);
   auto candidates = vectors->candidates();
   if (!candidates) return std::unexpected(candidates.error());
   if (semantic) return semantic_ranking(*candidates, sort, spy, request.offset);
-  return hybrid_ranking(*db_, query, sort, spy, *candidates, options_.vectors->options(), request.offset, request.size,
-                        time_limit);
+  std::unordered_set<Xapian::docid> seen;
+  for (const VectorCandidate& c : *candidates) seen.insert(c.did);
+  for (const VectorCandidate& c : projected)
+    if (seen.insert(c.did).second) candidates->push_back(c);
+  return hybrid_ranking(*db_, query, sort, spy, *candidates, fusion, request.offset, request.size, time_limit);
 }
 
 Expected<std::vector<Facet>> Searcher::count_facets(const SearchRequest& request, const FacetPlan& plan,

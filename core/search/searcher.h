@@ -14,6 +14,7 @@
 
 #include "core/base/error.h"
 #include "core/index/passage_data.h"
+#include "core/search/cross_language.h"
 #include "core/search/filters.h"
 #include "core/search/query_parser.h"
 #include "core/search/request.h"
@@ -108,8 +109,11 @@ class Searcher {
                                 std::vector<std::string> warnings) const;
   // The ranking of `query` (filters applied): lexical without `vectors`, else semantic or hybrid.
   // `time_limit` (seconds, 0: none) bounds the Xapian match (lexical_ranking).
+  // `projected`: passages found through their linked versions (cross_language.h), fused in as
+  // a list of their own (with vectors: after the vector candidates).
   Expected<Ranking> rank(const SearchRequest& request, const Xapian::Query& query, const SortKeys& sort,
-                         FacetSpy& spy, const VectorRetriever* vectors, bool semantic, double time_limit) const;
+                         FacetSpy& spy, const VectorRetriever* vectors, bool semantic, double time_limit,
+                         const std::vector<VectorCandidate>& projected = {}) const;
   // The requested facets, in request order: the main pass's from `spy`, the others counted in a
   // pass of their own (FacetPlan::own_pass), each only if `budget` allows (else listed without
   // values). `query` is the parsed query without filters.
@@ -118,6 +122,17 @@ class Searcher {
                                             const VectorRetriever* vectors, bool semantic, StepBudget& budget) const;
   // mode=semantic: says which vector hits of the page the words match too.
   void mark_lexical_matches(std::vector<Ranked>& page, const Xapian::Query& query) const;
+  // The passages of the request's languages linked to the query's best matches in other
+  // versions (cross_language.h); none without a language filter, words to match, or in
+  // mode=semantic.
+  Projection project(const SearchRequest& request, const ParsedQuery& parsed, const Filters& filters,
+                     bool semantic) const;
+  // Each rendered hit's "via" (found through a linked version) and, with display_langs, its
+  // "linked" versions.
+  void add_cross_language(const SearchRequest& request, const Projection& projection, const std::vector<Ranked>& page,
+                          std::vector<Hit>& hits);
+  // Matches in other versions looked at for projection.
+  static constexpr std::size_t kProjectionDepth = 50;
   // The store to search when vectors can take part, or nullptr with a warning saying why not.
   std::shared_ptr<const VectorStore> usable_store(std::vector<std::string>& warnings, bool need_embedder);
 
