@@ -272,7 +272,10 @@ Expected<void> bulk_load(const std::vector<Validated>& documents, const Options&
       // Versions of one document may be in different shards: link them now all are in one.
       auto linker = IndexWriter::open(built, {.analysis = res.analysis});
       if (!linker) return std::unexpected(linker.error());
-      if (linker->relink_all() > 0) linker->commit();
+      if (linker->relink_all() > 0) {
+        linker->rebuild_dictionaries();
+        linker->commit();
+      }
     }
     if (vectors.embedder) {
       auto saved = vectors.store.save(built);  // the vectors arrive with the index
@@ -382,7 +385,10 @@ int run_add(const Options& options, const std::vector<fs::path>& paths, std::ost
       if (s) staged = std::move(*s); else failure = s.error().describe();
     }
     try {
-      if (!failure) writer->commit();
+      if (!failure) {
+        writer->rebuild_dictionaries();
+        writer->commit();
+      }
     } catch (const Xapian::Error& e) {
       failure = "index error: " + e.get_description();
     }
@@ -489,6 +495,7 @@ int run_stats(const Options& options, std::ostream& out, std::ostream& err) {
   }
   const IndexStats s = reader->stats();
   out << nlohmann::json{{"documents", s.documents},
+                        {"versions", s.versions},
                         {"passages", s.passages},
                         {"size_bytes", s.size_bytes},
                         {"last_commit", s.last_commit},

@@ -63,7 +63,13 @@ int run_inspect(const Options& options, const std::filesystem::path& file,
 // rebuild with `add`), or a source that no longer parses.
 int run_reindex(const Options& options, std::ostream& out, std::ostream& err);
 
-// `indexer stats`: documents, passages, size and last commit as JSON.
+// `indexer stats`: documents, language versions, passages, size and last commit as JSON.
 int run_stats(const Options& options, std::ostream& out, std::ostream& err);
+
+// `indexer dictionary --lang zh-en`: the mined dictionary zh–en as JSON {lang, pairs (the linked
+// passage pairs it was mined from), entries [{source (a stem), targets [{word, weight}]}]}.
+// An index without that dictionary prints it empty (and says so on `err`); usage error for a
+// pair not of the form zh-<lang>.
+int run_dictionary(const Options& options, const std::string& pair, std::ostream& out, std::ostream& err);
 
 }  // namespace treaty::indexer

@@ -63,11 +63,14 @@ int main(int argc, char** argv) {
                     "print only what the parser could not read as expected (file:line: message)");
 
   auto* stats = app.add_subcommand("stats", "print index statistics as JSON");
+  std::string dictionary_pair = "zh-en";
+  auto* dictionary = app.add_subcommand("dictionary", "print the bilingual dictionary mined from linked language versions");
+  dictionary->add_option("--lang", dictionary_pair, "the pair: zh-en, zh-fr, zh-es, zh-ru or zh-ar")->capture_default_str();
   auto* reindex = app.add_subcommand(
       "reindex", "rebuild the index from its stored sources with the current configuration (atomic switch)");
 
   // Global options are accepted after the subcommand too ("indexer add x --index d").
-  for (auto* sub : {add, remove, inspect, stats, reindex}) sub->fallthrough();
+  for (auto* sub : {add, remove, inspect, stats, dictionary, reindex}) sub->fallthrough();
 
   try {
     app.parse(argc, argv);
@@ -82,6 +85,7 @@ int main(int argc, char** argv) {
   if (*remove) return run_remove(options, symbols, std::cout, std::cerr);
   if (*inspect) return run_inspect(options, file, std::cout, std::cerr);
   if (*stats) return run_stats(options, std::cout, std::cerr);
+  if (*dictionary) return run_dictionary(options, dictionary_pair, std::cout, std::cerr);
   if (*reindex) return run_reindex(options, std::cout, std::cerr);
   return kExitUsage;
 }

@@ -72,6 +72,7 @@ Expected<Rebuilt> write_all(const IndexReader& reader, const fs::path& dir, cons
         uncommitted = 0;
       }
     }
+    writer->rebuild_dictionaries();
     writer->commit();
   } catch (const Xapian::Error& e) {
     return fail("index error: " + e.get_description(), dir.string());

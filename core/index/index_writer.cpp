@@ -8,6 +8,7 @@
 #include "core/documents/dates.h"
 #include "core/documents/document_facts.h"
 #include "core/text/analyzer.h"
+#include "core/index/dictionary.h"
 #include "core/index/document_json.h"
 #include "core/index/document_versions.h"
 #include "core/index/index_layout.h"
@@ -271,6 +272,12 @@ std::size_t IndexWriter::relink_all() {
   for (const std::string& symbol : symbols)
     if (relink(*db_, symbol) > 0) ++linked;
   return linked;
+}
+
+std::size_t IndexWriter::rebuild_dictionaries() {
+  const std::vector<Dictionary> dictionaries = mine_dictionaries(*db_);
+  store_dictionaries(*db_, dictionaries);
+  return dictionaries.size();
 }
 
 std::vector<std::string> IndexWriter::versions(std::string_view symbol) const {

@@ -78,6 +78,11 @@ class IndexWriter {
   // writing them with IndexWriterOptions::link would have. Returns the documents linked.
   std::size_t relink_all();
 
+  // Mines the bilingual dictionaries from the links as they are now (dictionary.h) and stores
+  // them, replacing the stored ones; returns how many (one per language linked with Chinese).
+  // `indexer add` and `indexer reindex` call it before their last commit.
+  std::size_t rebuild_dictionaries();
+
   // True if the index (with the changes so far) has a document `symbol`; with `lang`, a
   // version of it in that language.
   bool contains(std::string_view symbol, std::optional<std::string_view> lang = std::nullopt) const;

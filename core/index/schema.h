@@ -139,6 +139,9 @@ inline constexpr std::string_view kMetaLinksPrefix = "treaty:links:";      // + 
                                                                            // passages, when it has
                                                                            // two or more
                                                                            // (version_links.h)
+inline constexpr std::string_view kMetaDictionaryPrefix = "treaty:dictionary:";  // + "zh-" + lang ->
+                                                                           // the mined bilingual
+                                                                           // dictionary (dictionary.h)
 inline constexpr std::string_view kMetaAnchorsPrefix = "treaty:anchors:";  // + version key -> its
                                                                            // passages' alignment
                                                                            // units (AlignUnit)

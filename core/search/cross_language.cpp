@@ -5,7 +5,9 @@
 #include <optional>
 #include <unordered_set>
 
+#include "core/base/utf8.h"
 #include "core/index/schema.h"
+#include "core/text/normalizer.h"
 #include "core/index/version_links.h"
 
 namespace treaty {
@@ -77,6 +79,48 @@ Projection project_through_links(const Xapian::Database& db, const Xapian::Query
     if (pass.contains(c.did)) out.candidates.push_back(std::move(c));
   std::erase_if(out.from, [&](const auto& e) { return !pass.contains(e.first); });
   return out;
+}
+
+Xapian::Query dictionary_query(std::string_view text, const std::vector<Dictionary>& dictionaries,
+                               const Normalizer& normalizer, const Stemmers& stemmers, double weight,
+                               std::vector<QueryExpansion>& expansions) {
+  if (dictionaries.empty()) return {};
+  // Words: runs of letters and digits other than Han, case-folded.
+  const std::string folded = normalizer.normalize_string(text);
+  std::vector<std::string> words;
+  std::string word;
+  for (std::size_t i = 0; i <= folded.size();) {
+    const std::size_t at = i;
+    const char32_t cp = i < folded.size() ? next_code_point(folded, i) : 0;
+    if (i == at) ++i;  // the end
+    if (cp != 0 && is_alnum_non_han(cp)) {
+      word.append(folded, at, i - at);
+      continue;
+    }
+    if (!word.empty()) words.push_back(std::move(word));
+    word.clear();
+  }
+  std::vector<Xapian::Query> groups;
+  for (const std::string& w : words) {
+    std::map<std::string, double> targets;  // Chinese word -> best weight over the dictionaries
+    for (const Dictionary& d : dictionaries) {
+      const auto it = d.entries.find(stemmers.stem(d.lang, w));
+      if (it == d.entries.end()) continue;
+      for (const auto& [target, wt] : it->second) targets[target] = std::max(targets[target], wt);
+    }
+    if (targets.empty()) continue;
+    std::vector<Xapian::Query> terms;
+    std::string shown;
+    for (const auto& [target, wt] : targets) {
+      terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(target), wt);
+      shown += (shown.empty() ? "" : " ") + target;
+    }
+    groups.emplace_back(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    expansions.push_back({shown, {w + " → " + shown}});
+  }
+  if (groups.empty()) return {};
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_AND, groups.begin(), groups.end()),
+                       weight);
 }
 
 nlohmann::json linked_versions(const Xapian::Database& db, StoredPassages& stored, const nlohmann::json& passage,

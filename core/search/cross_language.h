@@ -13,7 +13,10 @@
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
+#include "core/index/dictionary.h"
 #include "core/index/passage_data.h"
+#include "core/index/stemmers.h"
+#include "core/search/query_parser.h"
 #include "core/search/vector_retrieval.h"
 
 namespace treaty {
@@ -40,6 +43,15 @@ struct Projection {
 Projection project_through_links(const Xapian::Database& db, const Xapian::Query& other_versions,
                                  const Xapian::Query& allowed, const std::vector<std::string>& langs,
                                  std::size_t depth);
+
+// Chinese words for the words of `text` (a query's semantic_text) in the languages of
+// `dictionaries` (each word normalised by `normalizer`, stemmed per dictionary): per word with an
+// entry, the OR of its Chinese words, each scaled by its weight; the words' groups AND-ed, scaled by `weight`, so that a
+// query in English finds passages of documents that have only a Chinese version. `expansions`
+// gets one "word → 中文词" per word expanded. An empty query when no word has an entry.
+Xapian::Query dictionary_query(std::string_view text, const std::vector<Dictionary>& dictionaries,
+                               const Normalizer& normalizer, const Stemmers& stemmers, double weight,
+                               std::vector<QueryExpansion>& expansions);
 
 // `passage`'s linked versions in `langs` (but its own): {lang: [{id, para, confidence, text}]},
 // the text read through `stored`; a language without a linked passage has []. {} when the

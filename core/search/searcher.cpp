@@ -109,6 +109,24 @@ Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
     query_options.thesaurus = &resources_->thesaurus;
   auto parsed = parse_query(request.q, analyzer_, resources_->gazetteer, query_options);
   if (!parsed) return std::unexpected(parsed.error());
+  // Words of other languages also find the Chinese words the index's dictionaries translate them
+  // by (documents with a Chinese version only).
+  if (request.mode != SearchMode::lexical && parsed->has_text && !dictionaries().empty()) {
+    std::vector<QueryExpansion> added;
+    const Xapian::Query translated = dictionary_query(parsed->semantic_text, dictionaries_, resources_->normalizer,
+                                                      stemmers_, kDictionaryWeight, added);
+    if (!translated.empty()) {
+      parsed->query = Xapian::Query(Xapian::Query::OP_OR, parsed->query, translated);
+      for (QueryExpansion& e : added) {
+        for (std::size_t start = 0; start < e.text.size();) {
+          const std::size_t space = std::min(e.text.find(' ', start), e.text.size());
+          parsed->highlights.push_back(e.text.substr(start, space - start));
+          start = space + 1;
+        }
+        parsed->expansions.push_back(std::move(e));
+      }
+    }
+  }
   if (request.mode == SearchMode::lexical || parsed->semantic_text.empty()) return run(request, *parsed, nullptr, budget);
 
   // searchd's result cache recognises the warnings of a failed or skipped embedding (and of an
@@ -189,6 +207,21 @@ Expected<SearchResponse> Searcher::run(const SearchRequest& request, const Parse
   response.hits = HitRenderer(analyzer_, parsed, request).render(*db_, passages_, page, &budget);
   add_cross_language(request, projection, page, response.hits);
   return finish(std::move(response), budget);
+}
+
+const std::vector<Dictionary>& Searcher::dictionaries() {
+  std::string key;
+  try {
+    key = db_->get_uuid() + ":" + std::to_string(db_->get_revision());
+  } catch (const Xapian::InvalidOperationError&) {
+    key.clear();  // no revision to key on (several shards): read them for every search
+  }
+  if (key.empty() || key != dictionaries_of_) {
+    dictionaries_.clear();
+    for (const std::string& lang : dictionary_languages(*db_)) dictionaries_.push_back(read_dictionary(*db_, lang));
+    dictionaries_of_ = std::move(key);
+  }
+  return dictionaries_;
 }
 
 Projection Searcher::project(const SearchRequest& request, const ParsedQuery& parsed, const Filters& filters,

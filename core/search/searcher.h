@@ -133,6 +133,14 @@ class Searcher {
                           std::vector<Hit>& hits);
   // Matches in other versions looked at for projection.
   static constexpr std::size_t kProjectionDepth = 50;
+  // The index's mined dictionaries (dictionary.h), read again when the index moves to another
+  // revision or generation.
+  const std::vector<Dictionary>& dictionaries();
+  // Weight of the dictionary's Chinese words beside the query's own terms.
+  static constexpr double kDictionaryWeight = 0.5;
+  std::vector<Dictionary> dictionaries_;
+  std::string dictionaries_of_;  // uuid:revision they were read at
+  Stemmers stemmers_;
   // The store to search when vectors can take part, or nullptr with a warning saying why not.
   std::shared_ptr<const VectorStore> usable_store(std::vector<std::string>& warnings, bool need_embedder);
 

@@ -195,6 +195,18 @@ TEST_CASE("indexer add: the versions of one symbol in two languages are both ind
   REQUIRE(reader);
   CHECK(reader->versions("CBD/NP/MOP/4/2") == std::vector<std::string>{"en", "zh"});
   CHECK(reader->database().get_metadata(std::string(schema::kMetaLinksPrefix) + "CBD/NP/MOP/4/2").size() > 100);
+
+  // The dictionary mined from them, inspectable.
+  const RunResult dictionary = run_indexer(tmp, "--index " + quoted(index) + " dictionary --lang zh-en");
+  REQUIRE(dictionary.code == 0);
+  const auto d = nlohmann::json::parse(dictionary.out);
+  CHECK(d["lang"] == "zh-en");
+  CHECK(d["pairs"].get<int>() > 20);
+  CHECK_FALSE(d["entries"].empty());
+  const RunResult french = run_indexer(tmp, "--index " + quoted(index) + " dictionary --lang zh-fr");
+  CHECK(french.code == 0);
+  CHECK(french.err.find("no dictionary zh-fr in this index") != std::string::npos);
+  CHECK(run_indexer(tmp, "--index " + quoted(index) + " dictionary --lang en-zh").code == 2);  // usage
 }
 
 TEST_CASE("indexer rejects bad input with a message naming the file") {

@@ -35,16 +35,18 @@ struct Fixture {
                                           {parse_pdf(fixtures / "pdf/CBD-NP-MOP-4-2.pdf"),
                                            parse_pdf(fixtures / "lang/CBD-NP-MOP-4-2.en.pdf"),
                                            parse_pdf(fixtures / "pdf/CBD-NP-MOP-4-7.pdf"),
-                                           parse_pdf(fixtures / "lang/CBD-NP-MOP-4-7.en.pdf")});
+                                           parse_pdf(fixtures / "lang/CBD-NP-MOP-4-7.en.pdf"),
+                                           test::parse_file(fixtures / "CBD-NP-MOP-DEC-2-1.zh.txt")});
   Searcher searcher{db, *res};
 
   SearchResponse search(const std::string& q, std::vector<std::string> langs, bool cross = true,
-                        std::vector<std::string> display = {}, std::vector<std::string> docs = {}) {
+                        std::vector<std::string> display = {}, std::vector<std::string> docs = {},
+                        SearchMode mode = SearchMode::lexical) {
     SearchRequest r;
     r.docs = std::move(docs);
     r.q = q;
     r.size = 10;
-    r.mode = SearchMode::lexical;
+    r.mode = mode;
     r.langs = std::move(langs);
     r.cross_lang = cross;
     r.display_langs = std::move(display);
@@ -107,4 +109,16 @@ TEST_CASE_METHOD(Fixture, "display_lang: each hit with its linked versions", "[c
   CHECK(linked["zh"][0]["text"].get<std::string>().starts_with("一名成员介绍了西亚区域环境规划署"));
   CHECK(linked["fr"] == nlohmann::json::array());  // no French version indexed
   CHECK_FALSE(linked.contains("en"));               // not its own
+}
+
+TEST_CASE_METHOD(Fixture, "the mined dictionary: an English word finds a document that has only a Chinese version",
+                 "[cross-language][dictionary]") {
+  // CBD/NP/MOP/DEC/2/1 is Chinese only; "monitoring" is in none of its passages, but the linked
+  // English and Chinese versions of the other documents translate "monitor" by 监测.
+  const std::vector<std::string> decision = {"CBD/NP/MOP/DEC/2/1"};
+  CHECK(search("monitoring", {}, true, {}, decision).hits.empty());  // lexical: its own words only
+  const SearchResponse s = search("monitoring", {}, true, {}, decision, SearchMode::hybrid);
+  REQUIRE_FALSE(s.hits.empty());
+  for (const Hit& h : s.hits) CHECK(h.passage.at("text").get<std::string>().find("监测") != std::string::npos);
+  CHECK(std::find(s.expansions.begin(), s.expansions.end(), "monitoring → 监测") != s.expansions.end());
 }

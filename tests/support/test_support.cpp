@@ -114,6 +114,7 @@ Xapian::Database write_index(const std::filesystem::path& dir, const Resources& 
     }
     writer->replace_document(doc, extract_fields(doc, res.normalizer, res.gazetteer), analyzer, text);
   }
+  writer->rebuild_dictionaries();  // as `indexer add` does before its last commit
   writer->commit();
   return Xapian::Database(dir.string());
 }

@@ -43,7 +43,7 @@ void write_file(const std::filesystem::path& path, const std::string& bytes);
 Document parse_file(const std::filesystem::path& path);
 // An index in `dir` of `docs` with their fields, written and committed through the core API as
 // `indexer add` writes them (with res.analysis, and each document's source when doc.source
-// names a file), opened for reading; throws if it cannot be written.
+// names a file, and the dictionaries mined from the links), opened for reading; throws if it cannot be written.
 Xapian::Database write_index(const std::filesystem::path& dir, const Resources& res, const std::vector<Document>& docs);
 
 // A copy of the project's config/ in `dir` whose lexicon has `term` as one more entry (an
