@@ -8,10 +8,13 @@
   const FACET_SIZE = 30;
   // Filters whose values are ORed, each with its facet panel (in this order). `doc`, `meeting`
   // and `type` are the documents' own facts; `symbol` is the documents a passage cites.
-  const MULTI = ['doc', 'meeting', 'type', 'org', 'year', 'decision', 'symbol'];
+  const MULTI = ['doc', 'meeting', 'type', 'lang', 'org', 'year', 'decision', 'symbol'];
   const FACET_TITLES = {
-    doc: '文件', meeting: '会议', type: '文件类型', org: '组织', year: '年份', decision: '决定', symbol: '引用的文件',
+    doc: '文件', meeting: '会议', type: '文件类型', lang: '语言', org: '组织', year: '年份', decision: '决定',
+    symbol: '引用的文件',
   };
+  // The UN languages' names, for the passage view's version switch.
+  const LANG_NAMES = { zh: '中文', en: '英文', fr: '法文', es: '西班牙文', ru: '俄文', ar: '阿拉伯文' };
   const FILTER_NAMES = { ...FACET_TITLES, date_from: '起', date_to: '止' };
   const MODE_NAMES = { lexical: '仅字面', semantic: '仅语义向量' };
   const SORT_NAMES = { relevance: '相关度', date: '日期（旧→新）', '-date': '日期（新→旧）', document: '文件顺序' };
@@ -32,6 +35,7 @@
       mode: p.get('mode') || '',
       page: Math.max(1, parseInt(p.get('page') || '1', 10) || 1),
       passage: p.get('passage') || '',
+      plang: p.get('plang') || '',  // the passage view's language version ('' : the first)
       similar: p.get('similar') || '',
     };
     for (const k of MULTI) state[k] = p.getAll(k).filter(Boolean);
@@ -54,6 +58,7 @@
     const p = searchParams(state);
     if (state.page > 1) p.set('page', String(state.page));
     if (state.passage) p.set('passage', state.passage);
+    if (state.passage && state.plang) p.set('plang', state.plang);
     if (state.similar) p.set('similar', state.similar);
     const s = p.toString();
     return s ? '?' + s : location.pathname;
@@ -70,6 +75,7 @@
 
   function withChange(change) {
     const next = { ...state, ...change };
+    if (!('plang' in change)) next.plang = '';  // another passage opens in its first version
     for (const k of MULTI) next[k] = [...(change[k] || state[k])];
     return next;
   }
@@ -182,7 +188,7 @@
   }
 
   function filterLabel(key, value) {
-    return labels.get(key + ':' + value) || value;
+    return labels.get(key + ':' + value) || (key === 'lang' && LANG_NAMES[value]) || value;
   }
 
   function internalLink(change, text, extra) {
@@ -332,7 +338,8 @@
   }
 
   function hitNode(hit) {
-    const passageLink = internalLink({ passage: hit.id, similar: '' }, citation(hit), 'cite');
+    // A symbol may have several language versions under one passage id: open this hit's.
+    const passageLink = internalLink({ passage: hit.id, plang: hit.lang || '', similar: '' }, citation(hit), 'cite');
     const snippet = el('p', { class: 'snippet' });
     if (hit.snippet) snippet.append(snippetNodes(hit.snippet));
     else snippet.textContent = hit.text || '';
@@ -346,8 +353,10 @@
       hit.snippet_source && hit.snippet_source !== 'text'
         ? el('p', { class: 'snippet-source', text: '匹配出现在' + hit.snippet_source.replace('footnote', '脚注') }) : null,
       footnotesNode(hit.footnotes),
+      hit.via ? el('p', { class: 'hit-via', text: '经由' + (LANG_NAMES[hit.via.lang] || hit.via.lang) + '版本找到（' +
+        citation({ doc: hit.doc, para: hit.via.id.slice((hit.doc || '').length + 1) }) + '）' }) : null,
       el('p', { class: 'hit-actions' },
-        internalLink({ passage: hit.id, similar: '' }, '查看整段', 'action'),
+        internalLink({ passage: hit.id, plang: hit.lang || '', similar: '' }, '查看整段', 'action'),
         internalLink({ similar: hit.id, passage: '' }, '相似段落', 'action')));
   }
 
@@ -465,7 +474,7 @@
     $('hits').hidden = true;
     $('pager').replaceChildren();
     const d = $('detail');
-    d.replaceChildren(...nodes);
+    d.replaceChildren(...nodes.filter((n) => n !== null && n !== undefined));  // absent parts
     d.hidden = false;
   }
 
@@ -473,7 +482,7 @@
     $('summary').textContent = '正在载入段落…';
     let p;
     try {
-      p = await api('/passages/' + encodeURIComponent(state.passage));
+      p = await api('/passages/' + encodeURIComponent(state.passage) + (state.plang ? '?lang=' + encodeURIComponent(state.plang) : ''));
     } catch (err) {
       if (seq !== requestSeq) return;
       $('summary').textContent = '';
@@ -498,7 +507,48 @@
       el('p', { class: 'passage-text', text: p.text || '' }),
       footnotesNode(p.footnotes),
       facts.length ? el('dl', { class: 'facts' }, facts) : null,
+      versionSwitch(p),
+      await sideBySide(p, seq),
       el('p', { class: 'hit-actions' }, internalLink({ similar: p.id, passage: '' }, '相似段落', 'action')));
+  }
+
+  // "显示语言": the passage in each language version its document has, the anchor (id) kept.
+  function versionSwitch(p) {
+    const versions = p.versions || [];
+    if (versions.length < 2) return null;
+    return el('nav', { class: 'version-switch', 'aria-label': '语言版本' }, el('span', { text: '显示语言：' }),
+      ...versions.map((lang) => lang === p.lang
+        ? el('strong', { class: 'version current', 'aria-current': 'true', lang, text: LANG_NAMES[lang] || lang })
+        : internalLink({ passage: p.id, plang: lang, similar: '' }, LANG_NAMES[lang] || lang, 'version')));
+  }
+
+  // The passage beside its linked versions (GET /passages/{id} "links"), each with the link's
+  // confidence; a version with no linked passage says so.
+  async function sideBySide(p, seq) {
+    const links = Object.entries(p.links || {});
+    if (!links.length) return null;
+    const column = (lang, title, text, note) => el('section', { class: 'version-text', lang },
+      el('h3', {}, LANG_NAMES[lang] || lang, note ? el('span', { class: 'confidence', text: note }) : null),
+      el('p', { class: 'passage-text', text }), title ? el('p', { class: 'version-id', text: title }) : null);
+    const columns = [column(p.lang, citation(p), p.text || '', '')];
+    for (const [lang, linked] of links) {
+      if (!linked.length) {
+        columns.push(column(lang, '', '（此版本中没有对应段落）', ''));
+        continue;
+      }
+      for (const l of linked) {
+        let text = '';
+        try {
+          text = (await api('/passages/' + encodeURIComponent(l.id) + '?lang=' + encodeURIComponent(lang))).text || '';
+        } catch (err) {
+          text = '（无法载入：' + err.message + '）';
+        }
+        if (seq !== requestSeq) return null;
+        columns.push(column(lang, citation({ doc: p.doc, para: l.para }), text, '对应度 ' + Math.round(l.confidence * 100) + '%'));
+      }
+    }
+    return el('div', { class: 'side-by-side', 'aria-label': '各语言版本对照' },
+      el('h2', { class: 'side-title', text: '各语言版本对照' }), el('div', { class: 'version-columns' }, columns));
   }
 
   async function renderSimilar(seq) {
