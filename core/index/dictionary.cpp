@@ -98,6 +98,7 @@ std::vector<Dictionary> mine_dictionaries(const Xapian::Database& db, const Dict
       const double k11 = static_cast<double>(joint);
       const double r1 = static_cast<double>(counts.source.at(source)), c1 = static_cast<double>(counts.target.at(target));
       if (k11 * n <= r1 * c1) continue;  // not more often together than apart
+      if (r1 > options.max_share * n || c1 > options.max_share * n) continue;  // too common
       const double k12 = r1 - k11, k21 = c1 - k11, k22 = n - r1 - c1 + k11;
       const double g2 = 2 * (g2_term(k11, r1, c1, n) + g2_term(k12, r1, n - c1, n) + g2_term(k21, n - r1, c1, n) +
                              g2_term(k22, n - r1, n - c1, n));

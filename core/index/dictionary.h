@@ -22,6 +22,9 @@ struct DictionaryOptions {
   std::size_t min_pairs = 2;
   // And be associated at least this strongly (G², one degree of freedom: 10.8 is p < 0.001).
   double min_g2 = 10.8;
+  // Words in more than this share of the pairs (on either side: "the", 缔约方) are too common to
+  // translate anything: left out.
+  double max_share = 0.4;
   // Chinese words kept per source word, strongest first.
   std::size_t max_targets = 3;
 };

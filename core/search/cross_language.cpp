@@ -119,7 +119,10 @@ Xapian::Query dictionary_query(std::string_view text, const std::vector<Dictiona
     expansions.push_back({shown, {w + " → " + shown}});
   }
   if (groups.empty()) return {};
-  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_AND, groups.begin(), groups.end()),
+  // OR, not AND: a mined dictionary also translates words that carry little (its entries for
+  // "that" or "on" are noise), and requiring them would lose the passages; BM25 ranks those
+  // matching more of the words first.
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, groups.begin(), groups.end()),
                        weight);
 }
 

@@ -46,7 +46,7 @@ Projection project_through_links(const Xapian::Database& db, const Xapian::Query
 
 // Chinese words for the words of `text` (a query's semantic_text) in the languages of
 // `dictionaries` (each word normalised by `normalizer`, stemmed per dictionary): per word with an
-// entry, the OR of its Chinese words, each scaled by its weight; the words' groups AND-ed, scaled by `weight`, so that a
+// entry, the OR of its Chinese words, each scaled by its weight; the words' groups OR-ed, scaled by `weight`, so that a
 // query in English finds passages of documents that have only a Chinese version. `expansions`
 // gets one "word → 中文词" per word expanded. An empty query when no word has an entry.
 Xapian::Query dictionary_query(std::string_view text, const std::vector<Dictionary>& dictionaries,
