@@ -80,6 +80,12 @@ struct VectorSink {
   }
 };
 
+// An indexer run's last commit: with the dictionaries mined from the links as they are now.
+void commit_with_dictionaries(IndexWriter& writer) {
+  writer.rebuild_dictionaries();
+  writer.commit();
+}
+
 // Passages a bulk-load shard writes between commits. Xapian buffers a transaction's postings in
 // memory and each new passage costs more as the buffer grows; shards are private until the final
 // rename, so committing them early loses nothing. Measured on the 1,000-document bench corpus
@@ -272,10 +278,7 @@ Expected<void> bulk_load(const std::vector<Validated>& documents, const Options&
       // Versions of one document may be in different shards: link them now all are in one.
       auto linker = IndexWriter::open(built, {.analysis = res.analysis});
       if (!linker) return std::unexpected(linker.error());
-      if (linker->relink_all() > 0) {
-        linker->rebuild_dictionaries();
-        linker->commit();
-      }
+      if (linker->relink_all() > 0) commit_with_dictionaries(*linker);
     }
     if (vectors.embedder) {
       auto saved = vectors.store.save(built);  // the vectors arrive with the index
@@ -385,10 +388,7 @@ int run_add(const Options& options, const std::vector<fs::path>& paths, std::ost
       if (s) staged = std::move(*s); else failure = s.error().describe();
     }
     try {
-      if (!failure) {
-        writer->rebuild_dictionaries();
-        writer->commit();
-      }
+      if (!failure) commit_with_dictionaries(*writer);
     } catch (const Xapian::Error& e) {
       failure = "index error: " + e.get_description();
     }

@@ -318,9 +318,12 @@ std::optional<Bracketed> parse_bracketed(std::string_view t) {
   } else if (t.starts_with("（")) {
     i = std::string_view("（").size();
     close = "）";
+  } else if (!t.empty() && t[0] >= 'a' && t[0] <= 'z') {
+    close = ")";  // "a) texte", "ii) texto": French and Spanish print no opening bracket
   } else {
     return std::nullopt;
   }
+  const bool open = i > 0;
   const std::size_t start = i;
   while (i < t.size() && t[i] >= 'a' && t[i] <= 'z' && i - start < 6) ++i;
   if (i == start || !t.substr(i).starts_with(close)) return std::nullopt;
@@ -328,6 +331,8 @@ std::optional<Bracketed> parse_bracketed(std::string_view t) {
   i += close.size();
   // A label is followed by a space or the text; "(a)" inside a word is not an item ("27(b)").
   if (i < t.size() && !is_blank_byte(t[i]) && static_cast<unsigned char>(t[i]) < 0x80) return std::nullopt;
+  // Without an opening bracket, only when a blank follows ("a) De tenir", not "a)b").
+  if (!open && (i >= t.size() || !is_blank_byte(t[i]))) return std::nullopt;
   if (label.size() > 1 && roman_value(label) == 0) return std::nullopt;
   return Bracketed{label, trim(t.substr(i))};
 }

@@ -115,7 +115,8 @@ bool is_page_label(std::string_view t);
 bool is_rule(std::string_view t);
 
 // "(b) text", "（b） text", "(ii) text": a bracketed label of lower-case letters (ASCII or
-// full-width brackets) and the text after it. The label is "b" or "ii"; whether "i" is a
+// full-width brackets) and the text after it; also "b) text", "ii) text" (French and Spanish
+// print no opening bracket), a blank after the ")". The label is "b" or "ii"; whether "i" is a
 // letter or a Roman numeral is the caller's to decide.
 struct Bracketed {
   std::string label;
