@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/utf8.h"
+#include "core/index/document_versions.h"
 #include "core/index/schema.h"
 #include "core/index/stemmers.h"
 #include "core/index/version_links.h"
@@ -16,14 +17,6 @@ namespace treaty {
 namespace {
 
 using nlohmann::json;
-
-// The docid of passage `id` in the `lang` version, or 0.
-Xapian::docid version_docid(const Xapian::Database& db, const std::string& id, const std::string& lang) {
-  const std::string term = std::string(schema::kPassageId) + id;
-  for (Xapian::PostingIterator it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
-    if (db.get_document(*it, Xapian::DOC_ASSUME_VALID).get_value(schema::kSlotLang) == lang) return *it;
-  return 0;
-}
 
 // The Chinese words (unprefixed terms of two or more Han characters) of passage `did`.
 std::set<std::string> chinese_words(const Xapian::Database& db, Xapian::docid did) {

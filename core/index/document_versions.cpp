@@ -14,4 +14,11 @@ std::vector<std::string> document_versions(const Xapian::Database& db, const std
   return langs;
 }
 
+Xapian::docid version_docid(const Xapian::Database& db, const std::string& id, const std::string& lang) {
+  const std::string term = std::string(schema::kPassageId) + id;
+  for (Xapian::PostingIterator it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
+    if (db.get_document(*it, Xapian::DOC_ASSUME_VALID).get_value(schema::kSlotLang) == lang) return *it;
+  return 0;
+}
+
 }  // namespace treaty

@@ -13,4 +13,7 @@ namespace treaty {
 // language is not known); empty for an unknown symbol. One term-list scan.
 std::vector<std::string> document_versions(const Xapian::Database& db, const std::string& symbol);
 
+// The docid of passage `id` in the `lang` version of its document, or 0 when there is none.
+Xapian::docid version_docid(const Xapian::Database& db, const std::string& id, const std::string& lang);
+
 }  // namespace treaty

@@ -6,20 +6,13 @@
 #include <unordered_set>
 
 #include "core/base/utf8.h"
+#include "core/index/document_versions.h"
 #include "core/index/schema.h"
 #include "core/text/normalizer.h"
 #include "core/index/version_links.h"
 
 namespace treaty {
 namespace {
-
-// The docid of passage `id` in the `lang` version, or 0.
-Xapian::docid version_docid(const Xapian::Database& db, const std::string& id, const std::string& lang) {
-  const std::string term = std::string(schema::kPassageId) + id;
-  for (Xapian::PostingIterator it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
-    if (db.get_document(*it, Xapian::DOC_ASSUME_VALID).get_value(schema::kSlotLang) == lang) return *it;
-  return 0;
-}
 
 // The para of passage id "<symbol>#<para>".
 std::string para_of(const std::string& id, const std::string& symbol) {

@@ -113,12 +113,8 @@ struct Version {
 Version fixture_version(const std::string& stem, const std::string& lang, const Resources& res) {
   const fs::path root = test::source_dir() / "tests/fixtures";
   const fs::path base = lang == "zh" ? root / "pdf" / stem : root / "lang" / (stem + "." + lang);
-  const fs::path pdf = base.string() + ".pdf";
-  auto pages = pdf_bytes_to_pages(test::read_file(pdf), pdf.string());
-  REQUIRE(pages);
-  auto doc = parse_pages(*pages, ParseOptions{pdf.string(), ""});
-  REQUIRE(doc);
-  Version v{align_units(*doc, extract_fields(*doc, res.normalizer, res.gazetteer)), {}};
+  const Document doc = test::parse_pdf(base.string() + ".pdf");
+  Version v{align_units(doc, extract_fields(doc, res.normalizer, res.gazetteer)), {}};
   const toml::table t = toml::parse_file(base.string() + ".expected.toml");
   std::vector<std::pair<std::string, std::string>> starts;  // para, squeezed starts
   for (const auto& node : *t["passages"].as_array()) {
@@ -126,7 +122,7 @@ Version fixture_version(const std::string& stem, const std::string& lang, const 
     starts.emplace_back(p["para"].value_or(std::string()), squeezed(p["starts"].value_or(std::string())));
   }
   std::set<std::string> used;
-  for (const Passage& p : doc->passages) {
+  for (const Passage& p : doc.passages) {
     const std::string text = squeezed(p.text);
     std::string best;
     std::size_t best_size = 0;

@@ -14,13 +14,6 @@
 namespace treaty {
 namespace {
 
-Document parse_pdf(const std::filesystem::path& pdf) {
-  auto pages = pdf_bytes_to_pages(test::read_file(pdf), pdf.string());
-  REQUIRE(pages);
-  auto doc = parse_pages(*pages, ParseOptions{pdf.string(), ""});
-  REQUIRE(doc);
-  return std::move(*doc);
-}
 
 // The Chinese words the dictionary gives `stem`, strongest first.
 std::vector<std::string> targets(const Dictionary& d, const std::string& stem) {
@@ -37,8 +30,8 @@ TEST_CASE("dictionary: mined from linked zh-en passage pairs, stored, read back"
   auto res = test::project_resources();
   const auto f = test::source_dir() / "tests/fixtures";
   Xapian::Database db = test::write_index(tmp.path() / "index", *res,
-                                          {parse_pdf(f / "pdf/CBD-NP-MOP-4-2.pdf"), parse_pdf(f / "lang/CBD-NP-MOP-4-2.en.pdf"),
-                                           parse_pdf(f / "pdf/CBD-NP-MOP-4-7.pdf"), parse_pdf(f / "lang/CBD-NP-MOP-4-7.en.pdf")});
+                                          {test::parse_pdf(f / "pdf/CBD-NP-MOP-4-2.pdf"), test::parse_pdf(f / "lang/CBD-NP-MOP-4-2.en.pdf"),
+                                           test::parse_pdf(f / "pdf/CBD-NP-MOP-4-7.pdf"), test::parse_pdf(f / "lang/CBD-NP-MOP-4-7.en.pdf")});
   const std::vector<Dictionary> mined = mine_dictionaries(db);
   REQUIRE(mined.size() == 1);
   const Dictionary& en = mined[0];
@@ -59,7 +52,7 @@ TEST_CASE("dictionary: mined from linked zh-en passage pairs, stored, read back"
   CHECK(read_dictionary(db, "fr").entries.empty());
 
   // An index of one language has no links, so no dictionary.
-  Xapian::Database zh_only = test::write_index(tmp.path() / "zh", *res, {parse_pdf(f / "pdf/CBD-NP-MOP-4-2.pdf")});
+  Xapian::Database zh_only = test::write_index(tmp.path() / "zh", *res, {test::parse_pdf(f / "pdf/CBD-NP-MOP-4-2.pdf")});
   CHECK(mine_dictionaries(zh_only).empty());
   CHECK(dictionary_languages(zh_only).empty());
 }

@@ -24,14 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Document fixture(const std::string& relative) {
-  const fs::path pdf = test::source_dir() / "tests/fixtures" / relative;
-  auto pages = pdf_bytes_to_pages(test::read_file(pdf), pdf.string());
-  REQUIRE(pages);
-  auto doc = parse_pages(*pages, ParseOptions{pdf.string(), ""});
-  REQUIRE(doc);
-  return std::move(*doc);
-}
+Document fixture(const std::string& relative) { return test::parse_pdf(test::source_dir() / "tests/fixtures" / relative); }
 
 }  // namespace
 

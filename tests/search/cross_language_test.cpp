@@ -19,23 +19,16 @@ using namespace treaty;
 
 namespace {
 
-Document parse_pdf(const std::filesystem::path& pdf) {
-  auto pages = pdf_bytes_to_pages(test::read_file(pdf), pdf.string());
-  REQUIRE(pages);
-  auto doc = parse_pages(*pages, ParseOptions{pdf.string(), ""});
-  REQUIRE(doc);
-  return std::move(*doc);
-}
 
 struct Fixture {
   std::unique_ptr<Resources> res = test::project_resources();
   test::TempDir tmp;
   const std::filesystem::path fixtures = test::source_dir() / "tests/fixtures";
   Xapian::Database db = test::write_index(tmp.path() / "index", *res,
-                                          {parse_pdf(fixtures / "pdf/CBD-NP-MOP-4-2.pdf"),
-                                           parse_pdf(fixtures / "lang/CBD-NP-MOP-4-2.en.pdf"),
-                                           parse_pdf(fixtures / "pdf/CBD-NP-MOP-4-7.pdf"),
-                                           parse_pdf(fixtures / "lang/CBD-NP-MOP-4-7.en.pdf"),
+                                          {test::parse_pdf(fixtures / "pdf/CBD-NP-MOP-4-2.pdf"),
+                                           test::parse_pdf(fixtures / "lang/CBD-NP-MOP-4-2.en.pdf"),
+                                           test::parse_pdf(fixtures / "pdf/CBD-NP-MOP-4-7.pdf"),
+                                           test::parse_pdf(fixtures / "lang/CBD-NP-MOP-4-7.en.pdf"),
                                            test::parse_file(fixtures / "CBD-NP-MOP-DEC-2-1.zh.txt")});
   Searcher searcher{db, *res};
 

@@ -17,13 +17,6 @@ using Paras = std::set<std::string>;
 
 namespace {
 
-Document parse_pdf(const std::filesystem::path& pdf) {
-  auto pages = pdf_bytes_to_pages(test::read_file(pdf), pdf.string());
-  REQUIRE(pages);
-  auto doc = parse_pages(*pages, ParseOptions{pdf.string(), ""});
-  REQUIRE(doc);
-  return std::move(*doc);
-}
 
 struct Fixture {
   std::unique_ptr<Resources> res =
@@ -31,8 +24,8 @@ struct Fixture {
   test::TempDir tmp;
   const std::filesystem::path lang_dir = test::source_dir() / "tests/fixtures/lang";
   Xapian::Database db = test::write_index(tmp.path() / "index", *res,
-                                          {parse_pdf(lang_dir / "CBD-NP-MOP-4-INF-8.en.pdf"),
-                                           parse_pdf(lang_dir / "CBD-NP-MOP-4-2.ru.pdf")});
+                                          {test::parse_pdf(lang_dir / "CBD-NP-MOP-4-INF-8.en.pdf"),
+                                           test::parse_pdf(lang_dir / "CBD-NP-MOP-4-2.ru.pdf")});
   Searcher searcher{db, *res};
 
   // The paragraphs (para ids, items folded into their paragraph) of `symbol` matching `q`.

@@ -97,6 +97,14 @@ Document parse_file(const std::filesystem::path& path) {
   return std::move(*doc);
 }
 
+Document parse_pdf(const std::filesystem::path& path) {
+  auto pages = pdf_bytes_to_pages(read_file(path), path.string());
+  if (!pages) throw std::runtime_error(pages.error().describe());
+  auto doc = parse_pages(*pages, ParseOptions{path.string(), ""});
+  if (!doc) throw std::runtime_error(doc.error().describe());
+  return std::move(*doc);
+}
+
 Xapian::Database write_index(const std::filesystem::path& dir, const Resources& res, const std::vector<Document>& docs) {
   Analyzer analyzer(res.normalizer, res.lexicon);
   auto writer = IndexWriter::open(dir, {.analysis = res.analysis});

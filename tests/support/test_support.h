@@ -41,6 +41,8 @@ void write_file(const std::filesystem::path& path, const std::string& bytes);
 
 // The document at `path` (a text extract) parsed as `indexer add` parses it; throws if it does not.
 Document parse_file(const std::filesystem::path& path);
+// The PDF at `path` parsed through its page model as `indexer add` parses it; throws if it does not.
+Document parse_pdf(const std::filesystem::path& path);
 // An index in `dir` of `docs` with their fields, written and committed through the core API as
 // `indexer add` writes them (with res.analysis, and each document's source when doc.source
 // names a file, and the dictionaries mined from the links), opened for reading; throws if it cannot be written.
