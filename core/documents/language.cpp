@@ -82,4 +82,29 @@ std::string document_language(const Document& doc) {
   return language_of_text(text);
 }
 
+std::optional<std::string> scrambled_arabic(const std::vector<std::string_view>& words) {
+  std::size_t arabic_words = 0, single = 0, letters = 0, presentation = 0;
+  for (std::string_view w : words) {
+    std::size_t word_letters = 0;
+    for (std::size_t i = 0; i < w.size();) {
+      const char32_t cp = next_code_point(w, i);
+      const bool forms = (cp >= 0xFB50 && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFF);
+      if (forms || (cp >= 0x0621 && cp <= 0x064A)) {
+        ++word_letters;
+        if (forms) ++presentation;
+      }
+    }
+    if (word_letters == 0) continue;
+    ++arabic_words;
+    letters += word_letters;
+    if (word_letters == 1) ++single;
+  }
+  if (arabic_words < 40) return std::nullopt;
+  if (presentation * 2 <= letters && single * 2 <= arabic_words) return std::nullopt;
+  return "the Arabic text layer is scrambled: " + std::to_string(presentation) + " of its " + std::to_string(letters) +
+         " Arabic letters are presentation forms and " + std::to_string(single) + " of its " +
+         std::to_string(arabic_words) + " Arabic words single letters (a text layer in visual order, letter by "
+         "letter); nothing indexed: give a text extract in logical order instead";
+}
+
 }  // namespace treaty

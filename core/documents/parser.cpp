@@ -398,12 +398,23 @@ Expected<Document> parse_document(std::string_view text, const ParseOptions& opt
     if (!model) return std::unexpected(model.error());
     return parse_pages(*model, options);
   }
+  std::vector<std::string_view> words;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t end = std::min(text.find_first_of(" \t\n\r", i), text.size());
+    if (end > i) words.push_back(text.substr(i, end - i));
+    i = end + 1;
+  }
+  if (auto scrambled = scrambled_arabic(words)) return fail(*scrambled, options.source_name);
   auto lines = Parser(text, options).run();
   if (!lines) return std::unexpected(lines.error());
   return assemble_document(std::move(*lines), options);
 }
 
 Expected<Document> parse_pages(const PageModel& model, const ParseOptions& options) {
+  std::vector<std::string_view> words;
+  for (const PageBoxes& page : model.pages)
+    for (const TextBox& box : page.boxes) words.emplace_back(box.text);
+  if (auto scrambled = scrambled_arabic(words)) return fail(*scrambled, options.source_name);
   return assemble_document(lay_out_pages(model), options);
 }
 

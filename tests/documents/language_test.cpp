@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -75,5 +76,35 @@ TEST_CASE("language of the fixture PDFs: each as its golden truth says", "[langu
     auto doc = parse_pages(*pages, ParseOptions{pdf.string(), ""});
     REQUIRE(doc);
     CHECK(document_facts(*doc).lang == lang);
+  }
+}
+
+TEST_CASE("a scrambled Arabic text layer is refused, naming the file; readable Arabic is not", "[language][fixtures]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = test::source_dir() / "tests/fixtures/lang";
+  const fs::path scrambled = dir / "CBD-NP-MOP-4-12.ar.scrambled.pdf";
+  auto pages = pdf_bytes_to_pages(test::read_file(scrambled), scrambled.string());
+  REQUIRE(pages);
+  auto doc = parse_pages(*pages, ParseOptions{scrambled.string(), ""});
+  REQUIRE_FALSE(doc);
+  CHECK(doc.error().message.find("scrambled") != std::string::npos);
+  CHECK(doc.error().describe().find("CBD-NP-MOP-4-12.ar.scrambled.pdf") != std::string::npos);
+  // The text that was rendered, read as a text extract: refused too; the text as written is not.
+  CHECK_FALSE(parse_document(test::read_file(dir / "CBD-NP-MOP-4-12.ar.scrambled.txt"), ParseOptions{"scrambled.txt", ""}));
+  CHECK(scrambled_arabic({}) == std::nullopt);
+  std::vector<std::string> logical_words;
+  {
+    const std::string logical = test::read_file(dir / "CBD-NP-MOP-4-12.ar.logical.txt");
+    std::istringstream in(logical);
+    for (std::string w; in >> w;) logical_words.push_back(w);
+  }
+  const std::vector<std::string_view> views(logical_words.begin(), logical_words.end());
+  CHECK(views.size() > 40);
+  CHECK(scrambled_arabic(views) == std::nullopt);
+  // The word-processor Arabic fixtures are read (their order is another matter), not refused.
+  for (const char* name : {"CBD-NP-MOP-4-2.ar.pdf", "CBD-NP-MOP-4-11.ar.pdf"}) {
+    auto p = pdf_bytes_to_pages(test::read_file(dir / name), name);
+    REQUIRE(p);
+    CHECK(parse_pages(*p, ParseOptions{name, ""}));
   }
 }
