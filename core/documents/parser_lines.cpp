@@ -398,7 +398,33 @@ std::optional<Annex> parse_annex_heading(std::string_view t) {
   return std::nullopt;
 }
 
+namespace {
+
+// The participles that open preambular paragraphs of UN decisions in the other languages, as
+// printed at a paragraph's start (capitalised; "Recalling also" starts with "Recalling").
+constexpr std::string_view kOtherPreambleWords[] = {
+    // English
+    "Recalling", "Noting", "Recognizing", "Recognising", "Welcoming", "Acknowledging", "Emphasizing", "Stressing",
+    "Reaffirming", "Bearing in mind", "Taking note", "Taking into account", "Concerned", "Aware", "Conscious",
+    "Convinced", "Mindful", "Considering", "Expressing", "Appreciating", "Affirming", "Desiring",
+    // French
+    "Rappelant", "Notant", "Reconnaissant", "Se félicitant", "Prenant note", "Prenant acte", "Considérant",
+    "Consciente", "Conscient", "Soulignant", "Réaffirmant", "Convaincue", "Convaincu", "Ayant à l'esprit",
+    "Ayant à l’esprit", "Saluant", "Tenant compte", "Préoccupée", "Sachant",
+    // Spanish
+    "Recordando", "Observando", "Tomando nota", "Reconociendo", "Acogiendo", "Considerando", "Consciente",
+    "Subrayando", "Destacando", "Reafirmando", "Convencida", "Teniendo presente", "Teniendo en cuenta",
+    "Preocupada", "Celebrando",
+    // Russian
+    "Ссылаясь", "Отмечая", "Признавая", "Приветствуя", "Принимая к сведению", "Принимая во внимание", "Учитывая",
+    "Сознавая", "Подчеркивая", "Подтверждая", "Будучи убеждена", "Памятуя", "Выражая"};
+
+}  // namespace
+
 bool starts_preamble(std::string_view t) {
+  for (std::string_view w : kOtherPreambleWords)
+    if (t.starts_with(w) && (t.size() == w.size() || t[w.size()] == ' ' || t[w.size()] == ','))
+      return true;
   static constexpr std::string_view kVerbs[] = {
       "回顾", "忆及", "认识到", "注意到", "铭记", "欢迎", "重申", "确认", "考虑到", "强调", "意识到", "承认",
       "赞赏", "申明", "念及", "关切", "深为关切", "满意地注意到", "遗憾地注意到", "表示赞赏", "深信", "希望"};

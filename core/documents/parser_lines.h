@@ -141,7 +141,8 @@ struct Annex {
 std::optional<Annex> parse_annex_heading(std::string_view t);
 
 // A line opening an unnumbered preambular paragraph: 回顾, 又回顾, 认识到, 注意到, 铭记, 欢迎,
-// 重申, 确认, 考虑到, 强调, 意识到 ... at its start.
+// 重申, 确认, 考虑到, 强调, 意识到 ... at its start; in the other languages their participles
+// (Recalling, Noting, Rappelant, Recordando, Ссылаясь ...), capitalised, as a whole word.
 bool starts_preamble(std::string_view t);
 
 

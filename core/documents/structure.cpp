@@ -69,7 +69,8 @@ class Builder {
     }
     if (const auto n = parse_numbered(t); n && numbered_paragraph(*n, complete, line)) return last();
     if (const auto br = parse_bracketed(t); br && para_open_ && item(*br, b, line)) return last();
-    if (starts_preamble(t) && scope_.current == 0 && (complete || prev_end_ == U'，' || prev_end_ == U'；')) {
+    if (starts_preamble(t) && scope_.current == 0 &&
+        (complete || prev_end_ == U'，' || prev_end_ == U'；' || prev_end_ == U',' || prev_end_ == U';')) {
       start_paragraph(std::nullopt, t, line);
       return last();
     }

@@ -1,8 +1,10 @@
 // Aligning language versions (core/documents/alignment.h): small unit tables for each move and
 // refusal, then the fixture versions against their links.toml (tests/fixtures/lang/README.md).
 // CBD-NP-MOP-4-2 (six regular twins) and CBD-NP-MOP-4-7 (misaligned English) are the development
-// set; CBD-NP-MOP-DEC-3-1 (zh, en, fr) is held out: its links file was written from the fixtures'
-// stated differences before the aligner ran on it, and no rule is written from it.
+// set; CBD-NP-MOP-DEC-3-1 (zh, en, fr) is held out for the aligner: its links file was written
+// from the fixtures' stated differences before the aligner ran on it, and no aligner rule is
+// written from it. (The parser's participle vocabulary of other languages' preambles was added
+// when this test showed English preambles unread: for the parser it is no longer held out.)
 #include "core/documents/alignment.h"
 
 #include "core/base/utf8.h"
@@ -211,7 +213,7 @@ TEST_CASE("alignment: the misaligned English CBD/NP/MOP/4/7 is realigned (added 
 }
 
 TEST_CASE("alignment, held out: the decision document in zh, en and fr (a French chapeau shifts the ids)",
-          "[alignment][fixtures][heldout][!mayfail]") {
+          "[alignment][fixtures][heldout]") {
   auto res = test::project_resources();
   check_fixture("CBD-NP-MOP-DEC-3-1", "zh", "en", *res);
   check_fixture("CBD-NP-MOP-DEC-3-1", "zh", "fr", *res);

@@ -79,7 +79,7 @@ TEST_CASE("language of the fixture PDFs: each as its golden truth says", "[langu
   }
 }
 
-TEST_CASE("a scrambled Arabic text layer is refused, naming the file; readable Arabic is not", "[language][fixtures]") {
+TEST_CASE("a scrambled Arabic text layer is refused, naming the file — readable Arabic is not", "[language][fixtures]") {
   namespace fs = std::filesystem;
   const fs::path dir = test::source_dir() / "tests/fixtures/lang";
   const fs::path scrambled = dir / "CBD-NP-MOP-4-12.ar.scrambled.pdf";
