@@ -20,6 +20,7 @@
 #include "core/index/index_writer.h"
 #include "core/search/resources.h"
 #include "core/search/searcher.h"
+#include "bench/read_file.h"
 #include "core/text/analyzer.h"
 
 namespace fs = std::filesystem;
@@ -32,18 +33,9 @@ struct Judged {
   std::vector<std::string> relevant;
 };
 
-std::string read(const fs::path& p) {
-  std::FILE* f = std::fopen(p.c_str(), "rb");
-  if (!f) throw std::runtime_error("cannot read " + p.string());
-  std::string s;
-  char buf[65536];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) s.append(buf, n);
-  std::fclose(f);
-  return s;
-}
 
 Document parse(const fs::path& p) {
-  const std::string bytes = read(p);
+  const std::string bytes = bench::read_file(p);
   if (p.extension() == ".pdf") {
     auto pages = pdf_bytes_to_pages(bytes, p.string());
     if (!pages) throw std::runtime_error(pages.error().describe());

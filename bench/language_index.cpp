@@ -20,24 +20,11 @@
 #include "core/documents/pdf_text.h"
 #include "core/index/index_writer.h"
 #include "core/search/resources.h"
+#include "bench/read_file.h"
 #include "core/text/analyzer.h"
 
 namespace fs = std::filesystem;
 using namespace treaty;
-
-namespace {
-
-std::string read(const fs::path& p) {
-  std::FILE* f = std::fopen(p.c_str(), "rb");
-  if (!f) throw std::runtime_error("cannot read " + p.string());
-  std::string s;
-  char buf[65536];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) s.append(buf, n);
-  std::fclose(f);
-  return s;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -55,7 +42,7 @@ int main(int argc, char** argv) {
   for (const fs::path dir : {root / "tests/fixtures/pdf", root / "tests/fixtures/lang"})
     for (const auto& e : fs::directory_iterator(dir)) {
       if (e.path().extension() != ".pdf" || e.path().string().find(".scrambled") != std::string::npos) continue;
-      auto pages = pdf_bytes_to_pages(read(e.path()), e.path().string());
+      auto pages = pdf_bytes_to_pages(bench::read_file(e.path()), e.path().string());
       if (!pages) continue;
       auto doc = parse_pages(*pages, ParseOptions{e.path().string(), ""});
       if (!doc) continue;
