@@ -51,13 +51,13 @@ Expected<Rebuilt> write_all(const IndexReader& reader, const fs::path& dir, cons
         versions.emplace_back(schema::version_key(symbol, lang), symbol + " (" + lang + ")");
       if (versions.empty()) versions.emplace_back(symbol, symbol);  // schema 8 and before
       for (const auto& [key, name] : versions)
-        if (!stored.contains(key) || !reader.source(key))
+        if (!stored.contains(key))
           return fail("document " + name + " has no stored source (indexed before sources were kept): rebuild "
                       "the index with `indexer add` into a new directory");
     }
     for (const std::string& key : keys) {
       auto source = reader.source(key);
-      if (!source) continue;
+      if (!source) return fail("the stored source " + key + " is not readable (no text): rebuild the index with `indexer add`");
       const std::string symbol = source->value("symbol", key);
       const std::string text = (*source)["text"].get<std::string>();
       auto doc = parse_document(text, ParseOptions{source->value("source", symbol), source->value("symbol", symbol),

@@ -10,7 +10,6 @@
 #include <sys/socket.h>
 
 #include "core/base/utf8.h"
-#include "core/documents/document_facts.h"
 #include "core/search/resources.h"
 #include "searchd/http_server_impl.h"
 #include "searchd/request_params.h"
@@ -251,8 +250,8 @@ Reply HttpServer::Impl::handle_post_document(const Call& call) {
     if (name == "symbol") {
       post.symbol = value;
     } else if (name == "lang") {
-      auto code = parse_language(value);
-      if (!code) return error_reply(400, "lang must be a language code (ar, en, es, fr, ru, zh), got \"" + value + "\"");
+      auto code = language_param("lang", value);
+      if (!code) return error_reply(code.error().status, code.error().message);
       post.lang = *code;
     } else if (name == "dry_run") {
       if (value != "true" && value != "false" && value != "1" && value != "0")

@@ -112,9 +112,14 @@ std::expected<std::string, HttpError> version_lang_param(const httplib::Request&
       return std::unexpected(HttpError{400, "unknown parameter \"" + name + "\" (" + std::string(route) + " takes lang)"});
   if (req.get_param_value_count("lang") > 1) return std::unexpected(HttpError{400, "lang is given more than once"});
   if (!req.has_param("lang")) return std::string();
-  const std::string value = req.get_param_value("lang");
+  return language_param("lang", req.get_param_value("lang"));
+}
+
+std::expected<std::string, HttpError> language_param(std::string_view name, const std::string& value) {
   auto code = parse_language(value);
-  if (!code) return std::unexpected(HttpError{400, "lang must be a language code (ar, en, es, fr, ru, zh), got \"" + value + "\""});
+  if (!code)
+    return std::unexpected(HttpError{400, std::string(name) + " must be a language code (ar, en, es, fr, ru, zh), got \"" +
+                                              value + "\""});
   return *code;
 }
 
@@ -142,8 +147,7 @@ std::expected<SearchRequest, HttpError> search_request(const httplib::Request& r
   r.fields = values_of(req, "fields");  // names checked by the searcher (400)
   r.display_langs = values_of(req, "display_lang");
   for (const std::string& lang : r.display_langs)
-    if (!parse_language(lang))
-      return std::unexpected(HttpError{400, "display_lang: \"" + lang + "\" is not a language (ar, en, es, fr, ru, zh)"});
+    if (auto ok = language_param("display_lang", lang); !ok) return std::unexpected(ok.error());
   if (req.has_param("cross_lang")) {
     const std::string v = req.get_param_value("cross_lang");
     if (v == "true" || v == "1") r.cross_lang = true;

@@ -58,6 +58,10 @@ std::expected<bool, HttpError> cache_param(const httplib::Request& req);
 // (400): any other parameter (the message names `route`), lang given twice, not a language.
 std::expected<std::string, HttpError> version_lang_param(const httplib::Request& req, std::string_view route);
 
+// The language code of parameter `name`'s `value` (parse_language()); 400 naming `name` for a
+// value that is no language.
+std::expected<std::string, HttpError> language_param(std::string_view name, const std::string& value);
+
 // config.request_timeout_ms after `arrived` (read with the steady clock); none when it is 0.
 Deadline request_deadline(const SearchdConfig& config, std::chrono::steady_clock::time_point arrived);
 

@@ -10,7 +10,7 @@
 #include "core/base/utf8.h"
 #include "core/documents/document_facts.h"
 #include "core/index/schema.h"
-#include "core/index/version_links.h"
+#include "core/search/cross_language.h"
 #include "core/search/document_list.h"
 #include "core/search/resources.h"
 #include "core/vectors/vector_store.h"
@@ -42,26 +42,6 @@ namespace {
 std::string join_langs(const std::vector<std::string>& langs) {
   std::string out;
   for (const std::string& l : langs) out += (out.empty() ? "" : ", ") + l;
-  return out;
-}
-
-json passage_versions(const IndexReader& reader, const std::string& id) { return reader.passage_versions(id); }
-
-// A passage's "links": per other language version of its document, the passages linked to it
-// [{id, para, confidence}] (version_links.h); {} when the document has one version.
-json passage_links(const IndexReader& reader, const json& passage) {
-  json out = json::object();
-  const std::string symbol = passage.value("doc", std::string());
-  const std::string lang = passage.value("lang", std::string());
-  const auto links = read_links(reader.database(), symbol);
-  if (!links) return out;
-  for (const std::string& other : reader.versions(symbol)) {
-    if (other == lang) continue;
-    json list = json::array();
-    for (const auto& [para, confidence] : links->linked(lang, passage.value("para", std::string()), other))
-      list.push_back({{"id", schema::passage_id(symbol, para)}, {"para", para}, {"confidence", confidence}});
-    out[other] = std::move(list);
-  }
   return out;
 }
 
@@ -285,10 +265,12 @@ Reply HttpServer::Impl::handle_passage(const Call& call) {
       if (lang->empty() || !w.reader->passage(std::string(id), w.searcher->passages()))
         return error_reply(404, "no passage " + std::string(id));
       return error_reply(404, "no passage " + std::string(id) + " in language " + *lang + " (its versions: " +
-                                  join_langs(passage_versions(*w.reader, std::string(id))) + ")");
+                                  join_langs(w.reader->passage_versions(std::string(id))) + ")");
     }
-    (*passage)["versions"] = passage_versions(*w.reader, std::string(id));
-    (*passage)["links"] = passage_links(*w.reader, *passage);
+    (*passage)["versions"] = w.reader->passage_versions(std::string(id));
+    // Per other language version of the document, the passages linked to this one.
+    (*passage)["links"] = linked_versions(w.reader->database(), nullptr, *passage,
+                                          w.reader->versions(passage->value("doc", std::string())));
     return Reply{200, std::move(*passage)};
   });
 }
@@ -319,8 +301,11 @@ Reply HttpServer::Impl::handle_document(const Call& call) {
   const FilterScope scope = scope_of(call);
   return with_index([&](Worker& w) {
     std::string found(symbol);
-    if (w.reader->versions(found).empty()) found = ascii_upper(symbol);  // symbols are upper case; be forgiving
-    const std::vector<std::string> versions = w.reader->versions(found);
+    std::vector<std::string> versions = w.reader->versions(found);
+    if (versions.empty()) {  // symbols are upper case; be forgiving
+      found = ascii_upper(symbol);
+      versions = w.reader->versions(found);
+    }
     auto doc = w.reader->document(found, *lang);
     if (!doc && !versions.empty() && !lang->empty())
       return error_reply(404, "no document " + std::string(symbol) + " in language " + *lang + " (its versions: " +

@@ -140,6 +140,14 @@ void align_range(const Version& a, std::size_t a0, std::size_t a1, const Version
   };
   std::vector<Cell> cells((n + 1) * (m + 1));
   auto at = [&](std::size_t i, std::size_t j) -> Cell& { return cells[i * (m + 1) + j]; };
+  // Each passage and each pair of neighbours as a side, made once rather than per cell.
+  auto sides = [](const Version& v, std::size_t first, std::size_t end, std::size_t count) {
+    std::vector<Side> made;
+    for (std::size_t k = first; k + count <= end; ++k) made.push_back(v.side(k, count));
+    return made;
+  };
+  const std::vector<Side> one_a = sides(a, a0, a1, 1), two_a = sides(a, a0, a1, 2);
+  const std::vector<Side> one_b = sides(b, b0, b1, 1), two_b = sides(b, b0, b1, 2);
   at(0, 0).score = 0;
   for (std::size_t i = 0; i <= n; ++i) {
     for (std::size_t j = 0; j <= m; ++j) {
@@ -152,15 +160,15 @@ void align_range(const Version& a, std::size_t a0, std::size_t a1, const Version
       if (i > 0) offer(at(i - 1, j).score, kGap, 1, 0);
       if (j > 0) offer(at(i, j - 1).score, kGap, 0, 1);
       if (i > 0 && j > 0) {
-        const double s = similarity(a.side(a0 + i - 1, 1), b.side(b0 + j - 1, 1), check_sections);
+        const double s = similarity(one_a[i - 1], one_b[j - 1], check_sections);
         if (s > 0) offer(at(i - 1, j - 1).score, s, 1, 1);
       }
       if (i > 1 && j > 0) {
-        const double s = similarity(a.side(a0 + i - 2, 2), b.side(b0 + j - 1, 1), check_sections) + kMerge;
+        const double s = similarity(two_a[i - 2], one_b[j - 1], check_sections) + kMerge;
         if (s > 0) offer(at(i - 2, j - 1).score, s, 2, 1);
       }
       if (i > 0 && j > 1) {
-        const double s = similarity(a.side(a0 + i - 1, 1), b.side(b0 + j - 2, 2), check_sections) + kMerge;
+        const double s = similarity(one_a[i - 1], two_b[j - 2], check_sections) + kMerge;
         if (s > 0) offer(at(i - 1, j - 2).score, s, 1, 2);
       }
     }

@@ -111,8 +111,9 @@ std::vector<std::string> IndexReader::passage_versions(const std::string& id) co
 std::vector<std::string> IndexReader::source_keys() const {
   std::vector<std::string> keys;
   const std::string prefix(schema::kMetaSourcePrefix);
+  // Setting metadata to "" deletes the key: every key listed holds a source.
   for (auto it = db_.metadata_keys_begin(prefix); it != db_.metadata_keys_end(prefix); ++it)
-    if (!db_.get_metadata(*it).empty()) keys.push_back((*it).substr(prefix.size()));
+    keys.push_back((*it).substr(prefix.size()));
   return keys;
 }
 

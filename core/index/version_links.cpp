@@ -93,6 +93,11 @@ void store_align_units(Xapian::WritableDatabase& db, std::string_view symbol, st
 
 std::size_t relink(Xapian::WritableDatabase& db, const std::string& symbol) {
   const std::vector<std::string> langs = document_versions(db, symbol);
+  const std::string key = std::string(schema::kMetaLinksPrefix) + symbol;
+  if (langs.size() < 2) {
+    db.set_metadata(key, "");  // nothing to link (any links of a removed version go)
+    return 0;
+  }
   std::vector<std::vector<AlignUnit>> units;
   for (const std::string& lang : langs)
     units.push_back(units_from_json(json::parse(db.get_metadata(anchors_key(symbol, lang)), nullptr, false)));
@@ -100,8 +105,7 @@ std::size_t relink(Xapian::WritableDatabase& db, const std::string& symbol) {
   for (std::size_t i = 0; i < langs.size(); ++i)
     for (std::size_t k = i + 1; k < langs.size(); ++k)
       links.pairs.push_back({langs[i], langs[k], align_versions(units[i], units[k])});
-  const std::string key = std::string(schema::kMetaLinksPrefix) + symbol;
-  db.set_metadata(key, links.pairs.empty() ? std::string() : links.to_json().dump());
+  db.set_metadata(key, links.to_json().dump());
   return links.pairs.size();
 }
 

@@ -74,29 +74,22 @@ Projection project_through_links(const Xapian::Database& db, const Xapian::Query
   return out;
 }
 
-Xapian::Query dictionary_query(std::string_view text, const std::vector<Dictionary>& dictionaries,
-                               const Normalizer& normalizer, const Stemmers& stemmers, double weight,
-                               std::vector<QueryExpansion>& expansions) {
-  if (dictionaries.empty()) return {};
+bool add_dictionary_translations(ParsedQuery& parsed, const std::vector<Dictionary>& dictionaries,
+                                 const Normalizer& normalizer, const Stemmers& stemmers, double weight) {
+  if (dictionaries.empty()) return false;
   // Words: runs of letters and digits other than Han, case-folded.
-  const std::string folded = normalizer.normalize_string(text);
-  std::vector<std::string> words;
-  std::string word;
-  for (std::size_t i = 0; i <= folded.size();) {
+  const std::string folded = normalizer.normalize_string(parsed.semantic_text);
+  std::vector<std::string> words(1);
+  for (std::size_t i = 0; i < folded.size();) {
     const std::size_t at = i;
-    const char32_t cp = i < folded.size() ? next_code_point(folded, i) : 0;
-    if (i == at) ++i;  // the end
-    if (cp != 0 && is_alnum_non_han(cp)) {
-      word.append(folded, at, i - at);
-      continue;
-    }
-    if (!word.empty()) words.push_back(std::move(word));
-    word.clear();
+    if (is_alnum_non_han(next_code_point(folded, i))) words.back().append(folded, at, i - at);
+    else if (!words.back().empty()) words.emplace_back();
   }
   std::vector<Xapian::Query> groups;
   for (const std::string& w : words) {
     std::map<std::string, double> targets;  // Chinese word -> best weight over the dictionaries
     for (const Dictionary& d : dictionaries) {
+      if (w.empty()) break;
       const auto it = d.entries.find(stemmers.stem(d.lang, w));
       if (it == d.entries.end()) continue;
       for (const auto& [target, wt] : it->second) targets[target] = std::max(targets[target], wt);
@@ -107,19 +100,22 @@ Xapian::Query dictionary_query(std::string_view text, const std::vector<Dictiona
     for (const auto& [target, wt] : targets) {
       terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(target), wt);
       shown += (shown.empty() ? "" : " ") + target;
+      parsed.highlights.push_back(target);
     }
     groups.emplace_back(Xapian::Query::OP_OR, terms.begin(), terms.end());
-    expansions.push_back({shown, {w + " → " + shown}});
+    parsed.expansions.push_back({shown, {w + " → " + shown}});
   }
-  if (groups.empty()) return {};
+  if (groups.empty()) return false;
   // OR, not AND: a mined dictionary also translates words that carry little (its entries for
   // "that" or "on" are noise), and requiring them would lose the passages; BM25 ranks those
   // matching more of the words first.
-  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, groups.begin(), groups.end()),
-                       weight);
+  const Xapian::Query translated(Xapian::Query::OP_SCALE_WEIGHT,
+                                 Xapian::Query(Xapian::Query::OP_OR, groups.begin(), groups.end()), weight);
+  parsed.query = Xapian::Query(Xapian::Query::OP_OR, parsed.query, translated);
+  return true;
 }
 
-nlohmann::json linked_versions(const Xapian::Database& db, StoredPassages& stored, const nlohmann::json& passage,
+nlohmann::json linked_versions(const Xapian::Database& db, StoredPassages* stored, const nlohmann::json& passage,
                                const std::vector<std::string>& langs) {
   nlohmann::json out = nlohmann::json::object();
   const std::string symbol = passage.value("doc", std::string());
@@ -131,11 +127,12 @@ nlohmann::json linked_versions(const Xapian::Database& db, StoredPassages& store
     nlohmann::json list = nlohmann::json::array();
     for (const auto& [para, confidence] : links->linked(lang, passage.value("para", std::string()), target)) {
       const std::string id = schema::passage_id(symbol, para);
-      auto linked = stored.find(db, id, target);
-      list.push_back({{"id", id},
-                      {"para", para},
-                      {"confidence", confidence},
-                      {"text", linked ? linked->value("text", std::string()) : std::string()}});
+      nlohmann::json entry = {{"id", id}, {"para", para}, {"confidence", confidence}};
+      if (stored) {
+        auto linked = stored->find(db, id, target);
+        entry["text"] = linked ? linked->value("text", std::string()) : std::string();
+      }
+      list.push_back(std::move(entry));
     }
     out[target] = std::move(list);
   }

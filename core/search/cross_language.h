@@ -44,19 +44,20 @@ Projection project_through_links(const Xapian::Database& db, const Xapian::Query
                                  const Xapian::Query& allowed, const std::vector<std::string>& langs,
                                  std::size_t depth);
 
-// Chinese words for the words of `text` (a query's semantic_text) in the languages of
-// `dictionaries` (each word normalised by `normalizer`, stemmed per dictionary): per word with an
-// entry, the OR of its Chinese words, each scaled by its weight; the words' groups OR-ed, scaled by `weight`, so that a
-// query in English finds passages of documents that have only a Chinese version. `expansions`
-// gets one "word → 中文词" per word expanded. An empty query when no word has an entry.
-Xapian::Query dictionary_query(std::string_view text, const std::vector<Dictionary>& dictionaries,
-                               const Normalizer& normalizer, const Stemmers& stemmers, double weight,
-                               std::vector<QueryExpansion>& expansions);
+// Adds to `parsed` the Chinese words that `dictionaries` translate the words of its
+// semantic_text by (each word normalised by `normalizer`, stemmed per dictionary's language):
+// per word with an entry, the OR of its Chinese words, each scaled by its weight; the words'
+// groups OR-ed, scaled by `weight` and OR-ed into parsed.query, so that a query in English finds
+// passages of documents that have only a Chinese version. Each expanded word gets an expansion
+// ("word → 中文词") and its Chinese words are highlights. False when no word has an entry
+// (`parsed` unchanged).
+bool add_dictionary_translations(ParsedQuery& parsed, const std::vector<Dictionary>& dictionaries,
+                                 const Normalizer& normalizer, const Stemmers& stemmers, double weight);
 
 // `passage`'s linked versions in `langs` (but its own): {lang: [{id, para, confidence, text}]},
-// the text read through `stored`; a language without a linked passage has []. {} when the
-// document has no links.
-nlohmann::json linked_versions(const Xapian::Database& db, StoredPassages& stored, const nlohmann::json& passage,
+// the text read through `stored` (null: no text); a language without a linked passage has [].
+// {} when the document has no links.
+nlohmann::json linked_versions(const Xapian::Database& db, StoredPassages* stored, const nlohmann::json& passage,
                                const std::vector<std::string>& langs);
 
 }  // namespace treaty

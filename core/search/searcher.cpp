@@ -111,22 +111,8 @@ Expected<SearchResponse> Searcher::search(const SearchRequest& request) {
   if (!parsed) return std::unexpected(parsed.error());
   // Words of other languages also find the Chinese words the index's dictionaries translate them
   // by (documents with a Chinese version only).
-  if (request.mode != SearchMode::lexical && parsed->has_text && !dictionaries().empty()) {
-    std::vector<QueryExpansion> added;
-    const Xapian::Query translated = dictionary_query(parsed->semantic_text, dictionaries_, resources_->normalizer,
-                                                      stemmers_, kDictionaryWeight, added);
-    if (!translated.empty()) {
-      parsed->query = Xapian::Query(Xapian::Query::OP_OR, parsed->query, translated);
-      for (QueryExpansion& e : added) {
-        for (std::size_t start = 0; start < e.text.size();) {
-          const std::size_t space = std::min(e.text.find(' ', start), e.text.size());
-          parsed->highlights.push_back(e.text.substr(start, space - start));
-          start = space + 1;
-        }
-        parsed->expansions.push_back(std::move(e));
-      }
-    }
-  }
+  if (request.mode != SearchMode::lexical && parsed->has_text)
+    add_dictionary_translations(*parsed, dictionaries(), resources_->normalizer, stemmers_, kDictionaryWeight);
   if (request.mode == SearchMode::lexical || parsed->semantic_text.empty()) return run(request, *parsed, nullptr, budget);
 
   // searchd's result cache recognises the warnings of a failed or skipped embedding (and of an
@@ -224,17 +210,20 @@ const std::vector<Dictionary>& Searcher::dictionaries() {
   return dictionaries_;
 }
 
+std::vector<std::string> Searcher::language_codes(const std::vector<std::string>& values) const {
+  std::vector<std::string> codes;
+  for (const std::string& v : values)
+    if (auto code = parse_language(resources_->normalizer.normalize_string(v))) codes.push_back(*code);
+  return codes;
+}
+
 Projection Searcher::project(const SearchRequest& request, const ParsedQuery& parsed, const Filters& filters,
                              bool semantic) const {
   if (!request.cross_lang || request.langs.empty() || !parsed.has_text || semantic) return {};
-  std::vector<std::string> langs;
-  std::vector<Xapian::Query> lang_terms;
-  for (const std::string& v : request.langs)
-    if (auto code = parse_language(resources_->normalizer.normalize_string(v))) {
-      langs.push_back(*code);
-      lang_terms.emplace_back(std::string(schema::kLang) + *code);
-    }
+  const std::vector<std::string> langs = language_codes(request.langs);
   if (langs.empty()) return {};
+  std::vector<Xapian::Query> lang_terms;
+  for (const std::string& code : langs) lang_terms.emplace_back(std::string(schema::kLang) + code);
   // The query in the other versions: every filter but the language's, and not in `langs`.
   const Xapian::Query other(Xapian::Query::OP_AND_NOT, filters.apply(parsed.query, "lang"),
                             Xapian::Query(Xapian::Query::OP_OR, lang_terms.begin(), lang_terms.end()));
@@ -243,6 +232,7 @@ Projection Searcher::project(const SearchRequest& request, const ParsedQuery& pa
 
 void Searcher::add_cross_language(const SearchRequest& request, const Projection& projection,
                                   const std::vector<Ranked>& page, std::vector<Hit>& hits) {
+  const std::vector<std::string> display = language_codes(request.display_langs);
   for (std::size_t i = 0; i < hits.size() && i < page.size(); ++i) {
     if (hits[i].passage.is_null()) continue;  // not read (fields asked for ids only)
     if (const auto it = projection.from.find(page[i].did); it != projection.from.end())
@@ -250,12 +240,7 @@ void Searcher::add_cross_language(const SearchRequest& request, const Projection
                                 {"lang", it->second.lang},
                                 {"rank", it->second.rank},
                                 {"confidence", it->second.confidence}};
-    if (!request.display_langs.empty()) {
-      std::vector<std::string> langs;
-      for (const std::string& v : request.display_langs)
-        if (auto code = parse_language(resources_->normalizer.normalize_string(v))) langs.push_back(*code);
-      hits[i].passage["linked"] = linked_versions(*db_, passages_, hits[i].passage, langs);
-    }
+    if (!display.empty()) hits[i].passage["linked"] = linked_versions(*db_, &passages_, hits[i].passage, display);
   }
 }
 

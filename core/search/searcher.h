@@ -131,6 +131,9 @@ class Searcher {
   // "linked" versions.
   void add_cross_language(const SearchRequest& request, const Projection& projection, const std::vector<Ranked>& page,
                           std::vector<Hit>& hits);
+  // The language codes of filter values (codes or names, as the lang filter takes them); values
+  // that are no language are left out (the filter itself reports them).
+  std::vector<std::string> language_codes(const std::vector<std::string>& values) const;
   // Matches in other versions looked at for projection.
   static constexpr std::size_t kProjectionDepth = 50;
   // The index's mined dictionaries (dictionary.h), read again when the index moves to another
